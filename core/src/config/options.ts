@@ -1,0 +1,29 @@
+/**
+ * Plugin option validation: one call that turns a schema failure into a boot error naming
+ * the plugin and the field.
+ */
+import type { z } from 'zod';
+import { GatewayError } from '../errors.js';
+import { paramOf } from '../validation/issues.js';
+
+/**
+ * Parses a plugin's options with its zod schema.
+ *
+ * @example
+ * ```ts
+ * const Options = z.strictObject({ level: z.enum(['info', 'debug']).default('info') });
+ * export default function consoleLogger(options?: z.input<typeof Options>) {
+ *   const opts = parsePluginOptions('@switchyard/logger-console', Options, options);
+ *   // ...
+ * }
+ * ```
+ */
+export function parsePluginOptions<S extends z.ZodType>(plugin: string, schema: S, options: unknown): z.output<S> {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') return `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `option "${paramOf(issue.path) ?? '(root)'}": ${issue.message}`;
+  });
+  throw new GatewayError('GW_ERR_PLUGIN_OPTIONS', `plugin ${plugin}: ${lines.join('; ')}`);
+}

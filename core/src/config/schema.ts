@@ -1,0 +1,78 @@
+/**
+ * The config schema, shared by config files and `createGateway(...)`.
+ */
+import { z } from 'zod';
+import type { GatewayPlugin } from '../plugin.js';
+
+/** A model entry: one deployment of a public model name. Provider-specific keys are allowed. */
+export const ModelConfigSchema = z
+  .looseObject({
+    name: z.string().min(1),
+    provider: z.string().min(1),
+    model: z.string().min(1).optional(),
+    apiBase: z.url().optional(),
+    apiKey: z.string().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    id: z.string().min(1).optional(),
+  });
+
+/** One model entry. */
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+const PluginObject = z.custom<GatewayPlugin>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as { apply?: unknown }).apply === 'function',
+  { message: 'expected a package name, a [name, options] tuple or a plugin object with apply()' },
+);
+
+/** A plugin as a config lists it: package name, `[name, options]`, or a plugin object. */
+export const PluginSpecSchema = z.union([
+  z.string().min(1),
+  z.tuple([z.string().min(1), z.record(z.string(), z.unknown())]),
+  z.tuple([z.string().min(1)]),
+  PluginObject,
+]);
+
+/** A plugin spec. */
+export type PluginSpec = string | [string, Record<string, unknown>?] | GatewayPlugin;
+
+/** Server settings. */
+export const ServerConfigSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1).optional(),
+  /** Largest request body accepted, in bytes or as `'20mb'`. */
+  bodyLimit: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i)]).optional(),
+  /** How long shutdown waits for in-flight calls and streams before aborting them. */
+  shutdownTimeoutMs: z.number().int().positive().optional(),
+});
+
+/** The whole config. Unknown top-level keys are reported. */
+export const ConfigSchema = z.strictObject({
+  plugins: z.array(PluginSpecSchema).optional(),
+  models: z.array(ModelConfigSchema).optional(),
+  server: ServerConfigSchema.optional(),
+  storePrompts: z.boolean().optional(),
+  secret: z.string().min(16).optional(),
+  dataDir: z.string().min(1).optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+  pluginTimeoutMs: z.number().int().positive().optional(),
+});
+
+/**
+ * The config of a gateway, as a file or as `createGateway` options.
+ *
+ * @example
+ * ```ts
+ * const config: SwitchyardConfig = { models: [{ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o' }] };
+ * ```
+ */
+export interface SwitchyardConfig {
+  plugins?: PluginSpec[];
+  models?: ModelConfig[];
+  server?: z.infer<typeof ServerConfigSchema>;
+  storePrompts?: boolean;
+  secret?: string;
+  dataDir?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  pluginTimeoutMs?: number;
+}

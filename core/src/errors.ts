@@ -1,0 +1,170 @@
+/**
+ * Coded errors. Every error the gateway sends is a {@link GatewayError} rendered in the
+ * OpenAI error envelope `{"error":{"message","type","param","code"}}`.
+ */
+
+/** The OpenAI error `type` values the gateway uses. */
+export type OpenAIErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'timeout_error'
+  | (string & {});
+
+/** The table of gateway error codes with their default status and OpenAI type. */
+export const ERROR_CODES = {
+  GW_ERR_CONFIG_NOT_FOUND: { status: 500, type: 'server_error' },
+  GW_ERR_CONFIG_INVALID: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_INVALID: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_NOT_FOUND: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_OPTIONS: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_DUPLICATE: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_DEPENDENCY_MISSING: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_VERSION_MISMATCH: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN_TIMEOUT: { status: 500, type: 'server_error' },
+  GW_ERR_PLUGIN: { status: 500, type: 'server_error' },
+  GW_ERR_PROVIDER_UNKNOWN: { status: 500, type: 'server_error' },
+  GW_ERR_PROVIDER_DUPLICATE: { status: 500, type: 'server_error' },
+  GW_ERR_INVALID_REQUEST: { status: 400, type: 'invalid_request_error' },
+  GW_ERR_INVALID_JSON: { status: 400, type: 'invalid_request_error' },
+  GW_ERR_BODY_TOO_LARGE: { status: 413, type: 'invalid_request_error' },
+  GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error' },
+  GW_ERR_NOT_FOUND: { status: 404, type: 'invalid_request_error' },
+  GW_ERR_METHOD_NOT_ALLOWED: { status: 405, type: 'invalid_request_error' },
+  GW_ERR_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error' },
+  GW_ERR_UNAUTHORIZED: { status: 401, type: 'authentication_error' },
+  GW_ERR_FORBIDDEN: { status: 403, type: 'permission_error' },
+  GW_ERR_BUDGET_EXCEEDED: { status: 429, type: 'rate_limit_error' },
+  GW_ERR_RATE_LIMITED: { status: 429, type: 'rate_limit_error' },
+  GW_ERR_PROVIDER_UPSTREAM: { status: 502, type: 'server_error' },
+  GW_ERR_PROVIDER_CONNECTION: { status: 502, type: 'server_error' },
+  GW_ERR_PROVIDER_TIMEOUT: { status: 504, type: 'timeout_error' },
+  GW_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error' },
+  GW_ERR_INTERNAL: { status: 500, type: 'server_error' },
+} as const satisfies Record<string, { status: number; type: OpenAIErrorType }>;
+
+/** A gateway error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options of a {@link GatewayError}. */
+export interface GatewayErrorOptions {
+  /** HTTP status; defaults to the code's status in {@link ERROR_CODES}. */
+  status?: number;
+  /** OpenAI error type; defaults to the code's type. */
+  type?: OpenAIErrorType;
+  /** The request field at fault, e.g. `messages[0].role`. */
+  param?: string | null;
+  /** The `code` sent to clients (e.g. `model_not_found`); defaults to null. */
+  publicCode?: string | null;
+  /** Whether `message` may be shown to clients (default: true below 500, false from 500). */
+  expose?: boolean;
+  /** Headers to send with the error (e.g. `retry-after`). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/** The OpenAI error envelope. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/**
+ * An error with a gateway code, an HTTP status and the OpenAI error fields.
+ *
+ * @example
+ * ```ts
+ * throw new GatewayError('GW_ERR_BUDGET_EXCEEDED', 'Budget of key sk-…abc is exhausted', {
+ *   publicCode: 'budget_exceeded',
+ * });
+ * ```
+ */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: OpenAIErrorType;
+  readonly param: string | null;
+  readonly publicCode: string | null;
+  readonly expose: boolean;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    const def = ERROR_CODES[code];
+    this.code = code;
+    this.status = options.status ?? def.status;
+    this.type = options.type ?? def.type;
+    this.param = options.param ?? null;
+    this.publicCode = options.publicCode ?? null;
+    this.expose = options.expose ?? this.status < 500;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The OpenAI error envelope for this error. */
+  toJSON(): OpenAIErrorBody {
+    return {
+      error: {
+        message: this.message,
+        type: this.type,
+        param: this.param,
+        code: this.publicCode,
+      },
+    };
+  }
+}
+
+/**
+ * An error thrown by a plugin's tap, attributed to the plugin and hook it came from.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof PluginError) console.error(`${err.plugin} failed in ${err.hook}`);
+ * ```
+ */
+export class PluginError extends GatewayError {
+  readonly plugin: string;
+  readonly hook: string;
+
+  constructor(plugin: string, hook: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('GW_ERR_PLUGIN', `plugin ${plugin} failed in hook ${hook}: ${reason}`, { cause, expose: false });
+    this.name = 'PluginError';
+    this.plugin = plugin;
+    this.hook = hook;
+  }
+}
+
+/**
+ * Turns anything thrown into a {@link GatewayError}; unknown errors become a 500 whose
+ * message is not shown to clients.
+ *
+ * @example
+ * ```ts
+ * const err = toGatewayError(new TypeError('boom')); // GW_ERR_INTERNAL, status 500
+ * ```
+ */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  return new GatewayError('GW_ERR_INTERNAL', 'The gateway had an internal error.', { cause: err, expose: false });
+}
+
+/**
+ * The body sent to clients for an error: non-exposed errors get a generic message.
+ *
+ * @example
+ * ```ts
+ * ctx.body = publicErrorBody(err, requestId);
+ * ```
+ */
+export function publicErrorBody(err: GatewayError, requestId?: string): OpenAIErrorBody {
+  const body = err.toJSON();
+  if (!err.expose) {
+    body.error.message = requestId
+      ? `The gateway had an internal error (request ${requestId}).`
+      : 'The gateway had an internal error.';
+  }
+  return body;
+}

@@ -1,0 +1,107 @@
+/**
+ * THE hook table. Every extension point of the gateway is declared here, once, typed,
+ * with its contract. Plugins tap these hooks; only the core calls them.
+ *
+ * | hook | kind | contract |
+ * |---|---|---|
+ * | authenticate | async series bail | headers → Principal; throw 401/403 to reject; undefined = anonymous |
+ * | preCall | async series bail | request → completion to short-circuit, undefined to continue; throw to reject |
+ * | transform | async series waterfall | request → request sent upstream (return the new value) |
+ * | resolveDeployment | async series bail | request → deployment; the core's model table taps last |
+ * | chunk | sync waterfall | streamed chunk → chunk sent to the client (sync: no await per chunk) |
+ * | postCall | async series waterfall | completion → completion; on streams runs once at the end on the aggregate |
+ * | log | async parallel | CallEvent after the response is sent; failures are isolated |
+ * | cost | async parallel | CostEvent after the response is sent; failures are isolated |
+ * | routes | sync | add HTTP routes, once at build |
+ * | ready / close | async series | start-up after plugins are applied / shutdown after in-flight calls drained |
+ */
+import tapable from 'tapable';
+import type {
+  AsyncParallelHook as AsyncParallelHookT,
+  AsyncSeriesBailHook as AsyncSeriesBailHookT,
+  AsyncSeriesHook as AsyncSeriesHookT,
+  AsyncSeriesWaterfallHook as AsyncSeriesWaterfallHookT,
+  SyncHook as SyncHookT,
+  SyncWaterfallHook as SyncWaterfallHookT,
+} from 'tapable';
+import type {
+  CallContext,
+  CallEvent,
+  ChatChunk,
+  ChatCompletion,
+  ChatRequest,
+  CostEvent,
+  Deployment,
+  Principal,
+} from './types.js';
+import type { RouteRegistrar } from './http/routes-api.js';
+import type { AuthRequest } from './http/auth.js';
+
+const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncHook, SyncWaterfallHook } =
+  tapable;
+
+/** The gateway as `ready` and `close` taps see it. */
+export interface GatewayLifecycle {
+  /** Resolved public settings of the gateway. */
+  readonly models: readonly Deployment[];
+}
+
+/**
+ * Creates the hook table. Called once per gateway.
+ *
+ * @example
+ * ```ts
+ * const hooks = createHooks();
+ * hooks.transform.tapPromise('my-plugin', async (request) => ({ ...request, temperature: 0 }));
+ * ```
+ */
+export function createHooks() {
+  return Object.freeze({
+    /** Bail: return the caller's Principal; throw a 401/403 GatewayError to reject; undefined = anonymous. */
+    authenticate: new AsyncSeriesBailHook<[AuthRequest], Principal | undefined>(['request']),
+    /** Bail: return a ChatCompletion to answer without a provider; undefined continues; throw to reject. */
+    preCall: new AsyncSeriesBailHook<[ChatRequest, CallContext], ChatCompletion | undefined>(['request', 'ctx']),
+    /** Waterfall: each tap returns the (new) request that goes upstream. Never mutate the input. */
+    transform: new AsyncSeriesWaterfallHook<[ChatRequest, CallContext]>(['request', 'ctx']),
+    /** Bail: return the Deployment that serves the request. The core's model table taps at stage 1000. */
+    resolveDeployment: new AsyncSeriesBailHook<[ChatRequest, CallContext], Deployment | undefined>(['request', 'ctx']),
+    /** Sync waterfall: each streamed chunk before it is sent. Only called when tapped. */
+    chunk: new SyncWaterfallHook<[ChatChunk, CallContext]>(['chunk', 'ctx']),
+    /** Waterfall: the completion before it is sent; for streams, the aggregate at stream end (read-only then). */
+    postCall: new AsyncSeriesWaterfallHook<[ChatCompletion, ChatRequest, CallContext]>(['response', 'request', 'ctx']),
+    /** Parallel observer: every finished call, after the response is sent. A throwing tap is isolated. */
+    log: new AsyncParallelHook<[CallEvent]>(['event']),
+    /** Parallel observer: usage of every finished call that reported usage. A throwing tap is isolated. */
+    cost: new AsyncParallelHook<[CostEvent]>(['event']),
+    /** Sync: add HTTP routes. Called once when the server is built. */
+    routes: new SyncHook<[RouteRegistrar]>(['routes']),
+    /** Series: after every plugin is applied, before the gateway serves. Throw to stop boot. */
+    ready: new AsyncSeriesHook<[GatewayLifecycle]>(['gateway']),
+    /** Series: at shutdown, after in-flight calls drained and observers flushed. */
+    close: new AsyncSeriesHook<[GatewayLifecycle]>(['gateway']),
+  });
+}
+
+/** The full hook table (core side: can call and intercept). */
+export type GatewayHooks = ReturnType<typeof createHooks>;
+
+/** Hook names. */
+export type HookName = keyof GatewayHooks;
+
+type TapOnly<H> = H extends { tap: unknown } ? Omit<H, 'promise' | 'callAsync' | 'call' | 'intercept'> : never;
+
+/** What plugins see of the hook table: tap, never call or intercept. */
+export type PluginHooks = { readonly [K in HookName]: TapOnly<GatewayHooks[K]> };
+
+/** Hooks whose taps are observers: isolated, never fail a call. */
+export const OBSERVER_HOOKS: ReadonlySet<HookName> = new Set(['log', 'cost']);
+
+/** Re-exported hook classes for plugin authors' type annotations. */
+export type {
+  AsyncParallelHookT as AsyncParallelHook,
+  AsyncSeriesBailHookT as AsyncSeriesBailHook,
+  AsyncSeriesHookT as AsyncSeriesHook,
+  AsyncSeriesWaterfallHookT as AsyncSeriesWaterfallHook,
+  SyncHookT as SyncHook,
+  SyncWaterfallHookT as SyncWaterfallHook,
+};

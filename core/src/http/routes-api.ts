@@ -1,0 +1,67 @@
+/**
+ * How plugins (and the core itself) add HTTP routes: a transport-light handler that
+ * receives the parsed request and returns status, headers and body. Errors thrown are
+ * rendered in the OpenAI error shape by the core.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../types.js';
+
+/** HTTP methods routes may use. */
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The request a route handler receives. */
+export interface RouteRequest {
+  readonly method: RouteMethod;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON for `body: 'json'` routes, otherwise undefined. */
+  readonly body: unknown;
+  readonly requestId: string;
+  readonly principal: Principal;
+  /** Aborted when the client disconnects. */
+  readonly signal: AbortSignal;
+  /** The raw Node request, for streaming bodies (`body: 'raw'`, e.g. multipart uploads). */
+  readonly raw: IncomingMessage;
+}
+
+/**
+ * What a route handler returns. `body` may be a JSON value, a string, a Buffer, or a
+ * Node Readable (streamed as is; use {@link sseResponse} for server-sent events).
+ */
+export interface RouteResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * A route. Paths under `/v1` are also served without the prefix, as OpenAI clients and
+ * LiteLLM users expect.
+ *
+ * @example
+ * ```ts
+ * routes.add({
+ *   method: 'GET',
+ *   path: '/v1/sessions/:id',
+ *   async handler(req) {
+ *     return { body: await findSession(req.params.id, req.principal) };
+ *   },
+ * });
+ * ```
+ */
+export interface RouteDefinition {
+  method: RouteMethod;
+  path: string;
+  /** How to read the body: parsed JSON (default for POST/PUT/PATCH), left raw, or none. */
+  body?: 'json' | 'raw' | 'none';
+  /** Run the `authenticate` hook before the handler (default true). */
+  auth?: boolean;
+  handler(request: RouteRequest): Promise<RouteResponse> | RouteResponse;
+}
+
+/** What the `routes` hook hands to plugins. */
+export interface RouteRegistrar {
+  add(route: RouteDefinition): void;
+}

@@ -1,0 +1,43 @@
+/**
+ * Server-sent events responses.
+ */
+import { Readable } from 'node:stream';
+import type { RouteResponse } from './routes-api.js';
+
+/** Headers every SSE response carries. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+});
+
+/**
+ * A route response that streams `frames` (already formatted SSE text) to the client.
+ * Breaking off (client gone) calls `return()` on the iterator, which ends upstream work.
+ *
+ * @example
+ * ```ts
+ * return sseResponse((async function* () { yield 'data: {"a":1}\n\n'; yield 'data: [DONE]\n\n'; })());
+ * ```
+ */
+export function sseResponse(frames: AsyncIterable<string>, headers: Record<string, string> = {}): RouteResponse {
+  return {
+    status: 200,
+    headers: { ...SSE_HEADERS, ...headers },
+    body: Readable.from(frames, { objectMode: false, highWaterMark: 16 * 1024 }),
+  };
+}
+
+/**
+ * Formats one SSE frame: optional `event:` line, then `data:`.
+ *
+ * @example
+ * ```ts
+ * sseFrame({ type: 'response.created' }, 'response.created');
+ * ```
+ */
+export function sseFrame(data: unknown, event?: string): string {
+  const json = typeof data === 'string' ? data : JSON.stringify(data);
+  return event ? `event: ${event}\ndata: ${json}\n\n` : `data: ${json}\n\n`;
+}

@@ -1,0 +1,35 @@
+/**
+ * Input and output of one in-process call through the pipeline (`gateway.call`).
+ */
+import type { CallContext, ChatChunk, ChatCompletion, Operation, Principal } from '../types.js';
+
+/**
+ * One call into the pipeline, as HTTP routes, batch workers and bridges make it.
+ *
+ * @example
+ * ```ts
+ * const out = await gateway.call({ body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] } });
+ * if (out.type === 'completion') console.log(out.body.choices[0].message.content);
+ * ```
+ */
+export interface CallInput {
+  /** Only `chat` today; other operations come with their plugins. */
+  operation?: Operation;
+  /** The request body as the client sent it (validated by the pipeline). */
+  body: unknown;
+  headers?: Record<string, string | string[] | undefined>;
+  requestId?: string;
+  principal?: Principal;
+  signal?: AbortSignal;
+  /** Endpoint recorded with the call (default `/v1/chat/completions`). */
+  endpoint?: string;
+  /** Metadata recorded with the call, merged over the body's `metadata`. */
+  metadata?: Record<string, unknown>;
+  /** Session to attribute the call to (when the caller already knows it). */
+  sessionId?: string;
+}
+
+/** The result of a call: a completion, or a stream of chunks to iterate once. */
+export type CallOutput =
+  | { type: 'completion'; body: ChatCompletion; ctx: CallContext }
+  | { type: 'stream'; chunks: AsyncIterable<ChatChunk>; ctx: CallContext };

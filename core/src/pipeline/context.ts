@@ -1,0 +1,62 @@
+/**
+ * Creation of the per-call context.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CallContext, GatewayState, Operation, Principal } from '../types.js';
+
+const NEVER = new AbortController().signal;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * A request id: the client's `x-request-id` when it is sane, else a new `req_…` id.
+ *
+ * @example
+ * ```ts
+ * requestIdFrom('abc-123'); // 'abc-123'
+ * requestIdFrom(undefined); // 'req_3f2c…'
+ * ```
+ */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
+  if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
+  return `req_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** What a call context is made from. */
+export interface CallContextInit {
+  requestId?: string;
+  operation: Operation;
+  endpoint: string;
+  headers?: Record<string, string | string[] | undefined>;
+  signal?: AbortSignal;
+  principal?: Principal;
+  sessionId?: string;
+}
+
+/**
+ * A fresh call context.
+ *
+ * @example
+ * ```ts
+ * const ctx = createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions' });
+ * ```
+ */
+export function createCallContext(init: CallContextInit): CallContext {
+  return {
+    requestId: init.requestId ?? requestIdFrom(undefined),
+    operation: init.operation,
+    endpoint: init.endpoint,
+    headers: init.headers ?? {},
+    signal: init.signal ?? NEVER,
+    startedAt: now(),
+    attempts: [],
+    stream: false,
+    principal: init.principal ?? {},
+    sessionId: init.sessionId,
+    responseHeaders: {},
+    metadata: {},
+    state: {} as GatewayState,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * What a plugin's `apply(gateway)` receives: a tap-only view of the hooks, the provider
+ * registry, shared services, settings, diagnostics and an in-process caller.
+ */
+import type { Diagnostics } from './diagnostics.js';
+import type { PluginHooks } from './hooks.js';
+import type { CallInput, CallOutput } from './pipeline/call-types.js';
+import type { Deployment, ProviderAdapter } from './types.js';
+
+/**
+ * Shared services plugins offer each other through the core (never by importing each
+ * other). Extend by declaration merging; the store contract adds `store`.
+ *
+ * @example
+ * ```ts
+ * declare module '@switchyard/core' {
+ *   interface GatewayServices { cache?: MyCache }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface GatewayServices {}
+
+/** Gateway-wide settings from the config file (top-level keys other than plugins/models/server). */
+export interface GatewaySettings {
+  /** Keep full request and response bodies with each call record. */
+  readonly storePrompts: boolean;
+  /** Secret for signing ids handed to clients (response ids, ...). */
+  readonly secret: string;
+  /** Directory for local state (SQLite file, logs) unless a plugin is told otherwise. */
+  readonly dataDir: string;
+}
+
+/** Registry of provider adapters, keyed by provider id. */
+export interface ProviderRegistry {
+  /** Registers an adapter; a second adapter with the same id fails boot. */
+  register(adapter: ProviderAdapter): void;
+  get(id: string): ProviderAdapter | undefined;
+  list(): ProviderAdapter[];
+}
+
+/** Read access to the configured models. */
+export interface ModelTable {
+  /** All configured deployments, in config order. */
+  readonly deployments: readonly Deployment[];
+  /** Deployments serving a public model name (config entries or `provider/model`). */
+  lookup(name: string): readonly Deployment[];
+  /** Public model names the gateway advertises. */
+  names(): string[];
+}
+
+/**
+ * The plugin's handle on the gateway.
+ *
+ * @example
+ * ```ts
+ * apply(gateway) {
+ *   gateway.hooks.log.tapPromise(NAME, async (event) => sink.write(event));
+ *   gateway.hooks.close.tapPromise(NAME, async () => sink.flush());
+ * }
+ * ```
+ */
+export interface PluginApi {
+  /** Tap-only view of the hook table. */
+  readonly hooks: PluginHooks;
+  readonly providers: ProviderRegistry;
+  /** Services shared between plugins (e.g. `store`). */
+  readonly services: GatewayServices;
+  readonly settings: GatewaySettings;
+  readonly models: ModelTable;
+  /** Diagnostics for this plugin (messages are prefixed with its name). */
+  readonly diagnostics: Diagnostics;
+  /**
+   * Runs a call through the same pipeline as HTTP (hooks included). For batch workers,
+   * assistant runs and bridges; available once the gateway is built.
+   */
+  call(input: CallInput): Promise<CallOutput>;
+  /** Tracks background work so that `flush()` and shutdown wait for it. Never rejects. */
+  background(work: Promise<unknown>): void;
+}

@@ -1,0 +1,276 @@
+/**
+ * Public types of the gateway: the OpenAI wire shapes the pipeline carries, the call
+ * context every hook sees, and the provider contract.
+ *
+ * Wire shapes follow the OpenAI OpenAPI spec; unknown fields pass through untouched
+ * (index signatures), so a provider that understands a newer field still receives it.
+ */
+import type { GatewayError } from './errors.js';
+
+/** One content part of a chat message. */
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'input_audio'; input_audio: { data: string; format: string } }
+  | { type: 'file'; file: { file_id?: string; file_data?: string; filename?: string } }
+  | { type: string; [key: string]: unknown };
+
+/** A tool call made by the assistant. */
+export interface ChatToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One message of a chat conversation. */
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  content?: string | ChatContentPart[] | null;
+  name?: string;
+  tool_calls?: ChatToolCall[];
+  tool_call_id?: string;
+  refusal?: string | null;
+  [key: string]: unknown;
+}
+
+/** A function tool offered to the model. */
+export interface ChatTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+}
+
+/** The body of `POST /v1/chat/completions`. */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean; [key: string]: unknown } | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  n?: number | null;
+  stop?: string | string[] | null;
+  tools?: ChatTool[];
+  tool_choice?: 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+  parallel_tool_calls?: boolean;
+  response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: Record<string, unknown> };
+  reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high' | null;
+  user?: string;
+  metadata?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** Token usage in the chat completions shape. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number; audio_tokens?: number; [key: string]: unknown };
+  completion_tokens_details?: { reasoning_tokens?: number; audio_tokens?: number; [key: string]: unknown };
+}
+
+/** Why a choice stopped. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+/** A `chat.completion` object. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: 'assistant'; content: string | null; refusal?: string | null; tool_calls?: ChatToolCall[]; [key: string]: unknown };
+    finish_reason: FinishReason | null;
+    logprobs: unknown;
+  }>;
+  usage?: Usage;
+  system_fingerprint?: string | null;
+  [key: string]: unknown;
+}
+
+/** A streamed tool-call fragment. */
+export interface ChatToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+/** A `chat.completion.chunk` object. */
+export interface ChatChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: { role?: 'assistant'; content?: string | null; refusal?: string | null; tool_calls?: ChatToolCallDelta[]; [key: string]: unknown };
+    finish_reason: FinishReason | null;
+    logprobs?: unknown;
+  }>;
+  usage?: Usage | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Typed per-call state shared between plugins. Extend it by declaration merging.
+ *
+ * @example
+ * ```ts
+ * declare module '@switchyard/core' {
+ *   interface GatewayState { tenant?: string }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface GatewayState {}
+
+/** Who is calling: filled by an auth plugin; every stored object records it for ownership checks. */
+export interface Principal {
+  keyId?: string;
+  userId?: string;
+  teamId?: string;
+}
+
+/** A configured upstream target for a public model name. */
+export interface Deployment {
+  /** Stable id, `<public name>#<index>` unless configured. */
+  id: string;
+  /** The public model name clients ask for. */
+  name: string;
+  /** Provider id (`openai`, `anthropic`, `mock`, ...). */
+  provider: string;
+  /** Upstream model id. */
+  model: string;
+  apiBase?: string;
+  apiKey?: string;
+  /** Upstream timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Extra body parameters merged into every request to this deployment. */
+  params?: Record<string, unknown>;
+  /** Provider-specific options (validated by the provider's `deploymentOptions`). */
+  options: Record<string, unknown>;
+}
+
+/** One upstream attempt, kept on the call context for logs and traces. */
+export interface UpstreamAttempt {
+  deployment: Deployment;
+  startedAt: number;
+  endedAt?: number;
+  firstChunkAt?: number;
+  status?: number;
+  error?: GatewayError;
+  /** Request id the provider returned, when it returned one. */
+  upstreamRequestId?: string;
+}
+
+/** What kind of operation a call is. */
+export type Operation = 'chat' | (string & {});
+
+/**
+ * Everything a hook knows about the call in flight. One per call; plugins keep their
+ * own data on `state` (typed through {@link GatewayState}).
+ */
+export interface CallContext {
+  /** `x-request-id` of the call (taken from the client when it sent one). */
+  readonly requestId: string;
+  readonly operation: Operation;
+  /** Endpoint path as the gateway names it, e.g. `/v1/chat/completions`. */
+  readonly endpoint: string;
+  /** Incoming headers, lower-cased. Empty for in-process calls without headers. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Aborted when the client goes away or the gateway shuts down. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds (fractional) when the gateway received the call. */
+  readonly startedAt: number;
+  /** When the first streamed chunk (or the whole body) arrived from upstream. */
+  firstTokenAt?: number;
+  endedAt?: number;
+  /** Public model name requested. */
+  model?: string;
+  /** The deployment chosen for the call. */
+  deployment?: Deployment;
+  readonly attempts: UpstreamAttempt[];
+  /** Whether the client asked for a stream. */
+  stream: boolean;
+  /** Caller identity, set by an auth plugin. */
+  principal: Principal;
+  /** Session the call belongs to, when a session plugin found one. */
+  sessionId?: string;
+  /** Usage of the call once known. */
+  usage?: Usage;
+  /** Cost in USD: a number, `null` when unknown, `undefined` when no one priced it. */
+  cost?: number | null;
+  /** Extra response headers plugins want sent (set before the response starts). */
+  readonly responseHeaders: Record<string, string>;
+  /** Free-form metadata recorded with the call (from the request's `metadata`, plugins, ...). */
+  metadata: Record<string, unknown>;
+  /** Typed plugin state. */
+  readonly state: GatewayState;
+}
+
+/** The result of a provider's chat call: a whole completion or a stream of chunks. */
+export type ChatResult =
+  | { type: 'completion'; body: ChatCompletion; upstreamRequestId?: string }
+  | { type: 'stream'; chunks: AsyncIterable<ChatChunk>; upstreamRequestId?: string };
+
+/** What a provider gets for each upstream call. */
+export interface ProviderCall {
+  deployment: Deployment;
+  ctx: CallContext;
+  /** Aborts the upstream request (client gone, timeout, shutdown). */
+  signal: AbortSignal;
+}
+
+/**
+ * A provider adapter: turns an OpenAI chat request into the provider's wire format and
+ * back. Registered by a provider plugin with `gateway.providers.register(...)`.
+ *
+ * @example
+ * ```ts
+ * gateway.providers.register({
+ *   id: 'echo',
+ *   async chat(request) {
+ *     return { type: 'completion', body: makeCompletion(request) };
+ *   },
+ * });
+ * ```
+ */
+export interface ProviderAdapter {
+  /** The id deployments name in `provider:` and clients use in `provider/model`. */
+  readonly id: string;
+  /** Serve a chat completion; `request.stream` says which result kind is expected. */
+  chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult>;
+  /** Validates provider-specific deployment options at boot; throw to reject. */
+  validateDeployment?(deployment: Deployment): void;
+  /** Model ids this provider advertises in `/v1/models` as `provider/model`. */
+  readonly models?: readonly string[];
+  /** Defaults applied to `provider/model` deployments that are not in the config. */
+  readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options'>>;
+}
+
+/** Outcome of a call as observers see it. */
+export type CallOutcome = 'ok' | 'error' | 'short-circuit';
+
+/** What `log` observers receive once a call has ended (after the response was sent). */
+export interface CallEvent {
+  ctx: CallContext;
+  request: ChatRequest | undefined;
+  /** The final response; for streams, the completion aggregated from every chunk. */
+  response?: ChatCompletion;
+  error?: GatewayError;
+  outcome: CallOutcome;
+  /** HTTP status sent to the client. */
+  status: number;
+}
+
+/** What `cost` observers receive: the usage of a finished call. */
+export interface CostEvent {
+  ctx: CallContext;
+  usage: Usage;
+  /** Public model name. */
+  model: string;
+  deployment?: Deployment;
+}

@@ -1,0 +1,135 @@
+/**
+ * The OpenAI provider plugin: OpenAI and any OpenAI-compatible server (vLLM, Ollama,
+ * LM Studio, Groq, ...). Requests and streams pass through; streams chunk by chunk.
+ */
+import {
+  GatewayError,
+  definePlugin,
+  headerValue,
+  parsePluginOptions,
+  readJson,
+  readText,
+  sseEvents,
+  upstreamFetch,
+  z,
+  type ChatChunk,
+  type ChatCompletion,
+  type ChatRequest,
+  type ChatResult,
+  type Deployment,
+  type GatewayPlugin,
+  type ProviderCall,
+  type UpstreamResponse,
+} from '@switchyard/core';
+import { openAIError, streamError } from './errors.js';
+
+const PLUGIN_NAME = '@switchyard/provider-openai';
+const VERSION = '0.1.0';
+
+const OptionsSchema = z.strictObject({
+  /** Provider id deployments refer to (default `openai`); register twice with ids for two servers. */
+  id: z.string().min(1).optional(),
+  /** Default base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1). */
+  apiBase: z.url().optional(),
+  /** Default API key (default: $OPENAI_API_KEY). */
+  apiKey: z.string().optional(),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+  /** Extra headers on every upstream request. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Default upstream timeout in ms. */
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+const DeploymentSchema = z.strictObject({
+  organization: z.string().optional(),
+  project: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+/** Options of the OpenAI provider. */
+export type OpenAIProviderOptions = z.input<typeof OptionsSchema>;
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+/**
+ * The OpenAI provider.
+ *
+ * @example
+ * ```ts
+ * import openai from '@switchyard/provider-openai';
+ * await createGateway({
+ *   plugins: [openai()],
+ *   models: [{ name: 'llama', provider: 'openai', model: 'llama3', apiBase: 'http://127.0.0.1:11434/v1' }],
+ * });
+ * ```
+ */
+export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
+  const id = opts.id ?? 'openai';
+  const defaultBase = opts.apiBase ?? process.env.OPENAI_BASE_URL ?? process.env.OPENAI_API_BASE ?? 'https://api.openai.com/v1';
+  const defaultKey = opts.apiKey ?? process.env.OPENAI_API_KEY;
+
+  function headersFor(d: Deployment): Record<string, string> {
+    const o = d.options as z.infer<typeof DeploymentSchema>;
+    const h: Record<string, string> = { accept: 'application/json', ...opts.headers, ...o.headers };
+    const key = d.apiKey ?? defaultKey;
+    if (key) h.authorization = `Bearer ${key}`;
+    const org = o.organization ?? opts.organization;
+    if (org) h['openai-organization'] = org;
+    const project = o.project ?? opts.project;
+    if (project) h['openai-project'] = project;
+    return h;
+  }
+
+  async function* chunks(res: UpstreamResponse): AsyncGenerator<ChatChunk> {
+    for await (const ev of sseEvents(res, id)) {
+      if (ev.data === '[DONE]') return;
+      let parsed: ChatChunk & { error?: unknown };
+      try {
+        parsed = JSON.parse(ev.data) as ChatChunk & { error?: unknown };
+      } catch {
+        throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${id} upstream sent a stream event that is not JSON.`, {
+          publicCode: 'upstream_invalid_response',
+          expose: true,
+        });
+      }
+      if (ev.event === 'error' || parsed.error) throw streamError(parsed.error ?? parsed, id);
+      yield parsed;
+    }
+  }
+
+  async function chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
+    const d = call.deployment;
+    const res = await upstreamFetch({
+      url: `${trimSlash(d.apiBase ?? defaultBase)}/chat/completions`,
+      headers: request.stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d),
+      body: request,
+      signal: call.signal,
+      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
+      provider: id,
+    });
+    const upstreamRequestId = headerValue(res.headers, 'x-request-id');
+    if (res.status >= 400) throw openAIError(res, await readText(res, id), id);
+    if (request.stream) return { type: 'stream', chunks: chunks(res), upstreamRequestId };
+    return { type: 'completion', body: await readJson<ChatCompletion>(res, id), upstreamRequestId };
+  }
+
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    apply(gateway) {
+      gateway.providers.register({
+        id,
+        chat,
+        defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
+        validateDeployment(deployment) {
+          const r = DeploymentSchema.safeParse(deployment.options);
+          if (!r.success) throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
+        },
+      });
+    },
+  });
+}
