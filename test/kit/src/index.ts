@@ -1,0 +1,9 @@
+/**
+ * @switchyard/test-kit (private): provider wire-format emulators and createTestGateway.
+ */
+export { startEmulator, writeSse, sendJson } from './emulators/server.js';
+export type { Emulator, EmulatorExchange, EmulatorHandler, Fault, RecordedRequest } from './emulators/server.js';
+export { startOpenAIEmulator, emulatedAnswer } from './emulators/openai.js';
+export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.js';
+export { createTestGateway } from './gateway.js';
+export type { TestGateway } from './gateway.js';

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests run from source: the '@switchyard/source' export condition maps every workspace
+// package to its src/index.ts, so no build is needed before `npm test`.
+const conditions = ['@switchyard/source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@switchyard/source'] } },
+  test: {
+    include: ['core/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    server: { deps: { inline: [/@switchyard\//] } },
+  },
+});
