@@ -21,12 +21,21 @@ export function paramOf(path: ReadonlyArray<PropertyKey>): string | null {
   return out || null;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, param: string | null): string {
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, param: string | null, value: unknown): string {
   const where = param ? `'${param}'` : 'the request body';
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return `Missing required parameter: ${where}.`;
-      return `Invalid type for ${where}: expected ${issue.expected}, but got ${describeValue(issue.input)}.`;
+      if (value === undefined) return `Missing required parameter: ${where}.`;
+      return `Invalid type for ${where}: expected ${issue.expected}, but got ${describeValue(value)}.`;
     case 'invalid_value':
       return `Invalid value for ${where}: ${issue.message}.`;
     case 'too_small':
@@ -60,8 +69,9 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const param = issue.code === 'unrecognized_keys' ? paramOf([...issue.path, issue.keys[0]!]) : paramOf(issue.path);
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  throw new GatewayError('GW_ERR_INVALID_REQUEST', describeIssue(issue, param), {
+  const value = valueAt(input, issue.path);
+  const missing = issue.code === 'invalid_type' && value === undefined;
+  throw new GatewayError('GW_ERR_INVALID_REQUEST', describeIssue(issue, param, value), {
     param,
     publicCode: missing ? 'missing_required_parameter' : issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value',
   });

@@ -144,7 +144,8 @@ export async function writeSse(res: http.ServerResponse, frames: string[], fault
       res.socket?.destroy();
       return;
     }
-    res.write(frame);
+    // wait for the frame to reach the socket, so a later drop cuts the stream, not the buffer
+    await new Promise<void>((resolve) => res.write(frame, () => resolve()));
     if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
   }
   res.end();
