@@ -4,7 +4,7 @@
  */
 import { GatewayError } from '../errors.js';
 import type { ModelTable, ProviderRegistry } from '../plugin-api.js';
-import type { Deployment } from '../types.js';
+import type { Deployment, ProviderAdapter } from '../types.js';
 import type { ModelConfig } from '../config/schema.js';
 
 const KNOWN = new Set(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id']);
@@ -122,7 +122,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
  * ```
  */
 export function createProviderRegistry(): ProviderRegistry {
-  const map = new Map<string, import('../types.js').ProviderAdapter>();
+  const map = new Map<string, ProviderAdapter>();
   return {
     register(adapter) {
       if (!adapter || typeof adapter.id !== 'string' || typeof adapter.chat !== 'function') {
