@@ -6,6 +6,7 @@
  * (index signatures), so a provider that understands a newer field still receives it.
  */
 import type { GatewayError } from './errors.js';
+import type { UpstreamResponse } from './upstream/http.js';
 
 /** One content part of a chat message. */
 export type ChatContentPart =
@@ -249,6 +250,33 @@ export interface ProviderAdapter {
   readonly models?: readonly string[];
   /** Defaults applied to `provider/model` deployments that are not in the config. */
   readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options'>>;
+  /**
+   * OpenAI-style APIs the provider serves natively (e.g. `responses`, `files`, `batches`),
+   * reachable through {@link ProviderAdapter.passthrough}. Others are bridged by plugins.
+   */
+  readonly nativeApis?: readonly string[];
+  /** Forwards a request to one of the provider's native APIs with the deployment's URL and auth. */
+  passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse>;
+}
+
+/**
+ * A request forwarded to a provider's native OpenAI-style API.
+ *
+ * @example
+ * ```ts
+ * const res = await adapter.passthrough!({ method: 'GET', path: '/responses/resp_1' }, call);
+ * ```
+ */
+export interface PassthroughRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below the API root, e.g. `/responses` or `/responses/resp_1/input_items`. */
+  path: string;
+  /** Query string without `?`. */
+  query?: string;
+  /** JSON body. */
+  body?: unknown;
+  /** Whether an SSE answer is expected. */
+  stream?: boolean;
 }
 
 /** Outcome of a call as observers see it. */

@@ -18,6 +18,7 @@ import {
   type ChatResult,
   type Deployment,
   type GatewayPlugin,
+  type PassthroughRequest,
   type ProviderCall,
   type UpstreamResponse,
 } from '@switchyard/core';
@@ -117,6 +118,22 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
     return { type: 'completion', body: await readJson<ChatCompletion>(res, id), upstreamRequestId };
   }
 
+  async function passthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
+    const d = call.deployment;
+    const headers = req.stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d);
+    const res = await upstreamFetch({
+      method: req.method,
+      url: `${trimSlash(d.apiBase ?? defaultBase)}${req.path}${req.query ? `?${req.query}` : ''}`,
+      headers,
+      body: req.body as Record<string, unknown> | undefined,
+      signal: call.signal,
+      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
+      provider: id,
+    });
+    if (res.status >= 400) throw openAIError(res, await readText(res, id), id);
+    return res;
+  }
+
   return definePlugin({
     name: PLUGIN_NAME,
     version: VERSION,
@@ -124,6 +141,8 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id,
         chat,
+        nativeApis: ['responses'],
+        passthrough,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
         validateDeployment(deployment) {
           const r = DeploymentSchema.safeParse(deployment.options);

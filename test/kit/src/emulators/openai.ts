@@ -4,6 +4,7 @@
  * `data:` frames, `[DONE]` and the include_usage chunk. Later issues add endpoints.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
+import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
 
 /** Options of the OpenAI emulator. */
@@ -144,6 +145,7 @@ async function chatCompletions(x: EmulatorExchange, opts: OpenAIEmulatorOptions)
  */
 export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): Promise<OpenAIEmulator> {
   const apiKey = options.apiKey ?? 'sk-emulator';
+  const responses = responsesRoutes(new Map());
   const emu = await startEmulator(
     async (x) => {
       const auth = x.req.headers.authorization;
@@ -155,6 +157,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       }
       const path = x.req.path.split('?')[0];
       if (x.req.method === 'POST' && path === '/v1/chat/completions') return chatCompletions(x, options);
+      if (path!.startsWith('/v1/responses')) return responses(x);
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;
