@@ -24,6 +24,7 @@ import { createModelTable, createProviderRegistry } from './models/table.js';
 import { Background } from './pipeline/background.js';
 import type { CallInput, CallOutput } from './pipeline/call-types.js';
 import { createChatPipeline } from './pipeline/chat.js';
+import { createFinish } from './pipeline/observers.js';
 import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin.js';
 import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './plugin-api.js';
 import { prefixed, tapOnly } from './plugin-view.js';
@@ -115,6 +116,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   let pipeline: ((input: CallInput) => Promise<CallOutput>) | undefined;
   let models: ReturnType<typeof createModelTable> | undefined;
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
+  const finish = createFinish(hooks, background);
 
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
     hooks: view,
@@ -131,6 +133,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return pipeline(input);
     },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
+    report: (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
   await applyPlugins(plugins, apiFor, cfg.pluginTimeoutMs ?? 10_000);
 

@@ -5,7 +5,7 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
 import type { CallInput, CallOutput } from './pipeline/call-types.js';
-import type { Deployment, ProviderAdapter } from './types.js';
+import type { CallEvent, Deployment, ProviderAdapter } from './types.js';
 
 /**
  * Shared services plugins offer each other through the core (never by importing each
@@ -77,4 +77,10 @@ export interface PluginApi {
   call(input: CallInput): Promise<CallOutput>;
   /** Tracks background work so that `flush()` and shutdown wait for it. Never rejects. */
   background(work: Promise<unknown>): void;
+  /**
+   * Reports a call the plugin served outside the chat pipeline (native pass-through) to the
+   * `cost` and `log` observers, exactly once, after its response was sent. Build its context
+   * with `createCallContext` and fill deployment, attempts and usage.
+   */
+  report(event: CallEvent): void;
 }

@@ -292,6 +292,11 @@ export interface CallEvent {
   outcome: CallOutcome;
   /** HTTP status sent to the client. */
   status: number;
+  /**
+   * For operations served outside the chat pipeline (e.g. native Responses pass-through):
+   * the request and response bodies as sent and received. `request`/`response` stay empty then.
+   */
+  payload?: { request: unknown; response?: unknown };
 }
 
 /** What `cost` observers receive: the usage of a finished call. */

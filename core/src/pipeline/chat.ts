@@ -11,7 +11,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../plugin-api.js';
-import type { CallContext, CallEvent, CallOutcome, ChatChunk, ChatCompletion, ChatRequest, Deployment, UpstreamAttempt } from '../types.js';
+import type { CallContext, ChatChunk, ChatRequest, Deployment, UpstreamAttempt } from '../types.js';
 import { ChatRequestSchema } from '../validation/chat.js';
 import { validate } from '../validation/issues.js';
 import { ChunkAggregator } from './aggregate.js';
@@ -19,6 +19,7 @@ import type { Background } from './background.js';
 import type { CallInput, CallOutput } from './call-types.js';
 import { createCallContext, now } from './context.js';
 import { chunksToCompletion, completionToChunks } from './convert.js';
+import { createFinish } from './observers.js';
 
 /** What the pipeline needs from the gateway. */
 export interface PipelineDeps {
@@ -27,8 +28,6 @@ export interface PipelineDeps {
   models: ResolvingModelTable;
   background: Background;
 }
-
-const afterSend = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function modelNotFound(model: string): GatewayError {
   return new GatewayError('GW_ERR_MODEL_NOT_FOUND', `The model \`${model}\` does not exist or you do not have access to it.`, {
@@ -66,28 +65,7 @@ function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequ
  */
 export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Promise<CallOutput> {
   const { hooks, providers, models, background } = deps;
-
-  function finish(
-    ctx: CallContext,
-    request: ChatRequest | undefined,
-    outcome: CallOutcome,
-    status: number,
-    response?: ChatCompletion,
-    error?: GatewayError,
-  ): void {
-    ctx.endedAt ??= now();
-    const logUsed = hooks.log.isUsed();
-    const costUsed = hooks.cost.isUsed() && ctx.usage !== undefined;
-    if (!logUsed && !costUsed) return;
-    const event: CallEvent = { ctx, request, response, error, outcome, status };
-    background.add(
-      afterSend().then(async () => {
-        // cost first, so log records see ctx.cost; both are isolated by the hook guards
-        if (costUsed) await hooks.cost.promise({ ctx, usage: ctx.usage!, model: ctx.model ?? '', deployment: ctx.deployment });
-        if (logUsed) await hooks.log.promise(event);
-      }),
-    );
-  }
+  const finish = createFinish(hooks, background);
 
   async function resolveDeployment(request: ChatRequest, ctx: CallContext): Promise<Deployment> {
     const chosen = hooks.resolveDeployment.isUsed() ? await hooks.resolveDeployment.promise(request, ctx) : undefined;
