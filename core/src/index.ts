@@ -37,3 +37,4 @@ export { ChatRequestSchema } from './validation/chat.js';
 export { VERSION } from './version.js';
 export { z } from 'zod';
 export type * from './types.js';
+export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS } from './session.js';
