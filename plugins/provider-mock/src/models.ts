@@ -5,7 +5,7 @@ import { GatewayError, type ChatMessage, type ChatRequest, type ChatToolCall, ty
 import { lorem } from './tokens.js';
 
 /** The mock models (served as `mock/<name>`). */
-export const MOCK_MODELS = ['echo', 'lorem', 'tool', 'error-400', 'error-429', 'error-500', 'drop'] as const;
+export const MOCK_MODELS = ['echo', 'transcript', 'lorem', 'tool', 'error-400', 'error-429', 'error-500', 'drop'] as const;
 
 /** What a mock model decided to answer. */
 export interface MockAnswer {
@@ -57,6 +57,11 @@ export function answer(model: string, request: ChatRequest): MockAnswer {
     case 'echo': {
       const text = lastUserText(request);
       return { content: text, finish: 'stop' };
+    }
+    case 'transcript': {
+      // every user turn and tool result, in order: shows exactly which history reached the model
+      const turns = request.messages.filter((m) => m.role === 'user' || m.role === 'tool').map((m) => (m.role === 'tool' ? `tool:${textOf(m)}` : textOf(m)));
+      return { content: turns.join(' | '), finish: 'stop' };
     }
     case 'lorem': {
       const n = max ?? 32;

@@ -58,7 +58,8 @@ function usageOf(request: ChatRequest, a: MockAnswer): Usage {
 }
 
 /**
- * The mock provider. Models: `mock/echo` (echoes the last user message), `mock/lorem`
+ * The mock provider. Models: `mock/echo` (echoes the last user message), `mock/transcript`
+ * (every user turn and tool result joined by ` | `), `mock/lorem`
  * (`max_tokens` words, default 32), `mock/tool` (calls the first offered tool),
  * `mock/error-400|429|500` (fails), `mock/drop` (stream breaks after 3 chunks).
  *

@@ -7,3 +7,4 @@ export { startOpenAIEmulator, emulatedAnswer } from './emulators/openai.js';
 export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.js';
 export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
+export { testSqliteStore } from './sqlite-store.js';

@@ -1,0 +1,176 @@
+/**
+ * The Responses routes: create, retrieve, delete, input items, cancel.
+ */
+import { createCallContext, GatewayError, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { createBridged } from './bridge.js';
+import { ownerOf, type ResponsesEnv } from './env.js';
+import { normalizeInput } from './items.js';
+import { createNative } from './native.js';
+import type { StoredResponse } from './repo.js';
+import { CreateResponseSchema } from './schema.js';
+import type { Item, ResponseObject } from './types.js';
+
+const notFound = (id: string, param: string | null = null, code = 'not_found') =>
+  new GatewayError('GW_ERR_NOT_FOUND', `Response with id '${id}' not found.`, { param, publicCode: code });
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  after: z.string().min(1).optional(),
+});
+
+/** Finds a deployment by id (configured, or a `provider/model` name). */
+function deploymentById(env: ResponsesEnv, id: string): Deployment | undefined {
+  return env.api.models.deployments.find((d) => d.id === id) ?? env.api.models.lookup(id)[0];
+}
+
+/** Resolves a client-given id to the caller's stored response (or a native reference). */
+async function find(env: ResponsesEnv, req: RouteRequest, id: string) {
+  const owner = ownerOf(req.principal);
+  if (env.ids.isNative(id)) {
+    const ref = env.ids.decode(id);
+    if (!ref || ref.owner !== owner) return undefined; // tampered, or another tenant's
+    const deployment = deploymentById(env, ref.deployment);
+    if (!deployment) return undefined;
+    return { ref, deployment, stored: await env.repo.get(id, owner) };
+  }
+  const stored = await env.repo.get(id, owner);
+  return stored ? { ref: undefined, deployment: undefined, stored } : undefined;
+}
+
+function page(items: Item[], query: RouteRequest['query']) {
+  const q = validate(ListQuery, query);
+  const ordered = q.order === 'asc' ? items : [...items].reverse();
+  let start = 0;
+  if (q.after) {
+    const i = ordered.findIndex((x) => x.id === q.after);
+    if (i < 0) throw new GatewayError('GW_ERR_INVALID_REQUEST', `No item with id '${q.after}' in this list.`, { param: 'after' });
+    start = i + 1;
+  }
+  const data = ordered.slice(start, start + q.limit);
+  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + q.limit < ordered.length };
+}
+
+/**
+ * The Responses API routes.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.routes.tap(NAME, (routes) => responsesRoutes(env).forEach((r) => routes.add(r)));
+ * ```
+ */
+export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
+  const { api, repo } = env;
+  const passthrough = async (req: RouteRequest, deployment: Deployment, method: 'GET' | 'POST' | 'DELETE', path: string, query?: string) => {
+    const adapter = api.providers.get(deployment.provider);
+    if (!adapter?.passthrough) throw new GatewayError('GW_ERR_NOT_FOUND', 'This response is no longer reachable.', { publicCode: 'not_found' });
+    const ctx = createCallContext({ requestId: req.requestId, operation: 'responses', endpoint: req.path, headers: req.headers, signal: req.signal, principal: req.principal });
+    const res = await adapter.passthrough({ method, path, query }, { deployment, ctx, signal: req.signal });
+    return readJson<Record<string, unknown>>(res, deployment.provider);
+  };
+  const rewriteIds = (r: ResponseObject, id: string, stored?: StoredResponse): ResponseObject => ({ ...r, id, previous_response_id: stored?.previousId ?? null });
+
+  return [
+    {
+      method: 'POST',
+      path: '/v1/responses',
+      async handler(req) {
+        const body = validate(CreateResponseSchema, req.body);
+        let parent: StoredResponse | undefined;
+        if (body.previous_response_id) {
+          const found = await find(env, req, body.previous_response_id);
+          parent = found?.stored;
+          if (!parent) {
+            throw new GatewayError('GW_ERR_NOT_FOUND', `Previous response with id '${body.previous_response_id}' not found.`, {
+              param: 'previous_response_id',
+              publicCode: 'previous_response_not_found',
+            });
+          }
+        }
+        const input = normalizeInput(body.input);
+        const deployment = api.models.lookup(body.model)[0];
+        if (!deployment) {
+          throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', `The model \`${body.model}\` does not exist or you do not have access to it.`, {
+            param: 'model',
+            publicCode: 'model_not_found',
+          });
+        }
+        const adapter = api.providers.get(deployment.provider)!;
+        const native = Boolean(adapter.passthrough && adapter.nativeApis?.includes('responses'));
+        const sameUpstream = native && parent?.upstreamId && parent.deploymentId === deployment.id;
+        const history = parent && !sameUpstream ? await repo.history(parent) : [];
+        if (native) return createNative(env, req, { body, input, history, parent, deployment, adapter });
+        return createBridged(env, req, { body, input, history, parent, deploymentId: deployment.id });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/responses/:id',
+      async handler(req) {
+        const id = req.params.id!;
+        const found = await find(env, req, id);
+        if (!found) throw notFound(id);
+        if (found.ref && found.deployment) {
+          const r = (await passthrough(req, found.deployment, 'GET', `/responses/${encodeURIComponent(found.ref.upstreamId)}`)) as unknown as ResponseObject;
+          return { body: rewriteIds(r, id, found.stored) };
+        }
+        return { body: found.stored!.response };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/responses/:id',
+      async handler(req) {
+        const id = req.params.id!;
+        const found = await find(env, req, id);
+        if (!found) throw notFound(id);
+        if (found.ref && found.deployment) {
+          try {
+            await passthrough(req, found.deployment, 'DELETE', `/responses/${encodeURIComponent(found.ref.upstreamId)}`);
+          } catch (err) {
+            if (!(err instanceof GatewayError && err.status === 404 && found.stored)) throw err;
+          }
+        }
+        await repo.delete(id, ownerOf(req.principal));
+        return { body: { id, object: 'response', deleted: true } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/responses/:id/input_items',
+      async handler(req) {
+        const id = req.params.id!;
+        const found = await find(env, req, id);
+        if (!found) throw notFound(id);
+        if (found.stored) return { body: page(found.stored.input, req.query) };
+        const query = new URLSearchParams(req.query as Record<string, string>).toString();
+        return { body: await passthrough(req, found.deployment!, 'GET', `/responses/${encodeURIComponent(found.ref!.upstreamId)}/input_items`, query) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/responses/:id/cancel',
+      body: 'none',
+      async handler(req) {
+        const id = req.params.id!;
+        const found = await find(env, req, id);
+        if (!found) throw notFound(id);
+        if (found.ref && found.deployment) {
+          const r = (await passthrough(req, found.deployment, 'POST', `/responses/${encodeURIComponent(found.ref.upstreamId)}/cancel`)) as unknown as ResponseObject;
+          return { body: rewriteIds(r, id, found.stored) };
+        }
+        const stored = found.stored!;
+        if (!stored.background) {
+          throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Only background responses can be cancelled.', { param: 'response_id', publicCode: 'not_cancellable' });
+        }
+        if (stored.status === 'queued' || stored.status === 'in_progress') {
+          const cancelled = { ...stored, status: 'cancelled' as const, response: { ...stored.response, status: 'cancelled' as const } };
+          await repo.update(cancelled);
+          env.running.get(id)?.abort();
+          return { body: cancelled.response };
+        }
+        return { body: stored.response };
+      },
+    },
+  ];
+}

@@ -1,0 +1,149 @@
+/**
+ * The bridge, streaming side: chat chunks → the full Responses event sequence, in the order
+ * the official SDK's `responses.stream()` accumulator checks (created → in_progress →
+ * output_item.added → content_part.added → deltas → text.done → content_part.done →
+ * output_item.done → completed), with function-call argument deltas and `sequence_number`.
+ */
+import { toGatewayError, type ChatChunk, type FinishReason, type Usage } from '@switchyard/core';
+import { toResponseUsage, statusOf } from './from-chat.js';
+import { newId } from './ids.js';
+import type { Item, ResponseObject } from './types.js';
+
+/** One Responses stream event. */
+export interface ResponseEvent {
+  type: string;
+  sequence_number: number;
+  [key: string]: unknown;
+}
+
+interface OpenMessage {
+  kind: 'message';
+  index: number;
+  id: string;
+  text: string[];
+}
+interface OpenCall {
+  kind: 'call';
+  index: number;
+  id: string;
+  callId: string;
+  name: string;
+  args: string[];
+}
+
+/**
+ * Streams Responses events for a chat chunk stream. `finish` receives the final response
+ * object (completed, incomplete or failed) once the stream ends, and is awaited before the
+ * terminal event is sent.
+ *
+ * @example
+ * ```ts
+ * for await (const ev of responseEvents(chunks, inProgress, (final) => save(final))) send(ev);
+ * ```
+ */
+export async function* responseEvents(
+  chunks: AsyncIterable<ChatChunk>,
+  base: ResponseObject,
+  finish: (final: ResponseObject) => Promise<void>,
+): AsyncGenerator<ResponseEvent> {
+  let seq = 0;
+  const ev = (type: string, fields: Record<string, unknown>): ResponseEvent => ({ type, sequence_number: seq++, ...fields });
+  const output: Item[] = [];
+  let message: OpenMessage | undefined;
+  const calls = new Map<number, OpenCall>();
+  let finishReason: FinishReason | null = null;
+  let usage: Usage | undefined;
+  let model = base.model;
+
+  yield ev('response.created', { response: { ...base, status: 'in_progress', output: [], usage: null } });
+  yield ev('response.in_progress', { response: { ...base, status: 'in_progress', output: [], usage: null } });
+
+  function* closeMessage(): Generator<ResponseEvent> {
+    if (!message) return;
+    const m = message;
+    message = undefined;
+    const text = m.text.join('');
+    const part = { type: 'output_text', text, annotations: [], logprobs: [] };
+    const item: Item = { id: m.id, type: 'message', role: 'assistant', status: 'completed', content: [part as never] };
+    output[m.index] = item;
+    yield ev('response.output_text.done', { item_id: m.id, output_index: m.index, content_index: 0, text, logprobs: [] });
+    yield ev('response.content_part.done', { item_id: m.id, output_index: m.index, content_index: 0, part });
+    yield ev('response.output_item.done', { output_index: m.index, item });
+  }
+  function* closeCall(c: OpenCall): Generator<ResponseEvent> {
+    const args = c.args.join('');
+    const item: Item = { id: c.id, type: 'function_call', status: 'completed', call_id: c.callId, name: c.name, arguments: args };
+    output[c.index] = item;
+    yield ev('response.function_call_arguments.done', { item_id: c.id, output_index: c.index, name: c.name, arguments: args });
+    yield ev('response.output_item.done', { output_index: c.index, item });
+  }
+
+  try {
+    for await (const chunk of chunks) {
+      if (chunk.model) model = chunk.model;
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      const d = choice.delta;
+      if (typeof d.content === 'string' && d.content.length > 0) {
+        if (!message) {
+          message = { kind: 'message', index: output.length, id: newId('msg'), text: [] };
+          output.push({ id: message.id, type: 'message', role: 'assistant', status: 'in_progress', content: [] });
+          yield ev('response.output_item.added', { output_index: message.index, item: { id: message.id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+          yield ev('response.content_part.added', {
+            item_id: message.id,
+            output_index: message.index,
+            content_index: 0,
+            part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+          });
+        }
+        message.text.push(d.content);
+        yield ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: d.content, logprobs: [] });
+      }
+      for (const tc of d.tool_calls ?? []) {
+        let call = calls.get(tc.index);
+        if (!call) {
+          yield* closeMessage();
+          call = { kind: 'call', index: output.length, id: newId('fc'), callId: tc.id ?? newId('call'), name: tc.function?.name ?? '', args: [] };
+          calls.set(tc.index, call);
+          const added: Item = { id: call.id, type: 'function_call', status: 'in_progress', call_id: call.callId, name: call.name, arguments: '' };
+          output.push(added);
+          yield ev('response.output_item.added', { output_index: call.index, item: added });
+        }
+        const frag = tc.function?.arguments;
+        if (frag) {
+          call.args.push(frag);
+          yield ev('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta: frag });
+        }
+      }
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+    }
+  } catch (err) {
+    const e = toGatewayError(err);
+    const failed: ResponseObject = {
+      ...base,
+      model,
+      status: 'failed',
+      output: output.filter(Boolean),
+      error: { code: e.publicCode ?? (e.status >= 500 ? 'server_error' : 'invalid_request'), message: e.expose ? e.message : 'The upstream failed.' },
+      usage: toResponseUsage(usage),
+    };
+    await finish(failed);
+    yield ev('response.failed', { response: failed });
+    return;
+  }
+  yield* closeMessage();
+  for (const c of calls.values()) yield* closeCall(c);
+  const { status, incomplete } = statusOf(finishReason);
+  const final: ResponseObject = {
+    ...base,
+    model,
+    status,
+    incomplete_details: incomplete,
+    completed_at: Math.floor(Date.now() / 1000),
+    output,
+    usage: toResponseUsage(usage),
+  };
+  await finish(final); // stored before the terminal event, so the next call can chain at once
+  yield ev(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final });
+}
