@@ -151,8 +151,20 @@ export interface Deployment {
   timeoutMs?: number;
   /** Extra body parameters merged into every request to this deployment. */
   params?: Record<string, unknown>;
-  /** Provider-specific options (validated by the provider's `deploymentOptions`). */
+  /** Provider-specific options (validated by the provider's `validateDeployment`). */
   options: Record<string, unknown>;
+  /** Price overrides in USD per token, from the config (cost plugins prefer them to price data). */
+  pricing?: DeploymentPricing;
+}
+
+/** Per-deployment price overrides in USD per token. */
+export interface DeploymentPricing {
+  inputCostPerToken?: number;
+  outputCostPerToken?: number;
+  cacheReadCostPerToken?: number;
+  cacheWriteCostPerToken?: number;
+  inputCostPerTokenBatches?: number;
+  outputCostPerTokenBatches?: number;
 }
 
 /** One upstream attempt, kept on the call context for logs and traces. */

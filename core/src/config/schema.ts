@@ -4,9 +4,25 @@
 import { z } from 'zod';
 import type { GatewayPlugin } from '../plugin.js';
 
+const price = z.number().min(0).optional();
+
+/** Per-deployment price overrides in USD per token (they win over the price database). */
+export const PricingSchema = {
+  inputCostPerToken: price,
+  outputCostPerToken: price,
+  cacheReadCostPerToken: price,
+  cacheWriteCostPerToken: price,
+  inputCostPerTokenBatches: price,
+  outputCostPerTokenBatches: price,
+};
+
+/** Keys of {@link PricingSchema}. */
+export const PRICING_KEYS = Object.keys(PricingSchema) as Array<keyof typeof PricingSchema>;
+
 /** A model entry: one deployment of a public model name. Provider-specific keys are allowed. */
 export const ModelConfigSchema = z
   .looseObject({
+    ...PricingSchema,
     name: z.string().min(1),
     provider: z.string().min(1),
     model: z.string().min(1).optional(),

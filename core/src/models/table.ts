@@ -5,9 +5,9 @@
 import { GatewayError } from '../errors.js';
 import type { ModelTable, ProviderRegistry } from '../plugin-api.js';
 import type { Deployment, ProviderAdapter } from '../types.js';
-import type { ModelConfig } from '../config/schema.js';
+import { PRICING_KEYS, type ModelConfig } from '../config/schema.js';
 
-const KNOWN = new Set(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id']);
+const KNOWN = new Set<string>(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id', ...PRICING_KEYS]);
 
 /** A model table that can also pick a deployment per call. */
 export interface ResolvingModelTable extends ModelTable {
@@ -18,7 +18,10 @@ export interface ResolvingModelTable extends ModelTable {
 function toDeployment(entry: ModelConfig, index: number): Deployment {
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) if (!KNOWN.has(k)) options[k] = v;
+  const pricing: Record<string, number> = {};
+  for (const k of PRICING_KEYS) if (typeof entry[k] === 'number') pricing[k] = entry[k];
   return {
+    ...(Object.keys(pricing).length ? { pricing } : {}),
     id: entry.id ?? `${entry.name}#${index}`,
     name: entry.name,
     provider: entry.provider,
