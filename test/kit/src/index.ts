@@ -8,3 +8,6 @@ export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.j
 export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
 export { testSqliteStore } from './sqlite-store.js';
+export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
+export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
+export { checkMessagesRequest } from './emulators/anthropic-validate.js';
