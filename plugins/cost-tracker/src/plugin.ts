@@ -1,0 +1,135 @@
+/**
+ * The cost tracker: prices every call from its usage, returns the cost in a response header,
+ * records spend per call (key, user, team, end user, session, model), serves spend logs and
+ * reports, and refuses calls over budget before they reach a provider.
+ */
+import { randomUUID } from 'node:crypto';
+import { definePlugin, GatewayError, parsePluginOptions, type CallContext, type CallEvent, type GatewayPlugin } from '@switchyard/core';
+import type { Kysely } from 'kysely';
+import { checkBudgets } from './budgets.js';
+import { CostOptionsSchema } from './options.js';
+import { priceUsage, tokenCounts } from './price.js';
+import { spendRoutes } from './routes.js';
+import { DIMENSIONS, migrateSpend, spendRepo, type SpendFilter, type SpendRow } from './spend-repo.js';
+
+const PLUGIN_NAME = '@switchyard/cost-tracker';
+const VERSION = '0.1.0';
+
+/** Options of the cost tracker. */
+export type CostTrackerOptions = import('@switchyard/core').z.input<typeof CostOptionsSchema>;
+
+/** Counters the cost tracker keeps. */
+export interface CostStats {
+  priced: number;
+  /** Calls with usage but no known price (cost recorded as null). */
+  unpriced: number;
+  unpricedModels: string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StoreLike = { db: Kysely<any>; dialect?: 'sqlite' | 'postgres' };
+
+function matches(row: SpendRow, f: SpendFilter): boolean {
+  for (const [name, col] of Object.entries(DIMENSIONS)) {
+    const v = f[name as keyof SpendFilter];
+    if (v !== undefined && row[col as keyof SpendRow] !== v) return false;
+  }
+  return (f.from === undefined || row.created_at >= f.from) && (f.to === undefined || row.created_at < f.to);
+}
+
+/**
+ * The cost tracker plugin.
+ *
+ * @example
+ * ```ts
+ * plugins: ['@switchyard/store-sqlite', ['@switchyard/cost-tracker', { budgets: [{ scope: 'key', maxBudget: 10, period: 'monthly' }] }]]
+ * ```
+ */
+export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { stats(): CostStats } {
+  const opts = parsePluginOptions(PLUGIN_NAME, CostOptionsSchema, options);
+  const counters = { priced: 0, unpriced: 0, unpricedModels: new Set<string>() };
+
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    dependencies: ['store'],
+    stats: (): CostStats => ({ priced: counters.priced, unpriced: counters.unpriced, unpricedModels: [...counters.unpricedModels] }),
+    async apply(gateway) {
+      const store = (gateway.services as { store?: StoreLike }).store;
+      if (!store?.db) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      await migrateSpend(store.db);
+      const spend = spendRepo(store.db, store.dialect ?? 'sqlite');
+
+      const price = (ctx: CallContext) => {
+        if (ctx.cost !== undefined || !ctx.usage || !ctx.deployment) return;
+        ctx.cost = priceUsage(ctx.usage, ctx.deployment);
+        if (ctx.cost === null) {
+          counters.unpriced++;
+          const model = `${ctx.deployment.provider}/${ctx.deployment.model}`;
+          if (!counters.unpricedModels.has(model)) {
+            counters.unpricedModels.add(model);
+            gateway.diagnostics.warn(`no price known for ${model}: its cost is recorded as unknown (set inputCostPerToken/outputCostPerToken on the deployment)`);
+          }
+        } else counters.priced++;
+      };
+
+      let buffer: SpendRow[] = [];
+      let scheduled: Promise<void> | undefined;
+      const flushNow = async () => {
+        const rows = buffer;
+        buffer = [];
+        await spend.insert(rows);
+      };
+      const schedule = () => {
+        if (scheduled) return;
+        scheduled = new Promise<void>((r) => setTimeout(r, opts.flushIntervalMs)).then(flushNow).finally(() => (scheduled = undefined));
+        gateway.background(scheduled);
+      };
+      const pending = (f: SpendFilter) => buffer.reduce((sum, r) => (r.cost !== null && matches(r, f) ? sum + r.cost : sum), 0);
+
+      gateway.hooks.postCall.tapPromise({ name: PLUGIN_NAME, stage: 1000 }, async (response, _request, ctx) => {
+        price(ctx);
+        if (typeof ctx.cost === 'number' && !ctx.stream) ctx.responseHeaders[opts.header] = ctx.cost.toPrecision(6);
+        return response;
+      });
+      gateway.hooks.cost.tapPromise(PLUGIN_NAME, async (event) => price(event.ctx));
+      gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event: CallEvent) => {
+        const { ctx } = event;
+        if (!ctx.usage || !ctx.deployment) return;
+        const t = tokenCounts(ctx.usage);
+        const requestUser = event.request?.user ?? (event.payload?.request as { user?: string } | undefined)?.user;
+        buffer.push({
+          id: randomUUID(),
+          request_id: ctx.requestId,
+          created_at: Math.round(ctx.startedAt),
+          endpoint: ctx.endpoint,
+          model: ctx.model ?? ctx.deployment.name,
+          provider: ctx.deployment.provider,
+          deployment: ctx.deployment.id,
+          key_id: ctx.principal.keyId ?? null,
+          user_id: ctx.principal.userId ?? null,
+          team_id: ctx.principal.teamId ?? null,
+          end_user: requestUser ?? null,
+          session_id: ctx.sessionId ?? null,
+          status: event.status,
+          input_tokens: t.input,
+          cached_tokens: t.cacheRead,
+          output_tokens: t.output,
+          reasoning_tokens: t.reasoning,
+          cost: ctx.cost ?? null,
+        });
+        schedule();
+      });
+      if (opts.budgets.length) {
+        gateway.hooks.preCall.tapPromise({ name: PLUGIN_NAME, stage: 100 }, async (request, ctx) => {
+          await checkBudgets(opts.budgets, spend, pending, ctx, request);
+          return undefined;
+        });
+      }
+      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
+        for (const r of spendRoutes(spend, flushNow)) routes.add(r);
+      });
+      gateway.hooks.close.tapPromise(PLUGIN_NAME, flushNow);
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { priceBatchOutput, priceUsage, windowStart } from '../src/index.js';
+
+const usage = (prompt: number, completion: number, cached = 0) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+  prompt_tokens_details: { cached_tokens: cached },
+});
+
+describe('priceUsage', () => {
+  it('prices from the price database, cache reads cheaper', () => {
+    expect(priceUsage(usage(1000, 500), { provider: 'openai', model: 'gpt-4o' })).toBeCloseTo(1000 * 2.5e-6 + 500 * 10e-6, 12);
+    expect(priceUsage(usage(1000, 500, 200), { provider: 'openai', model: 'gpt-4o' })).toBeCloseTo(800 * 2.5e-6 + 200 * 1.25e-6 + 500 * 10e-6, 12);
+  });
+  it('maps provider ids (gemini → google) and applies price tiers', () => {
+    const small = priceUsage(usage(1000, 0), { provider: 'gemini', model: 'gemini-2.5-pro' })!;
+    const large = priceUsage(usage(300_000, 0), { provider: 'vertex_ai', model: 'gemini-2.5-pro' })!;
+    expect(large / 300).toBeGreaterThan(small); // the per-token price above 200k is higher
+  });
+  it('lets deployment overrides win', () => {
+    const pricing = { inputCostPerToken: 1e-6, outputCostPerToken: 2e-6, cacheReadCostPerToken: 0.1e-6 };
+    expect(priceUsage(usage(1000, 500, 100), { provider: 'openai', model: 'gpt-4o', pricing })).toBeCloseTo(900e-6 + 100 * 0.1e-6 + 1000e-6, 12);
+  });
+  it('returns null (not 0) for an unknown model', () => {
+    expect(priceUsage(usage(10, 10), { provider: 'mock', model: 'echo' })).toBeNull();
+  });
+});
+
+describe('priceBatchOutput', () => {
+  const line = (status: number, prompt: number, completion: number) =>
+    JSON.stringify({ id: 'batch_req_1', custom_id: 'x', response: { status_code: status, request_id: 'r', body: { model: 'gpt-4o', usage: usage(prompt, completion) } }, error: null });
+  it('counts successful lines only, at the batch discount', () => {
+    const file = [line(200, 1000, 500), line(200, 1000, 500), line(500, 1000, 500), JSON.stringify({ custom_id: 'y', response: null, error: { code: 'x', message: 'y' } }), ''].join('\n');
+    const r = priceBatchOutput(file, { provider: 'openai', model: 'gpt-4o' });
+    expect(r).toMatchObject({ succeeded: 2, skipped: 2, unpriced: 0 });
+    expect(r.cost).toBeCloseTo(2 * 0.0075 * 0.5, 12);
+  });
+  it('uses configured batch prices when present', () => {
+    const r = priceBatchOutput(line(200, 1000, 0), { provider: 'openai', model: 'gpt-4o', pricing: { inputCostPerToken: 1e-6, outputCostPerToken: 1e-6, inputCostPerTokenBatches: 0.2e-6, outputCostPerTokenBatches: 0.2e-6 } });
+    expect(r.cost).toBeCloseTo(1000 * 0.2e-6, 12);
+  });
+});
+
+describe('windowStart', () => {
+  it('understands named and numeric periods', () => {
+    expect(windowStart('total', 1_000_000_000)).toBeUndefined();
+    expect(windowStart('daily', 100 * 86_400_000)).toBe(99 * 86_400_000);
+    expect(windowStart('12h', 86_400_000)).toBe(43_200_000);
+  });
+});
