@@ -4,7 +4,7 @@
  * reports, and refuses calls over budget before they reach a provider.
  */
 import { randomUUID } from 'node:crypto';
-import { definePlugin, GatewayError, parsePluginOptions, type CallContext, type CallEvent, type GatewayPlugin } from '@switchyard/core';
+import { definePlugin, GatewayError, parsePluginOptions, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
 import type { Kysely } from 'kysely';
 import { checkBudgets } from './budgets.js';
 import { CostOptionsSchema } from './options.js';
@@ -16,7 +16,7 @@ const PLUGIN_NAME = '@switchyard/cost-tracker';
 const VERSION = '0.1.0';
 
 /** Options of the cost tracker. */
-export type CostTrackerOptions = import('@switchyard/core').z.input<typeof CostOptionsSchema>;
+export type CostTrackerOptions = z.input<typeof CostOptionsSchema>;
 
 /** Counters the cost tracker keeps. */
 export interface CostStats {
