@@ -224,3 +224,31 @@ describe('Responses API', () => {
     expect(text(n2)).toBe('echo: native after (turn 2)');
   });
 });
+
+describe('Responses chains are sessions', () => {
+  it('puts every response of a chain in the session its first response started, or the explicit one', async () => {
+    const emu = await startOpenAIEmulator();
+    const seen: Array<{ id: string; session?: string }> = [];
+    const recorder = definePlugin({
+      name: 'session-recorder',
+      apply: (g) => g.hooks.log.tapPromise('session-recorder', async (e) => void seen.push({ id: e.ctx.requestId, session: e.ctx.sessionId })),
+    });
+    const t = await createTestGateway({
+      plugins: [testSqliteStore().plugin, recorder, responses(), mockProvider(), openaiProvider()],
+      models: [
+        { name: 'bridged', provider: 'mock', model: 'transcript' },
+        { name: 'native', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey },
+      ],
+    });
+    const r1 = await t.client.responses.create({ model: 'bridged', input: 'a' });
+    const r2 = await t.client.responses.create({ model: 'native', input: 'b', previous_response_id: r1.id });
+    const r3 = await t.client.responses.create({ model: 'bridged', input: 'c', previous_response_id: r2.id });
+    const tagged = await t.client.responses.create({ model: 'bridged', input: 'd', metadata: { litellm_session_id: 'my-run' } });
+    await t.gateway.flush();
+    expect(seen.map((s) => s.session)).toEqual([r1.id, r1.id, r1.id, 'my-run']);
+    expect(r3.output_text).toBe('a | b | c');
+    expect(tagged.metadata).toEqual({ litellm_session_id: 'my-run' });
+    await t.close();
+    await emu.close();
+  });
+});

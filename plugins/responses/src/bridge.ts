@@ -3,7 +3,7 @@
  * through the gateway's own pipeline (so hooks, sessions, cost and logs apply), and the
  * answer becomes a Responses object or event stream, stored for chaining.
  */
-import { GatewayError, sseFrame, sseResponse, toGatewayError, type RouteRequest, type RouteResponse } from '@switchyard/core';
+import { GatewayError, sessionIdFrom, sseFrame, sseResponse, toGatewayError, type RouteRequest, type RouteResponse } from '@switchyard/core';
 import { completionOutput, responseObject, statusOf, toResponseUsage } from './from-chat.js';
 import { newId } from './ids.js';
 import { ownerOf, type ResponsesEnv } from './env.js';
@@ -62,7 +62,8 @@ export async function createBridged(env: ResponsesEnv, req: RouteRequest, c: Bri
     requestId: req.requestId,
     principal: req.principal,
     endpoint: '/v1/responses',
-    sessionId: c.parent?.sessionId ?? undefined,
+    // a chain of responses is one session: explicit id, else the parent's, else this response starts one
+    sessionId: sessionIdFrom(req.headers, c.body.metadata) ?? c.parent?.sessionId ?? id,
   };
 
   if (c.body.background) {

@@ -113,6 +113,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     previous_response_id: c.parent?.id ?? null,
   });
   const finish = async (r: ResponseObject, upstreamId: string) => {
+    ctx.sessionId ??= r.id; // a chain of responses is one session, started by its first response
     attempt.endedAt = ctx.endedAt = now();
     attempt.status = 200;
     ctx.usage = chatUsage(r.usage);
@@ -130,6 +131,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     attempt.firstChunkAt = ctx.firstTokenAt = now();
     const out = rewrite(json, json.id);
     await finish(out, json.id);
+    ctx.responseHeaders['x-session-id'] = ctx.sessionId!;
     return { headers: ctx.responseHeaders, body: out };
   }
 
