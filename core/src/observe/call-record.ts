@@ -1,0 +1,116 @@
+/**
+ * The flat call record every logger writes: one shape for console, file, webhook and
+ * in-house loggers, built from a {@link CallEvent} in one place.
+ */
+import { randomUUID } from 'node:crypto';
+import { sessionIdFrom } from '../session.js';
+import type { CallEvent } from '../types.js';
+
+/** One finished call as loggers write it (JSON-safe, flat). */
+export interface CallRecord {
+  /** Unique id of this record. */
+  id: string;
+  /** ISO time the gateway received the call. */
+  time: string;
+  requestId: string;
+  operation: string;
+  endpoint: string;
+  sessionId?: string;
+  /** Public model name the client asked for. */
+  model?: string;
+  /** Deployment id that served the call. */
+  deployment?: string;
+  provider?: string;
+  /** Upstream model id. */
+  upstreamModel?: string;
+  status: number;
+  outcome: CallEvent['outcome'];
+  stream: boolean;
+  /** Wall time from receipt to end, in ms. */
+  latencyMs: number;
+  /** Time to the first streamed chunk (or the whole body), in ms. */
+  ttftMs?: number;
+  /** Number of upstream attempts. */
+  attempts: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+  /** USD; null when the price is unknown; absent when no one priced the call. */
+  cost?: number | null;
+  keyId?: string;
+  userId?: string;
+  teamId?: string;
+  /** The request's `user` field (end user). */
+  endUser?: string;
+  responseId?: string;
+  finishReason?: string | null;
+  /** Gateway error code (`GW_ERR_…`), OpenAI error type and message. */
+  error?: { code: string; type: string; message: string };
+  metadata?: Record<string, unknown>;
+  /** Request body (absent when redacted). */
+  request?: unknown;
+  /** Response body (absent when redacted). */
+  response?: unknown;
+}
+
+/** Options of {@link toCallRecord}. */
+export interface CallRecordOptions {
+  /** Leave out request and response bodies (prompts and completions). */
+  redact?: boolean;
+}
+
+const ms = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : Math.round((b - a) * 1000) / 1000;
+
+/**
+ * Turns a finished call into the flat record loggers write.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
+ *   sink.write(JSON.stringify(toCallRecord(event, { redact: true })) + '\n');
+ * });
+ * ```
+ */
+export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}): CallRecord {
+  const { ctx, request, response, error } = event;
+  const usage = ctx.usage ?? response?.usage;
+  const record: CallRecord = {
+    id: randomUUID(),
+    time: new Date(ctx.startedAt).toISOString(),
+    requestId: ctx.requestId,
+    operation: ctx.operation,
+    endpoint: ctx.endpoint,
+    sessionId: ctx.sessionId ?? sessionIdFrom(ctx.headers, ctx.metadata),
+    model: ctx.model ?? request?.model,
+    deployment: ctx.deployment?.id,
+    provider: ctx.deployment?.provider,
+    upstreamModel: ctx.deployment?.model,
+    status: event.status,
+    outcome: event.outcome,
+    stream: ctx.stream,
+    latencyMs: ms(ctx.startedAt, ctx.endedAt) ?? 0,
+    ttftMs: ms(ctx.startedAt, ctx.firstTokenAt),
+    attempts: ctx.attempts.length,
+    inputTokens: usage?.prompt_tokens,
+    outputTokens: usage?.completion_tokens,
+    cachedTokens: usage?.prompt_tokens_details?.cached_tokens,
+    reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens,
+    cost: ctx.cost,
+    keyId: ctx.principal.keyId,
+    userId: ctx.principal.userId,
+    teamId: ctx.principal.teamId,
+    endUser: request?.user,
+    responseId: response?.id,
+    finishReason: response?.choices[0]?.finish_reason,
+    error: error ? { code: error.code, type: error.type, message: error.message } : undefined,
+    metadata: Object.keys(ctx.metadata).length > 0 ? ctx.metadata : undefined,
+  };
+  if (!options.redact) {
+    record.request = request ?? event.payload?.request;
+    record.response = response ?? event.payload?.response;
+  }
+  for (const key of Object.keys(record) as Array<keyof CallRecord>) if (record[key] === undefined) delete record[key];
+  return record;
+}
