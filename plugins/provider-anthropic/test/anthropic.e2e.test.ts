@@ -26,6 +26,8 @@ describe('the anthropic provider through the Anthropic emulator (openai SDK over
         { name: 'claude-beta', model: 'claude-sonnet-4-5', ...base, beta: ['prompt-caching-2024-07-31', 'extended-cache-ttl-2025-04-11'], defaultMaxTokens: 1000 },
         { name: 'wrong-key', model: 'claude-sonnet-4-5', ...base, apiKey: 'sk-ant-wrong' },
         { name: 'gone', model: 'missing-claude', ...base },
+        { name: 'slow', model: 'claude-sonnet-4-5', ...base, timeoutMs: 200 },
+        { name: 'down', model: 'claude-sonnet-4-5', ...base, apiBase: 'http://127.0.0.1:9' },
       ],
     });
   });
@@ -310,6 +312,14 @@ describe('the anthropic provider through the Anthropic emulator (openai SDK over
     await expectError(ask(), 500, { type: 'server_error', message: 'emulated api_error' });
     emu.fault({ status: 529 });
     await expectError(ask(), 503, { type: 'overloaded_error', code: 'overloaded_error' });
+  });
+
+  it('turns upstream timeouts into 504 and connection failures into 502', async () => {
+    emu.fault({ hang: true });
+    await expectError(ask('slow'), 504, { code: 'upstream_timeout' });
+    await expectError(ask('down'), 502, { code: 'upstream_connection_error' });
+    emu.fault({ reset: true });
+    await expectError(ask(), 502, { code: 'upstream_connection_error' });
   });
 
   it('a strict-API rejection comes back as a 400 (e.g. a temperature Anthropic does not accept)', async () => {
