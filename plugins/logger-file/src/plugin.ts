@@ -1,0 +1,75 @@
+/**
+ * The file logger: the call record of every call as one JSON line, appended to a file
+ * that is rotated by size (classic `calls.jsonl.1`, `.2`, ... with rotating-file-stream).
+ */
+import path from 'node:path';
+import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { definePlugin, parsePluginOptions, toCallRecord, z, type GatewayPlugin } from '@switchyard/core';
+
+const PLUGIN_NAME = '@switchyard/logger-file';
+const VERSION = '0.1.0';
+
+const OptionsSchema = z.strictObject({
+  /** File to write; default `<dataDir>/calls.jsonl`. Relative paths resolve from the working directory. */
+  path: z.string().min(1).optional(),
+  /** Rotate once the file reaches this size: a number and a unit, B, K, M or G (e.g. `10M`). */
+  maxSize: z.string().regex(/^\d+[BKMG]$/, 'expected a size like 500K, 10M or 1G').default('10M'),
+  /** Rotated files kept (`calls.jsonl.1` is the newest); older ones are deleted. */
+  maxFiles: z.number().int().min(1).max(1000).default(5),
+  /** Gzip rotated files. */
+  compress: z.boolean().default(false),
+  /** Leave prompts and responses out of the records. */
+  redact: z.boolean().default(false),
+});
+
+/** Options of the file logger. */
+export type FileLoggerOptions = z.input<typeof OptionsSchema>;
+
+/**
+ * Appends every call as a JSON line to a size-rotated file, flushed at shutdown.
+ *
+ * @example
+ * ```ts
+ * import fileLogger from '@switchyard/logger-file';
+ * const gateway = await createGateway({
+ *   plugins: [mockProvider(), fileLogger({ path: './logs/calls.jsonl', maxSize: '50M', maxFiles: 10 })],
+ * });
+ * ```
+ */
+export function fileLogger(options?: FileLoggerOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    apply(gateway) {
+      const file = path.resolve(opts.path ?? path.join(gateway.settings.dataDir, 'calls.jsonl'));
+      let stream: RotatingFileStream | undefined;
+      // opened on the first call, so a gateway that serves nothing creates no file
+      const open = (): RotatingFileStream => {
+        if (stream) return stream;
+        stream = createStream(path.basename(file), {
+          path: path.dirname(file),
+          size: opts.maxSize,
+          rotate: opts.maxFiles,
+          ...(opts.compress ? { compress: 'gzip' as const } : {}),
+        });
+        stream.on('error', (err) => gateway.diagnostics.error(`cannot write ${file}`, err));
+        stream.on('warning', (err) => gateway.diagnostics.warn(`rotating ${file}`, err));
+        return stream;
+      };
+
+      gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
+        open().write(`${JSON.stringify(toCallRecord(event, { redact: opts.redact }))}\n`);
+      });
+      gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
+        const s = stream;
+        if (!s || s.destroyed) return;
+        await new Promise<void>((resolve) => {
+          s.once('close', resolve);
+          s.once('error', () => resolve());
+          s.end();
+        });
+      });
+    },
+  });
+}
