@@ -14,7 +14,7 @@ export type { LoadedConfig } from './config/load.js';
 export { interpolateEnv } from './config/env.js';
 export { validateConfig } from './config/validate.js';
 export { resolvePlugin, resolvePlugins } from './config/resolve-plugins.js';
-export { parsePluginOptions } from './config/options.js';
+export { parsePluginOptions, parseDeploymentOptions } from './config/options.js';
 export type { SwitchyardConfig, ModelConfig, PluginSpec } from './config/schema.js';
 export { GatewayError, PluginError, ERROR_CODES, toGatewayError, publicErrorBody } from './errors.js';
 export type { ErrorCode, GatewayErrorOptions, OpenAIErrorBody, OpenAIErrorType } from './errors.js';

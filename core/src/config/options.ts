@@ -27,3 +27,24 @@ export function parsePluginOptions<S extends z.ZodType>(plugin: string, schema: 
   });
   throw new GatewayError('GW_ERR_PLUGIN_OPTIONS', `plugin ${plugin}: ${lines.join('; ')}`);
 }
+
+/**
+ * Validates a deployment's provider-specific options; for `ProviderAdapter.validateDeployment`.
+ * Throws an Error listing unknown keys and bad fields (the core adds the model's place).
+ *
+ * @example
+ * ```ts
+ * validateDeployment(deployment) {
+ *   parseDeploymentOptions(z.strictObject({ region: z.string() }), deployment.options);
+ * }
+ * ```
+ */
+export function parseDeploymentOptions<S extends z.ZodType>(schema: S, options: unknown): z.output<S> {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  throw new Error(
+    result.error.issues
+      .map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${paramOf(i.path) ?? 'options'}: ${i.message}`))
+      .join('; '),
+  );
+}

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GatewayError,
   definePlugin,
+  parseDeploymentOptions,
   parsePluginOptions,
   z,
   type ChatChunk,
@@ -140,8 +141,7 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
         models: MOCK_MODELS,
         chat,
         validateDeployment(deployment) {
-          const r = DeploymentSchema.safeParse(deployment.options);
-          if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || 'option'}: ${i.message}`).join('; '));
+          parseDeploymentOptions(DeploymentSchema, deployment.options);
           if (!/^error-\d{3}$/.test(deployment.model) && !(MOCK_MODELS as readonly string[]).includes(deployment.model)) {
             throw new Error(`the mock provider has no model "${deployment.model}" (it has ${MOCK_MODELS.join(', ')})`);
           }

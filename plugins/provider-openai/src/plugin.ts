@@ -6,6 +6,7 @@ import {
   GatewayError,
   definePlugin,
   headerValue,
+  parseDeploymentOptions,
   parsePluginOptions,
   readJson,
   readText,
@@ -144,10 +145,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
         nativeApis: ['responses'],
         passthrough,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
-        validateDeployment(deployment) {
-          const r = DeploymentSchema.safeParse(deployment.options);
-          if (!r.success) throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
-        },
+        validateDeployment: (deployment) => void parseDeploymentOptions(DeploymentSchema, deployment.options),
       });
     },
   });

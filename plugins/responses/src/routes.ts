@@ -38,6 +38,14 @@ async function find(env: ResponsesEnv, req: RouteRequest, id: string) {
   return stored ? { ref: undefined, deployment: undefined, stored } : undefined;
 }
 
+/** The caller's response named by the route's `:id`, or a 404. */
+async function mustFind(env: ResponsesEnv, req: RouteRequest) {
+  const id = req.params.id!;
+  const found = await find(env, req, id);
+  if (!found) throw notFound(id);
+  return { id, ...found };
+}
+
 function page(items: Item[], query: RouteRequest['query']) {
   const q = validate(ListQuery, query);
   const ordered = q.order === 'asc' ? items : [...items].reverse();
@@ -107,9 +115,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/responses/:id',
       async handler(req) {
-        const id = req.params.id!;
-        const found = await find(env, req, id);
-        if (!found) throw notFound(id);
+        const { id, ...found } = await mustFind(env, req);
         if (found.ref && found.deployment) {
           const r = (await passthrough(req, found.deployment, 'GET', `/responses/${encodeURIComponent(found.ref.upstreamId)}`)) as unknown as ResponseObject;
           return { body: rewriteIds(r, id, found.stored) };
@@ -121,9 +127,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
       method: 'DELETE',
       path: '/v1/responses/:id',
       async handler(req) {
-        const id = req.params.id!;
-        const found = await find(env, req, id);
-        if (!found) throw notFound(id);
+        const { id, ...found } = await mustFind(env, req);
         if (found.ref && found.deployment) {
           try {
             await passthrough(req, found.deployment, 'DELETE', `/responses/${encodeURIComponent(found.ref.upstreamId)}`);
@@ -139,9 +143,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/responses/:id/input_items',
       async handler(req) {
-        const id = req.params.id!;
-        const found = await find(env, req, id);
-        if (!found) throw notFound(id);
+        const found = await mustFind(env, req);
         if (found.stored) return { body: page(found.stored.input, req.query) };
         const query = new URLSearchParams(req.query as Record<string, string>).toString();
         return { body: await passthrough(req, found.deployment!, 'GET', `/responses/${encodeURIComponent(found.ref!.upstreamId)}/input_items`, query) };
@@ -152,9 +154,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
       path: '/v1/responses/:id/cancel',
       body: 'none',
       async handler(req) {
-        const id = req.params.id!;
-        const found = await find(env, req, id);
-        if (!found) throw notFound(id);
+        const { id, ...found } = await mustFind(env, req);
         if (found.ref && found.deployment) {
           const r = (await passthrough(req, found.deployment, 'POST', `/responses/${encodeURIComponent(found.ref.upstreamId)}/cancel`)) as unknown as ResponseObject;
           return { body: rewriteIds(r, id, found.stored) };
