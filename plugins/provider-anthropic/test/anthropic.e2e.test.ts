@@ -363,3 +363,33 @@ describe('the anthropic provider through the Anthropic emulator (openai SDK over
     expect(emu.requests).toHaveLength(0);
   });
 });
+
+describe('anthropic/<model> without configuration', () => {
+  let emu: AnthropicEmulator;
+  let t: TestGateway;
+  const saved = { key: process.env.ANTHROPIC_API_KEY, base: process.env.ANTHROPIC_BASE_URL };
+  beforeAll(async () => {
+    emu = await startAnthropicEmulator();
+    process.env.ANTHROPIC_API_KEY = emu.apiKey;
+    process.env.ANTHROPIC_BASE_URL = emu.origin;
+    t = await createTestGateway({ plugins: [anthropicProvider()] });
+  });
+  afterAll(async () => {
+    for (const [name, value] of [['ANTHROPIC_API_KEY', saved.key], ['ANTHROPIC_BASE_URL', saved.base]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await t.close();
+    await emu.close();
+  });
+
+  it('resolves anthropic/<model> with the key and base URL from the environment, and lists the models', async () => {
+    const r = await t.client.chat.completions.create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hey' }] });
+    expect(r.choices[0]!.message.content).toBe('echo: hey');
+    expect(emu.requests[0]!.headers['x-api-key']).toBe(emu.apiKey);
+    expect((emu.requests[0]!.body as { model: string }).model).toBe('claude-haiku-4-5');
+    const ids = [];
+    for await (const m of t.client.models.list()) ids.push(m.id);
+    expect(ids).toEqual(expect.arrayContaining(['anthropic/claude-sonnet-4-5', 'anthropic/claude-haiku-4-5']));
+  });
+});
