@@ -11,3 +11,5 @@ export { testSqliteStore } from './sqlite-store.js';
 export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
 export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
 export { checkMessagesRequest } from './emulators/anthropic-validate.js';
+export { startAzureEmulator, azureErrorBody } from './emulators/azure.js';
+export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
