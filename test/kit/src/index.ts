@@ -13,3 +13,6 @@ export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from
 export { checkMessagesRequest } from './emulators/anthropic-validate.js';
 export { startAzureEmulator, azureErrorBody } from './emulators/azure.js';
 export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
+export { startGeminiEmulator, geminiErrorBody } from './emulators/gemini.js';
+export type { GeminiEmulator, GeminiEmulatorOptions } from './emulators/gemini.js';
+export { checkGenerateContentRequest } from './emulators/gemini-validate.js';

@@ -1,0 +1,22 @@
+/**
+ * @switchyard/provider-gemini: Google AI Studio (`gemini`) and Vertex AI (`vertex_ai`).
+ */
+import { geminiProvider } from './plugin.js';
+
+export { geminiProvider };
+export { GEMINI_API_BASE, GEMINI_MODELS } from './plugin.js';
+export type { GeminiProviderOptions } from './plugin.js';
+export { toGeminiRequest, toContents, toGenerationConfig, mimeTypeOf, DEFAULT_THINKING_BUDGETS } from './request.js';
+export type { RequestMappingOptions, ThinkingBudgets } from './request.js';
+export { toGeminiSchema, GEMINI_SCHEMA_KEYS } from './schema.js';
+export { toChatCompletion, toFinishReason, toUsage, splitParts, toolCallId, completionId } from './response.js';
+export type { SplitParts } from './response.js';
+export { toChatChunks } from './stream.js';
+export type { StreamMappingOptions } from './stream.js';
+export { geminiError, geminiStreamError, errorTypeFor, upstreamRequestIdOf, REQUEST_ID_HEADERS } from './errors.js';
+export { VertexAuth, CLOUD_PLATFORM_SCOPE, GOOGLE_TOKEN_URL } from './auth.js';
+export type { VertexCredentialSource } from './auth.js';
+export { geminiChat, modelSegment, methodSuffix } from './adapter.js';
+export type { GeminiTransport } from './adapter.js';
+export type * from './wire.js';
+export default geminiProvider;

@@ -1,0 +1,280 @@
+/**
+ * A loopback emulator of the Gemini `generateContent` wire format, in both URL shapes:
+ * Google AI Studio (`/v1beta/models/{model}:generateContent`, `x-goog-api-key`) and Vertex
+ * AI (`/v1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent`,
+ * `Authorization: Bearer`), plus an OAuth `POST /token` endpoint for the service-account
+ * JWT-bearer grant. Streams with `:streamGenerateContent?alt=sse` (one whole response per
+ * `data:`, no `[DONE]`).
+ *
+ * The model echoes the last user text (`echo: …`), calls the first (or only allowed)
+ * declared function when tools are offered and the last turn is not a function response,
+ * answers `tool result: …` after function responses, thinks first when `thinkingConfig`
+ * has a budget, honours `stopSequences` and `maxOutputTokens` (in words), blocks the
+ * answer (finishReason `SAFETY`) when the text contains `safetyTrigger` and the prompt
+ * (`promptFeedback.blockReason`) when it contains `blockTrigger`.
+ */
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type http from 'node:http';
+import { checkGenerateContentRequest } from './gemini-validate.js';
+import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
+
+/** Options of the Gemini emulator. */
+export interface GeminiEmulatorOptions {
+  /** The AI Studio API key it accepts (default `gemini-emulator-key`). */
+  apiKey?: string;
+  /** Bearer tokens Vertex paths accept besides the ones `/token` issued (default `ya29.emulator`). */
+  accessTokens?: string[];
+  /** Word that makes the answer SAFETY-blocked (default `forbidden`). */
+  safetyTrigger?: string;
+  /** Word that makes the prompt blocked (default `jailbreak`). */
+  blockTrigger?: string;
+  /** Lifetime of issued tokens in seconds (default 3600). */
+  tokenTtlSeconds?: number;
+  port?: number;
+  /** Pause between streamed events, in ms. */
+  chunkDelayMs?: number;
+}
+
+/** A running Gemini emulator; `origin` is the `apiBase` of both provider ids. */
+export interface GeminiEmulator extends Emulator {
+  readonly apiKey: string;
+  /** `${origin}/token`, the `token_uri` for service-account JSON files. */
+  readonly tokenUri: string;
+  /** Tokens `/token` issued, oldest first. */
+  readonly issuedTokens: string[];
+  /** Registers a service account whose assertions `/token` then verifies with this public key. */
+  addServiceAccount(email: string, publicKey: string | KeyObject): void;
+}
+
+const STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+/**
+ * A Google API error body.
+ *
+ * @example
+ * ```ts
+ * emu.fault({ status: 429, body: geminiErrorBody(429, 'Resource has been exhausted (e.g. check quota).') });
+ * ```
+ */
+export function geminiErrorBody(code: number, message: string, details?: Array<Record<string, unknown>>): { error: { code: number; message: string; status: string; details?: unknown[] } } {
+  return { error: { code, message, status: STATUS[code] ?? (code >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION'), ...(details ? { details } : {}) } };
+}
+
+function fail(res: http.ServerResponse, code: number, message: string, details?: Array<Record<string, unknown>>): true {
+  sendJson(res, code, geminiErrorBody(code, message, details));
+  return true;
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const tokens = (s: string) => s.match(/[A-Za-z0-9]+|[^\sA-Za-z0-9]/g)?.length ?? 0;
+const partText = (p: Json): string => (typeof p.text === 'string' ? p.text : p.functionCall ? `${p.functionCall.name} ${JSON.stringify(p.functionCall.args ?? {})}` : p.functionResponse ? JSON.stringify(p.functionResponse.response) : '');
+let counter = 0;
+
+interface Answer {
+  parts: Json[];
+  finishReason: string;
+  thought?: string;
+  blocked?: boolean;
+}
+
+function answerFor(body: Json, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): Answer {
+  const last = body.contents.at(-1) as Json;
+  const lastParts = last.parts as Json[];
+  const userText = lastParts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ').trim();
+  const responses = lastParts.filter((p) => p.functionResponse);
+  if (opts.blockTrigger && userText.includes(opts.blockTrigger)) return { parts: [], finishReason: 'SAFETY', blocked: true };
+  if (opts.safetyTrigger && userText.includes(opts.safetyTrigger)) return { parts: [], finishReason: 'SAFETY' };
+  const g = (body.generationConfig ?? {}) as Json;
+  const thinking = g.thinkingConfig?.thinkingBudget ? `Considering: ${userText || 'the function result'} (budget ${g.thinkingConfig.thinkingBudget})` : undefined;
+  const decls = ((body.tools ?? []) as Json[]).flatMap((t) => (t.functionDeclarations ?? []) as Json[]);
+  const fc = body.toolConfig?.functionCallingConfig ?? {};
+  if (decls.length && fc.mode !== 'NONE' && responses.length === 0) {
+    const name = (fc.allowedFunctionNames as string[] | undefined)?.[0] ?? decls[0]!.name;
+    return { parts: [{ functionCall: { name, args: { q: userText } } }], finishReason: 'STOP', thought: thinking };
+  }
+  let text = responses.length ? `tool result: ${responses.map((p) => JSON.stringify(p.functionResponse.response)).join(' ')}` : `echo: ${userText}`;
+  let finishReason = 'STOP';
+  for (const s of (g.stopSequences ?? []) as string[]) {
+    const at = text.indexOf(s);
+    if (s && at >= 0) text = text.slice(0, at);
+  }
+  const words = text.split(' ');
+  if (typeof g.maxOutputTokens === 'number' && words.length > g.maxOutputTokens) {
+    text = words.slice(0, g.maxOutputTokens).join(' ');
+    finishReason = 'MAX_TOKENS';
+  }
+  return { parts: [{ text }], finishReason, thought: thinking };
+}
+
+function promptTokens(body: Json): number {
+  const parts = [...((body.systemInstruction?.parts ?? []) as Json[]), ...(body.contents as Json[]).flatMap((c) => c.parts as Json[])];
+  return parts.reduce((n, p) => n + (p.inlineData || p.fileData ? 258 : tokens(partText(p))), 0);
+}
+
+function generate(body: Json, model: string, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): { response: Json; answer: Answer } {
+  const a = answerFor(body, opts);
+  const prompt = promptTokens(body);
+  const g = (body.generationConfig ?? {}) as Json;
+  const n = typeof g.candidateCount === 'number' ? g.candidateCount : 1;
+  const out = a.parts.reduce((s, p) => s + tokens(partText(p)), 0);
+  const thoughts = a.thought ? tokens(a.thought) : 0;
+  const includeThoughts = g.thinkingConfig?.includeThoughts === true;
+  const usageMetadata: Json = { promptTokenCount: prompt, candidatesTokenCount: out * n, totalTokenCount: prompt + out * n + thoughts * n };
+  if (thoughts) usageMetadata.thoughtsTokenCount = thoughts * n;
+  const response: Json = { usageMetadata, modelVersion: model, responseId: `emu${++counter}${Date.now().toString(36)}` };
+  if (a.blocked) {
+    response.promptFeedback = { blockReason: 'SAFETY', safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] };
+    response.usageMetadata = { promptTokenCount: prompt, totalTokenCount: prompt };
+    return { response, answer: a };
+  }
+  response.candidates = Array.from({ length: n }, (_, index) => {
+    if (a.finishReason === 'SAFETY') return { finishReason: 'SAFETY', index, safetyRatings: [{ category: 'HARM_CATEGORY_HARASSMENT', probability: 'HIGH', blocked: true }] };
+    const parts = [...(a.thought && includeThoughts ? [{ text: a.thought, thought: true }] : []), ...a.parts];
+    return { content: { role: 'model', parts }, finishReason: a.finishReason, index };
+  });
+  return { response, answer: a };
+}
+
+/** The response split into SSE events: thought, text word by word, calls, then the finish. */
+function streamEvents(response: Json): Json[] {
+  if (!response.candidates) return [response];
+  const base = { modelVersion: response.modelVersion, responseId: response.responseId };
+  const partial = { promptTokenCount: response.usageMetadata.promptTokenCount, totalTokenCount: response.usageMetadata.promptTokenCount };
+  const events: Json[] = [];
+  const cands = response.candidates as Json[];
+  const longest = Math.max(...cands.map((c) => (c.content?.parts ?? []).flatMap((p: Json) => (typeof p.text === 'string' && !p.thought ? p.text.split(/(?<= )/) : [p])).length));
+  const pieces = cands.map((c) => (c.content?.parts ?? []).flatMap((p: Json) => (typeof p.text === 'string' && !p.thought ? p.text.split(/(?<= )/).map((t: string) => ({ text: t })) : [p])));
+  for (let i = 0; i < longest; i++) {
+    const candidates = cands.flatMap((c, k) => (pieces[k]![i] ? [{ content: { role: 'model', parts: [pieces[k]![i]] }, index: c.index }] : []));
+    events.push({ candidates, usageMetadata: partial, ...base });
+  }
+  const last = cands.map((c) => ({ content: { role: 'model', parts: [{ text: '' }] }, finishReason: c.finishReason, index: c.index, ...(c.safetyRatings ? { safetyRatings: c.safetyRatings } : {}) }));
+  events.push({ candidates: last, usageMetadata: response.usageMetadata, ...base });
+  return events;
+}
+
+const PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const VERTEX_PATH = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+async function serve(x: EmulatorExchange, model: string, method: string, query: URLSearchParams, opts: GeminiEmulatorOptions): Promise<true> {
+  const problem = checkGenerateContentRequest(x.req.body);
+  if (problem) return fail(x.res, 400, problem);
+  if (model.startsWith('missing-')) return fail(x.res, 404, `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
+  const { response } = generate(x.req.body as Json, model, { safetyTrigger: opts.safetyTrigger ?? 'forbidden', blockTrigger: opts.blockTrigger ?? 'jailbreak' });
+  if (method === 'generateContent') {
+    sendJson(x.res, 200, response);
+    return true;
+  }
+  const events = streamEvents(response);
+  if (query.get('alt') !== 'sse') {
+    sendJson(x.res, 200, events);
+    return true;
+  }
+  await writeSse(x.res, events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`), x.fault, opts.chunkDelayMs ?? 0);
+  return true;
+}
+
+function b64json(s: string): Json | undefined {
+  try {
+    return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Json;
+  } catch {
+    return undefined;
+  }
+}
+
+function tokenGrant(x: EmulatorExchange, keys: Map<string, KeyObject>, issue: () => string, ttl: number): true {
+  const form = new URLSearchParams(x.req.text);
+  const bad = (error: string, description: string) => (sendJson(x.res, 400, { error, error_description: description }), true as const);
+  if (!String(x.req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return bad('invalid_request', 'Expected a form-urlencoded body.');
+  if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return bad('unsupported_grant_type', 'Invalid grant_type.');
+  const segments = (form.get('assertion') ?? '').split('.');
+  const header = segments.length === 3 ? b64json(segments[0]!) : undefined;
+  const claims = segments.length === 3 ? b64json(segments[1]!) : undefined;
+  if (!header || !claims || !segments[2]) return bad('invalid_grant', 'Invalid JWT: the assertion is not a well-formed JWT.');
+  if (header.alg !== 'RS256') return bad('invalid_grant', 'Invalid JWT: the signing algorithm must be RS256.');
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.iss !== 'string' || typeof claims.aud !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
+    return bad('invalid_grant', 'Invalid JWT: iss, aud, iat and exp are required.');
+  }
+  if (claims.exp <= now || claims.exp - claims.iat > 3600) return bad('invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
+  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes('https://www.googleapis.com/auth/cloud-platform')) {
+    return bad('invalid_scope', 'The cloud-platform scope is required.');
+  }
+  const key = keys.get(claims.iss);
+  if (key && !verify('RSA-SHA256', Buffer.from(`${segments[0]}.${segments[1]}`), key, Buffer.from(segments[2], 'base64url'))) {
+    return bad('invalid_grant', 'Invalid JWT Signature.');
+  }
+  sendJson(x.res, 200, { access_token: issue(), expires_in: ttl, token_type: 'Bearer' });
+  return true;
+}
+
+/**
+ * Starts the Gemini emulator.
+ *
+ * @example
+ * ```ts
+ * const emu = await startGeminiEmulator();
+ * // models: [{ name: 'flash', provider: 'gemini', model: 'gemini-2.5-flash', apiBase: emu.origin, apiKey: emu.apiKey }]
+ * emu.fault({ status: 429, headers: { 'retry-after': '7' } }); // RESOURCE_EXHAUSTED
+ * emu.fault({ dropAfterEvents: 2 });                            // connection dropped mid-stream
+ * ```
+ */
+export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): Promise<GeminiEmulator> {
+  const apiKey = options.apiKey ?? 'gemini-emulator-key';
+  const accepted = new Set(options.accessTokens ?? ['ya29.emulator']);
+  const issuedTokens: string[] = [];
+  const keys = new Map<string, KeyObject>();
+  const issue = () => {
+    const t = `ya29.emu-${++counter}-${Date.now().toString(36)}`;
+    issuedTokens.push(t);
+    accepted.add(t);
+    return t;
+  };
+  const emu = await startEmulator(
+    async (x) => {
+      const url = new URL(x.req.path, 'http://x');
+      if (x.req.method === 'POST' && url.pathname === '/token') return tokenGrant(x, keys, issue, options.tokenTtlSeconds ?? 3600);
+      const studio = PATH.exec(url.pathname);
+      const vertex = VERTEX_PATH.exec(url.pathname);
+      if (x.req.method !== 'POST' || (!studio && !vertex)) return fail(x.res, 404, `The requested URL ${url.pathname} was not found on this server.`);
+      if (studio) {
+        const key = x.req.headers['x-goog-api-key'] ?? url.searchParams.get('key');
+        if (!key) return fail(x.res, 403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+        if (key !== apiKey) return fail(x.res, 400, 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+        return serve(x, decodeURIComponent(studio[2]!), studio[3]!, url.searchParams, options);
+      }
+      const auth = String(x.req.headers.authorization ?? '');
+      if (!auth.startsWith('Bearer ')) return fail(x.res, 401, 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+      if (!accepted.has(auth.slice(7))) return fail(x.res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+      if (vertex![2]!.startsWith('forbidden-')) return fail(x.res, 403, `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${vertex![2]}' (or it may not exist).`);
+      return serve(x, decodeURIComponent(vertex![4]!), vertex![5]!, url.searchParams, options);
+    },
+    { port: options.port },
+  );
+  const { fault, reset } = emu;
+  return Object.assign(emu, {
+    apiKey,
+    tokenUri: `${emu.origin}/token`,
+    issuedTokens,
+    addServiceAccount(email: string, publicKey: string | KeyObject) {
+      keys.set(email, typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey);
+    },
+    fault(f: Fault) {
+      if (f.status && f.body === undefined) fault({ ...f, body: geminiErrorBody(f.status, `emulated ${STATUS[f.status] ?? f.status}`) });
+      else fault(f);
+    },
+    reset() {
+      issuedTokens.length = 0;
+      reset();
+    },
+  });
+}
