@@ -5,6 +5,7 @@
 import {
   definePlugin,
   headerValue,
+  parseDeploymentOptions,
   parsePluginOptions,
   readJson,
   readText,
@@ -161,8 +162,7 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
         models: opts.models ?? ANTHROPIC_MODELS,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
         validateDeployment(deployment) {
-          const r = DeploymentSchema.safeParse(deployment.options);
-          if (!r.success) throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
+          parseDeploymentOptions(DeploymentSchema, deployment.options);
         },
       });
     },

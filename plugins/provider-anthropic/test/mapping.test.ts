@@ -404,3 +404,16 @@ describe('anthropic errors', () => {
     expect(anthropicStreamError({})).toMatchObject({ status: 502, message: 'The anthropic upstream failed mid-stream.' });
   });
 });
+
+describe('plugin options', () => {
+  it('rejects bad plugin options at boot and bad deployment options when the model table is built', async () => {
+    const { anthropicProvider } = await import('@switchyard/provider-anthropic');
+    const { createGateway } = await import('@switchyard/core');
+    expect(() => anthropicProvider({ defaultMaxTokens: -1 })).toThrow(/defaultMaxTokens/);
+    expect(() => anthropicProvider({ nope: true } as never)).toThrow(/unknown option "nope"/);
+    await expect(createGateway({ plugins: [anthropicProvider()], models: [{ name: 'c', provider: 'anthropic', model: 'm', thinkingBudgets: { high: 10 } }] })).rejects.toThrow(
+      /thinkingBudgets\.high/,
+    );
+    await expect(createGateway({ plugins: [anthropicProvider()], models: [{ name: 'c', provider: 'anthropic', model: 'm', region: 'x' }] })).rejects.toThrow(/unknown key\(s\) region/);
+  });
+});
