@@ -6,7 +6,9 @@ const conditions = ['@switchyard/source', 'import', 'module', 'node', 'default']
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@switchyard/source'] } },
+  // Vitest also passes ssr conditions to Node as --conditions; without 'import' there, so that
+  // CommonJS packages with conditional exports (pg -> pg-pool) still require their CJS entry.
+  ssr: { resolve: { conditions: conditions.filter((c) => c !== 'import'), externalConditions: ['@switchyard/source'] } },
   test: {
     include: ['core/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -40,3 +40,4 @@ export type * from './types.js';
 export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS } from './session.js';
 export { toCallRecord } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
+export * from './store/index.js';

@@ -16,3 +16,5 @@ export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
 export { startGeminiEmulator, geminiErrorBody } from './emulators/gemini.js';
 export type { GeminiEmulator, GeminiEmulatorOptions } from './emulators/gemini.js';
 export { checkGenerateContentRequest } from './emulators/gemini-validate.js';
+export { startPostgres } from './postgres.js';
+export type { TestPostgres } from './postgres.js';

@@ -1,0 +1,133 @@
+/**
+ * Recording calls: a `log` observer turns each {@link CallEvent} into one `sy_calls` row and,
+ * when the call belongs to a session, folds it into that session's `sy_sessions` totals in
+ * the same transaction. Writes go through the store's batcher (never on the request path).
+ */
+import { sql } from 'kysely';
+import { toCallRecord } from '../observe/call-record.js';
+import type { CallEvent } from '../types.js';
+import { CALLS_TABLE, SESSIONS_TABLE, type CallLogTables, type CallRow, type SessionRow } from './call-log-schema.js';
+import { toJsonColumn } from './json.js';
+import { ownerOf } from './owner.js';
+import type { AnyKysely, Store } from './types.js';
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null);
+const cut = (v: string | null, max: number): string | null => (v && v.length > max ? v.slice(0, max) : v);
+
+/**
+ * The `sy_calls` row of a finished call, from the same {@link toCallRecord} every logger
+ * writes (one place decides what a call record holds). Bodies are kept only when prompts are
+ * stored (`storePrompts`, or `ctx.state.storePrompts` per call), then untruncated.
+ *
+ * @example
+ * ```ts
+ * const row = callRowOf(event, gateway.settings.storePrompts);
+ * ```
+ */
+export function callRowOf(event: CallEvent, storePrompts: boolean): CallRow {
+  const { ctx } = event;
+  const keep = ctx.state.storePrompts ?? storePrompts;
+  const r = toCallRecord(event, { redact: !keep });
+  return {
+    id: `call_${r.id.replaceAll('-', '')}`,
+    request_id: cut(r.requestId, 200) ?? '',
+    operation: r.operation,
+    endpoint: r.endpoint,
+    model: cut(str(r.model), 256),
+    deployment_id: r.deployment ?? null,
+    provider: r.provider ?? null,
+    upstream_model: r.upstreamModel ?? null,
+    upstream_request_id: cut(ctx.attempts[ctx.attempts.length - 1]?.upstreamRequestId ?? null, 256),
+    stream: r.stream ? 1 : 0,
+    outcome: r.outcome,
+    status: r.status,
+    error_code: event.error ? (event.error.publicCode ?? event.error.code) : null,
+    error_message: r.error?.message ?? null,
+    started_at: ctx.startedAt,
+    first_token_at: ctx.firstTokenAt ?? null,
+    ended_at: ctx.endedAt ?? null,
+    input_tokens: int(r.inputTokens),
+    output_tokens: int(r.outputTokens),
+    cached_tokens: int(r.cachedTokens),
+    reasoning_tokens: int(r.reasoningTokens),
+    total_tokens: int(ctx.usage?.total_tokens),
+    cost: typeof r.cost === 'number' && Number.isFinite(r.cost) ? r.cost : null,
+    owner: ownerOf(ctx.principal),
+    key_id: r.keyId ?? null,
+    user_id: r.userId ?? null,
+    team_id: r.teamId ?? null,
+    end_user: cut(str(r.endUser), 256),
+    session_id: cut(r.sessionId ?? null, 256),
+    metadata: toJsonColumn(r.metadata),
+    request_body: keep ? toJsonColumn(r.request) : null,
+    response_body: keep ? toJsonColumn(r.response) : null,
+  };
+}
+
+/** The session totals one call contributes. */
+function sessionDelta(row: CallRow): SessionRow {
+  return {
+    owner: row.owner,
+    id: row.session_id!,
+    key_id: row.key_id,
+    team_id: row.team_id,
+    user_id: row.user_id,
+    end_user: row.end_user,
+    first_at: row.started_at,
+    last_at: row.started_at,
+    call_count: 1,
+    error_count: row.outcome === 'error' ? 1 : 0,
+    input_tokens: row.input_tokens ?? 0,
+    output_tokens: row.output_tokens ?? 0,
+    cached_tokens: row.cached_tokens ?? 0,
+    reasoning_tokens: row.reasoning_tokens ?? 0,
+    cost: row.cost,
+  };
+}
+
+/**
+ * Writes one call (and its session totals) with `db`, typically inside a batch transaction.
+ *
+ * @example
+ * ```ts
+ * await store.transaction((trx) => writeCall(trx, row));
+ * ```
+ */
+export async function writeCall(db: AnyKysely, row: CallRow): Promise<void> {
+  const t = db.withTables<CallLogTables>();
+  await t.insertInto(CALLS_TABLE).values(row).execute();
+  if (!row.session_id) return;
+  const s = `${SESSIONS_TABLE}`;
+  await t
+    .insertInto(SESSIONS_TABLE)
+    .values(sessionDelta(row))
+    .onConflict((oc) =>
+      oc.columns(['owner', 'id']).doUpdateSet({
+        first_at: sql<number>`case when excluded.first_at < ${sql.ref(`${s}.first_at`)} then excluded.first_at else ${sql.ref(`${s}.first_at`)} end`,
+        last_at: sql<number>`case when excluded.last_at > ${sql.ref(`${s}.last_at`)} then excluded.last_at else ${sql.ref(`${s}.last_at`)} end`,
+        call_count: sql<number>`${sql.ref(`${s}.call_count`)} + 1`,
+        error_count: sql<number>`${sql.ref(`${s}.error_count`)} + excluded.error_count`,
+        input_tokens: sql<number>`${sql.ref(`${s}.input_tokens`)} + excluded.input_tokens`,
+        output_tokens: sql<number>`${sql.ref(`${s}.output_tokens`)} + excluded.output_tokens`,
+        cached_tokens: sql<number>`${sql.ref(`${s}.cached_tokens`)} + excluded.cached_tokens`,
+        reasoning_tokens: sql<number>`${sql.ref(`${s}.reasoning_tokens`)} + excluded.reasoning_tokens`,
+        cost: sql<number | null>`case when excluded.cost is null then ${sql.ref(`${s}.cost`)} else coalesce(${sql.ref(`${s}.cost`)}, 0) + excluded.cost end`,
+        end_user: sql<string | null>`coalesce(excluded.end_user, ${sql.ref(`${s}.end_user`)})`,
+      }),
+    )
+    .execute();
+}
+
+/**
+ * Records a finished call through the store's write batcher (returns at once).
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.log.tapPromise(NAME, async (event) => recordCall(store, event, gateway.settings.storePrompts));
+ * ```
+ */
+export function recordCall(store: Store, event: CallEvent, storePrompts: boolean): void {
+  const row = callRowOf(event, storePrompts);
+  store.writes.enqueue((db) => writeCall(db, row));
+}

@@ -1,0 +1,43 @@
+/**
+ * What every store plugin does with the store it built: publish it as `services.store`,
+ * create the call log tables, record every call, and flush and close on shutdown.
+ */
+import { GatewayError } from '../errors.js';
+import type { PluginApi } from '../plugin-api.js';
+import { CALL_LOG_MIGRATIONS, CALL_LOG_OWNER } from './call-log-schema.js';
+import { recordCall } from './call-log.js';
+import type { Store } from './types.js';
+import './services.js';
+
+/** Options of {@link installStore}. */
+export interface InstallStoreOptions {
+  /** Record every call in `sy_calls` (default true). */
+  recordCalls?: boolean;
+}
+
+/**
+ * Installs `store` into the gateway on behalf of the store plugin `pluginName`. Its `close`
+ * tap runs last (stage 1000), after other plugins' close taps, and commits every queued write.
+ *
+ * @example
+ * ```ts
+ * apply: async (gateway) => installStore(gateway, createStore({ db, dialect: 'sqlite', onError }), PLUGIN_NAME),
+ * ```
+ */
+export async function installStore(api: PluginApi, store: Store, pluginName: string, options: InstallStoreOptions = {}): Promise<void> {
+  if (api.services.store) {
+    throw new GatewayError('GW_ERR_PLUGIN_DUPLICATE', `${pluginName}: another store plugin is already loaded; load one store plugin`);
+  }
+  try {
+    await store.migrate(CALL_LOG_OWNER, CALL_LOG_MIGRATIONS);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  api.services.store = store;
+  if (options.recordCalls !== false) {
+    const storePrompts = api.settings.storePrompts;
+    api.hooks.log.tapPromise(pluginName, async (event) => recordCall(store, event, storePrompts));
+  }
+  api.hooks.close.tapPromise({ name: pluginName, stage: 1000 }, () => store.close());
+}

@@ -1,0 +1,63 @@
+/**
+ * One SQLite connection per file per process, shared by every gateway in the process that
+ * opens the same file. better-sqlite3 is synchronous: two connections of one thread waiting
+ * on each other's lock would block the event loop until the busy timeout; one shared
+ * connection (Kysely serializes its use) cannot. Separate processes still each open their own.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { AnyKysely } from '@switchyard/core';
+
+interface Shared {
+  db: AnyKysely;
+  refs: number;
+}
+
+const open = new Map<string, Shared>();
+
+/** A reference to a shared connection. */
+export interface SqliteHandle {
+  db: AnyKysely;
+  /** Drops this reference; the last one closes the connection. */
+  release(): Promise<void>;
+}
+
+/**
+ * Opens (or shares) the connection to `file`, configured for WAL, `synchronous=NORMAL` and a
+ * busy timeout. `:memory:` is never shared.
+ *
+ * @example
+ * ```ts
+ * const { db, release } = acquireSqlite('/var/lib/switchyard/switchyard.db', 5000);
+ * ```
+ */
+export function acquireSqlite(file: string, busyTimeoutMs: number): SqliteHandle {
+  const key = file === ':memory:' ? undefined : path.resolve(file);
+  let shared = key ? open.get(key) : undefined;
+  if (!shared) {
+    if (key) mkdirSync(path.dirname(key), { recursive: true });
+    const sqlite = new Database(key ?? ':memory:', { timeout: busyTimeoutMs });
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    sqlite.pragma('foreign_keys = ON');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) }), refs: 0 };
+    if (key) open.set(key, shared);
+  }
+  const s = shared;
+  s.refs++;
+  let released = false;
+  return {
+    db: s.db,
+    async release() {
+      if (released) return;
+      released = true;
+      if (--s.refs > 0) return;
+      if (key && open.get(key) === s) open.delete(key);
+      await s.db.destroy();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * @switchyard/store-sqlite: the embedded SQLite store (the default). Re-exports only.
+ */
+import { sqliteStore } from './plugin.js';
+
+export { sqliteStore, PLUGIN_NAME, DEFAULT_SQLITE_FILE } from './plugin.js';
+export type { SqliteStoreOptions } from './plugin.js';
+export default sqliteStore;

@@ -1,0 +1,61 @@
+/**
+ * The embedded store: one SQLite file (default `<dataDir>/switchyard.db`) in WAL mode with
+ * `synchronous=NORMAL` and a busy timeout, so readers never block the writer and several
+ * processes on one file wait for each other instead of failing.
+ */
+import path from 'node:path';
+import { acquireSqlite } from './connections.js';
+import { createStore, definePlugin, installStore, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+
+/** Package name, used for every tap. */
+export const PLUGIN_NAME = '@switchyard/store-sqlite';
+const VERSION = '0.1.0';
+
+const OptionsSchema = z
+  .object({
+    /** Database file; relative paths are resolved against the gateway's `dataDir`. `:memory:` for a throwaway store. */
+    file: z.string().min(1).optional(),
+    /** How long a write waits for another process's lock, in ms (default 5000). */
+    busyTimeoutMs: z.number().int().min(0).optional(),
+    /** Record every call in the call log (default true). */
+    recordCalls: z.boolean().optional(),
+  })
+  .strict();
+
+/** Options of the SQLite store. */
+export type SqliteStoreOptions = z.input<typeof OptionsSchema>;
+
+/** The default file name under `dataDir`. */
+export const DEFAULT_SQLITE_FILE = 'switchyard.db';
+
+/**
+ * Creates the SQLite store plugin (`provides: ['store']`).
+ *
+ * @example
+ * ```ts
+ * import sqliteStore from '@switchyard/store-sqlite';
+ * createGateway({ dataDir: './.switchyard', plugins: [sqliteStore(), sessionTracker(), mockProvider()] });
+ * ```
+ */
+export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    provides: ['store'],
+    async apply(gateway) {
+      const dataDir = gateway.settings.dataDir;
+      const file = opts.file === ':memory:' ? ':memory:' : path.resolve(dataDir, opts.file ?? DEFAULT_SQLITE_FILE);
+      const { db, release } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000);
+      const store = createStore({
+        db,
+        dialect: 'sqlite',
+        release,
+        track: (work) => gateway.background(work),
+        onError: (err) => gateway.diagnostics.error('background write failed', err),
+      });
+      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls });
+      gateway.diagnostics.debug(`SQLite store at ${file}`);
+    },
+  });
+}
