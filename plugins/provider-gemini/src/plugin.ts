@@ -3,7 +3,7 @@
  * `vertex_ai` (Vertex AI, project/location URL, bearer token), both speaking the
  * `generateContent` wire format through one shared adapter.
  */
-import { definePlugin, parsePluginOptions, z, type Deployment, type GatewayPlugin } from '@switchyard/core';
+import { GatewayError, definePlugin, parsePluginOptions, z, type Deployment, type GatewayPlugin } from '@switchyard/core';
 import { geminiChat, methodSuffix, modelSegment } from './adapter.js';
 import { VertexAuth } from './auth.js';
 import type { RequestMappingOptions } from './request.js';
@@ -119,7 +119,12 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
     const location = o.location ?? vertex.location ?? process.env.VERTEXAI_LOCATION ?? process.env.GOOGLE_CLOUD_LOCATION ?? 'us-central1';
     const project =
       o.project ?? vertex.project ?? (await auth.projectOf(vertexSource(d))) ?? process.env.VERTEXAI_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
-    if (!project) throw new Error(`vertex_ai deployment ${d.id} has no project (set \`project\` or GOOGLE_CLOUD_PROJECT)`);
+    if (!project) {
+      throw new GatewayError('GW_ERR_CONFIG_INVALID', `The vertex_ai deployment ${d.id} has no project: set \`project\` on it, in the plugin's \`vertex\` options or GOOGLE_CLOUD_PROJECT.`, {
+        publicCode: 'vertex_project_missing',
+        expose: true,
+      });
+    }
     const host = location === 'global' ? 'https://aiplatform.googleapis.com' : `https://${location}-aiplatform.googleapis.com`;
     const base = trimSlash(d.apiBase ?? vertex.apiBase ?? host);
     const root = /\/v1(beta1)?$/.test(base) ? base : `${base}/v1`;
