@@ -1,0 +1,109 @@
+/**
+ * Runs every scenario against one running target and samples its memory.
+ */
+import type { HttpResult } from './loadgen.js';
+import type { LoadGen } from './loadgen-client.js';
+import type { Plan } from './plan.js';
+import { memoryOf } from './procs.js';
+import type { OpenStreamsResult, TtfcResult } from './streams.js';
+import { chatBody, HEADERS, type Endpoint } from './targets.js';
+
+/** Everything measured on one target. */
+export interface TargetResult {
+  saturation: HttpResult;
+  serial: HttpResult;
+  ttfc: TtfcResult;
+  memory?: {
+    /** RSS after warm-up, MB. */
+    warmMb: number;
+    /** Peak RSS (VmHWM) over the request scenarios and the soak, MB. */
+    peakMb: number;
+    /** RSS after `soak.half` and `2 × soak.half` requests of the soak, MB. */
+    soakHalfMb: number;
+    soakFullMb: number;
+    soakRequests: number;
+    /** Growth from the half to the full soak, percent. */
+    soakGrowthPct: number;
+    soakRps: number;
+  };
+  open?: OpenStreamsResult & { rssMb: number; maxRssMb: number };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function checkHttp(label: string, r: HttpResult): HttpResult {
+  if (r.requests === 0 || r.non2xx > 0 || r.errors > 0) {
+    throw new Error(`${label}: ${r.requests} ok, ${r.non2xx} non-2xx, ${r.errors} errors: the target is not answering correctly`);
+  }
+  return r;
+}
+
+/**
+ * Measures one target.
+ *
+ * @example
+ * ```ts
+ * const result = await measureTarget(gen, endpoint, FULL, (line) => console.error(line));
+ * ```
+ */
+export async function measureTarget(gen: LoadGen, ep: Endpoint, plan: Plan, log: (line: string) => void): Promise<TargetResult> {
+  const fast = ep.route('fast');
+  const paced = ep.route('paced');
+  const idle = ep.route('idle');
+  const url = `${fast.origin}${fast.path}`;
+  const body = chatBody(fast.model, false);
+  const headers = { ...HEADERS };
+  const pacedStreams = { origin: paced.origin, path: paced.path, headers, body: chatBody(paced.model, true) };
+
+  log('  warm-up');
+  checkHttp('warm-up', await gen.http({ url, connections: plan.warmup.connections, duration: plan.warmup.seconds, headers, body }));
+  await gen.ttfc({ ...pacedStreams, concurrency: 10, perWorker: 2 });
+  const warmMb = ep.pid ? memoryOf(ep.pid).rssMb : 0;
+
+  log(`  saturation: ${plan.saturation.connections} connections, ${plan.saturation.seconds}s`);
+  const saturation = checkHttp('saturation', await gen.http({ url, connections: plan.saturation.connections, duration: plan.saturation.seconds, headers, body }));
+  log(`    ${saturation.rps} req/s, p50 ${saturation.latency.p50} ms, p99 ${saturation.latency.p99} ms`);
+  log(`  serial: 1 connection, ${plan.serial.seconds}s`);
+  const serial = checkHttp('serial', await gen.http({ url, connections: 1, duration: plan.serial.seconds, headers, body }));
+  log(`    p50 ${serial.latency.p50} ms, p99 ${serial.latency.p99} ms`);
+  log(`  streams: ${plan.ttfc.concurrency} concurrent × ${plan.ttfc.perWorker}`);
+  const ttfc = await gen.ttfc({ ...pacedStreams, ...plan.ttfc });
+  if (ttfc.errors > 0 || ttfc.streams === 0) throw new Error(`streams: ${ttfc.streams} ok, ${ttfc.errors} failed`);
+  log(`    first chunk p50 ${ttfc.ttfc.p50} ms, p99 ${ttfc.ttfc.p99} ms`);
+
+  const result: TargetResult = { saturation, serial, ttfc };
+  if (!ep.pid) return result;
+
+  log(`  soak: 2 × ${plan.soak.half} requests`);
+  const first = checkHttp('soak', await gen.http({ url, connections: plan.soak.connections, amount: plan.soak.half, headers, body }));
+  await sleep(500);
+  const soakHalfMb = memoryOf(ep.pid).rssMb;
+  const second = checkHttp('soak', await gen.http({ url, connections: plan.soak.connections, amount: plan.soak.half, headers, body }));
+  await sleep(500);
+  const mem = memoryOf(ep.pid);
+  result.memory = {
+    warmMb,
+    peakMb: mem.peakMb,
+    soakHalfMb,
+    soakFullMb: mem.rssMb,
+    soakRequests: first.requests + second.requests,
+    soakGrowthPct: Math.round(((mem.rssMb - soakHalfMb) / soakHalfMb) * 1000) / 10,
+    soakRps: Math.round((first.requests + second.requests) / (first.seconds + second.seconds)),
+  };
+  log(`    RSS ${soakHalfMb} → ${mem.rssMb} MB (peak ${mem.peakMb} MB)`);
+
+  log(`  open streams: ${plan.open.count} at once`);
+  let maxRssMb = 0;
+  let rssMb = 0;
+  const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, memoryOf(ep.pid!).rssMb)), 100);
+  const open = await gen.open(
+    { origin: idle.origin, path: idle.path, headers, body: chatBody(idle.model, true, plan.open.words), count: plan.open.count },
+    () => (rssMb = memoryOf(ep.pid!).rssMb),
+  );
+  clearInterval(sampler);
+  result.open = { ...open, rssMb, maxRssMb };
+  log(`    ${open.maxOpen}/${open.requested} open at once, RSS ${rssMb} MB (max ${maxRssMb} MB), ${open.errors} errors`);
+  return result;
+}

@@ -1,0 +1,33 @@
+/**
+ * How much load each scenario applies: the full benchmark and the `--quick` CI smoke.
+ */
+
+/** Scenario sizes. */
+export interface Plan {
+  warmup: { seconds: number; connections: number };
+  saturation: { seconds: number; connections: number };
+  serial: { seconds: number };
+  ttfc: { concurrency: number; perWorker: number };
+  soak: { half: number; connections: number };
+  open: { count: number; words: number };
+}
+
+/** The full benchmark (several minutes). */
+export const FULL: Plan = {
+  warmup: { seconds: 3, connections: 16 },
+  saturation: { seconds: 10, connections: 64 },
+  serial: { seconds: 10 },
+  ttfc: { concurrency: 100, perWorker: 10 },
+  soak: { half: 50_000, connections: 64 },
+  open: { count: 1000, words: 10 },
+};
+
+/** The CI smoke: proves the harness works, measures nothing worth reading. */
+export const QUICK: Plan = {
+  warmup: { seconds: 1, connections: 4 },
+  saturation: { seconds: 1, connections: 8 },
+  serial: { seconds: 1 },
+  ttfc: { concurrency: 5, perWorker: 2 },
+  soak: { half: 300, connections: 8 },
+  open: { count: 20, words: 2 },
+};

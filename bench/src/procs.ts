@@ -1,0 +1,133 @@
+/**
+ * Child processes of the benchmark (upstream, floor, gateways) and their memory, read
+ * from /proc (Linux) with a `ps` fallback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+/** A started server process. */
+export interface Proc {
+  child: ChildProcess;
+  pid: number;
+  /** Everything it wrote to stderr (for error reports). */
+  stderr(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Spawns `node [nodeArgs] script [args]` and waits for a stdout line matching `ready`.
+ *
+ * @example
+ * ```ts
+ * const { proc, match } = await startProcess(['--import', 'tsx', 'src/floor.ts', a, b], /^\{"port":(\d+)\}/);
+ * ```
+ */
+export async function startProcess(
+  args: string[],
+  ready: RegExp,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<{ proc: Proc; match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-20_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const proc: Proc = {
+    child,
+    pid: child.pid!,
+    stderr: () => err,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`timed out waiting for ${ready}`)), options.timeoutMs ?? 60_000);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${e.message}\nargs: ${args.join(' ')}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-4000)}`));
+    };
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    child.once('exit', (code, signal) => fail(new Error(`exited (${signal ?? code}) before it was ready`)));
+  });
+  child.stdout!.resume();
+  return { proc, match };
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** A process and all its descendants (a cluster primary and its workers). */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
+  return all;
+}
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    if (field === 'VmHWM') return 0;
+    try {
+      return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || 0;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+/**
+ * Resident memory in MB of a process tree: current RSS and peak (VmHWM), summed over
+ * the tree.
+ *
+ * @example
+ * ```ts
+ * const { rssMb, peakMb } = memoryOf(proc.pid);
+ * ```
+ */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  let rss = 0;
+  let peak = 0;
+  for (const p of processTree(pid)) {
+    rss += statusKb(p, 'VmRSS');
+    peak += statusKb(p, 'VmHWM');
+  }
+  return { rssMb: round(rss / 1024), peakMb: round(peak / 1024) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,138 @@
+/**
+ * The one table (ratios to the floor, latency added over direct) and the goal checks.
+ */
+import type { TargetResult } from './measure.js';
+import { r3 } from './stats.js';
+
+/** A measured row with what is derived from direct and floor. */
+export interface Row {
+  target: string;
+  label: string;
+  status: 'ok' | 'pending' | 'failed';
+  note?: string;
+  result?: TargetResult;
+  derived?: {
+    rps: number;
+    rpsVsFloor: number;
+    addedC1: { p50: number; p99: number };
+    addedC64: { p50: number; p99: number };
+    ttfcAdded: { p50: number; p99: number };
+  };
+}
+
+/** A goal of issue 6 and whether it held. */
+export interface Goal {
+  goal: string;
+  measured: string;
+  pass: boolean;
+}
+
+/**
+ * Derives ratios and added latencies (target minus direct, percentile by percentile).
+ *
+ * @example
+ * ```ts
+ * derive(rows);
+ * ```
+ */
+export function derive(rows: Row[]): void {
+  const direct = rows.find((r) => r.target === 'direct')?.result;
+  const floor = rows.find((r) => r.target === 'floor')?.result;
+  for (const row of rows) {
+    const res = row.result;
+    if (!res || !direct) continue;
+    row.derived = {
+      rps: res.saturation.rps,
+      rpsVsFloor: floor ? r3(res.saturation.rps / floor.saturation.rps) : NaN,
+      addedC1: { p50: r3(res.serial.latency.p50 - direct.serial.latency.p50), p99: r3(res.serial.latency.p99 - direct.serial.latency.p99) },
+      addedC64: {
+        p50: r3(res.saturation.latency.p50 - direct.saturation.latency.p50),
+        p99: r3(res.saturation.latency.p99 - direct.saturation.latency.p99),
+      },
+      ttfcAdded: { p50: r3(res.ttfc.ttfc.p50 - direct.ttfc.ttfc.p50), p99: r3(res.ttfc.ttfc.p99 - direct.ttfc.ttfc.p99) },
+    };
+  }
+}
+
+const f = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+
+/**
+ * The table, in Markdown.
+ *
+ * @example
+ * ```ts
+ * console.log(table(rows, 1000));
+ * ```
+ */
+export function table(rows: readonly Row[], openCount: number): string {
+  const head = [
+    'target',
+    'req/s @64',
+    '× floor',
+    'added p50 / p99 @1 (ms)',
+    'added p50 / p99 @64 (ms)',
+    'TTFC added p50 / p99 @100 streams (ms)',
+    'peak RSS (MB)',
+    'RSS at 50% → 100% of soak (MB)',
+    `${openCount} open streams: open / RSS (MB)`,
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const d = row.derived;
+    const m = row.result?.memory;
+    const o = row.result?.open;
+    if (!d) {
+      lines.push(`| ${row.label} | ${row.status}${row.note ? `: ${row.note}` : ''} |${' |'.repeat(head.length - 2)}`);
+      continue;
+    }
+    const direct = row.target === 'direct';
+    lines.push(
+      `| ${[
+        row.label,
+        String(d.rps),
+        f(d.rpsVsFloor),
+        direct ? `(${f(row.result!.serial.latency.p50)} / ${f(row.result!.serial.latency.p99)})` : `${f(d.addedC1.p50)} / ${f(d.addedC1.p99)}`,
+        direct ? `(${f(row.result!.saturation.latency.p50)} / ${f(row.result!.saturation.latency.p99)})` : `${f(d.addedC64.p50)} / ${f(d.addedC64.p99)}`,
+        direct ? `(${f(row.result!.ttfc.ttfc.p50)} / ${f(row.result!.ttfc.ttfc.p99)})` : `${f(d.ttfcAdded.p50)} / ${f(d.ttfcAdded.p99)}`,
+        m ? f(m.peakMb, 0) : '—',
+        m ? `${f(m.soakHalfMb, 0)} → ${f(m.soakFullMb, 0)} (${m.soakGrowthPct >= 0 ? '+' : ''}${f(m.soakGrowthPct, 1)}%)` : '—',
+        o ? `${o.maxOpen} / ${f(o.maxRssMb, 0)}` : '—',
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Checks the goals of issue 6 on the measured rows.
+ *
+ * @example
+ * ```ts
+ * for (const g of goals(rows, 1000)) console.log(g.pass ? 'PASS' : 'FAIL', g.goal, g.measured);
+ * ```
+ */
+export function goals(rows: readonly Row[], openCount: number): Goal[] {
+  const out: Goal[] = [];
+  const prod = rows.find((r) => r.target === 'production');
+  const min = rows.find((r) => r.target === 'minimal');
+  if (min?.derived) out.push({ goal: 'minimal ≥ 85% of floor req/s', measured: `${f(min.derived.rpsVsFloor * 100, 0)}%`, pass: min.derived.rpsVsFloor >= 0.85 });
+  const d = prod?.derived;
+  const res = prod?.result;
+  if (d && res) {
+    out.push({ goal: 'production ≥ 70% of floor req/s', measured: `${f(d.rpsVsFloor * 100, 0)}%`, pass: d.rpsVsFloor >= 0.7 });
+    out.push({ goal: 'production added p50 ≤ 1 ms @1', measured: `${f(d.addedC1.p50, 3)} ms`, pass: d.addedC1.p50 <= 1 });
+    out.push({ goal: 'production added p99 ≤ 3 ms @1', measured: `${f(d.addedC1.p99, 3)} ms`, pass: d.addedC1.p99 <= 3 });
+    out.push({ goal: 'production TTFC added p99 ≤ 5 ms @100 streams', measured: `${f(d.ttfcAdded.p99, 3)} ms`, pass: d.ttfcAdded.p99 <= 5 });
+    if (res.open) {
+      out.push({
+        goal: `production ${openCount} open streams, RSS < 250 MB`,
+        measured: `${res.open.maxOpen} open at once, ${f(res.open.maxRssMb, 0)} MB, ${res.open.errors} errors`,
+        pass: res.open.maxOpen === openCount && res.open.errors === 0 && res.open.maxRssMb < 250,
+      });
+    }
+    if (res.memory) {
+      out.push({ goal: 'production RSS growth < 10% from 50% to 100% of soak', measured: `${f(res.memory.soakGrowthPct, 1)}%`, pass: res.memory.soakGrowthPct < 10 });
+    }
+  }
+  return out;
+}

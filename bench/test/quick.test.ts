@@ -1,0 +1,59 @@
+/**
+ * The benchmark's quick mode runs end to end (upstream, floor and gateway processes, load
+ * generator) and produces the table and the JSON record. It checks shape, never speed.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBench, type BenchRecord } from '../src/bench.js';
+
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-test-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('npm run bench -- --quick', () => {
+  it('measures direct, floor and the minimal gateway and writes the table and JSON', { timeout: 240_000 }, async () => {
+    const lines: string[] = [];
+    const record = await runBench({ quick: true, mode: 'source', targets: ['direct', 'floor', 'minimal'], outDir, log: (l) => lines.push(l) });
+
+    expect(record.rows.map((r) => [r.target, r.status])).toEqual([
+      ['direct', 'ok'],
+      ['floor', 'ok'],
+      ['minimal', 'ok'],
+    ]);
+    for (const row of record.rows) {
+      const res = row.result!;
+      expect(res.saturation.requests).toBeGreaterThan(0);
+      expect(res.saturation.non2xx + res.saturation.errors).toBe(0);
+      expect(res.serial.latency.n).toBeGreaterThan(0);
+      expect(res.serial.latency.p99).toBeGreaterThanOrEqual(res.serial.latency.p50);
+      expect(res.ttfc.streams).toBe(record.plan.ttfc.concurrency * record.plan.ttfc.perWorker);
+      expect(res.ttfc.errors).toBe(0);
+      expect(Number.isFinite(row.derived!.rpsVsFloor)).toBe(true);
+    }
+    const floor = record.rows[1]!;
+    expect(floor.derived!.rpsVsFloor).toBe(1);
+    for (const row of record.rows.slice(1)) {
+      const { memory, open } = row.result!;
+      expect(memory!.peakMb).toBeGreaterThan(10);
+      expect(memory!.soakRequests).toBe(2 * record.plan.soak.half);
+      expect(open!.maxOpen).toBe(record.plan.open.count);
+      expect(open!.completed).toBe(record.plan.open.count);
+      expect(open!.errors).toBe(0);
+    }
+    expect(record.rows[0]!.result!.memory).toBeUndefined();
+
+    const tableLines = record.table.split('\n');
+    expect(tableLines[0]).toMatch(/^\| target \| req\/s @64 \| × floor \|/);
+    expect(tableLines).toHaveLength(2 + record.rows.length);
+    expect(tableLines[3]).toMatch(/^\| floor: bare Node proxy \| \d+ \| 1\.00 \|/);
+
+    expect(record.goals.map((g) => g.goal)).toEqual(['minimal ≥ 85% of floor req/s']);
+    expect(record.quick).toBe(true);
+    const saved = JSON.parse(readFileSync(record.file!, 'utf8')) as BenchRecord;
+    expect(saved.rows.map((r) => r.target)).toEqual(['direct', 'floor', 'minimal']);
+    expect(saved.table).toBe(record.table);
+    expect(existsSync(path.join(outDir, 'latest.json'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('production plugins:'))).toBe(true);
+  });
+});
