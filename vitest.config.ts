@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run from source: the '@switchyard/source' export condition maps every workspace
 // package to its src/index.ts, so no build is needed before `npm test`.
-const conditions = ['@switchyard/source', 'import', 'module', 'node', 'default'];
+// No 'module' condition: packages like @smithy/core map it to bundler-only builds (extensionless
+// imports) that Node cannot load; 'node' picks the builds Node itself would use.
+const conditions = ['@switchyard/source', 'import', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

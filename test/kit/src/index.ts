@@ -18,3 +18,6 @@ export type { GeminiEmulator, GeminiEmulatorOptions } from './emulators/gemini.j
 export { checkGenerateContentRequest } from './emulators/gemini-validate.js';
 export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
+export { startBedrockEmulator, bedrockErrorFault, eventFrame } from './emulators/bedrock.js';
+export type { BedrockEmulator, BedrockEmulatorOptions, BedrockEmulatorCredentials, BedrockStreamFault } from './emulators/bedrock.js';
+export { checkConverseRequest } from './emulators/bedrock-validate.js';

@@ -1,0 +1,59 @@
+/**
+ * The Bedrock Converse wire shapes the provider reads and writes (the subset it uses),
+ * after the Bedrock runtime API reference.
+ */
+
+/** One content block of a Converse message. */
+export type ConverseContentBlock =
+  | { text: string }
+  | { image: { format: 'png' | 'jpeg' | 'gif' | 'webp'; source: { bytes: string } } }
+  | { toolUse: { toolUseId: string; name: string; input: unknown } }
+  | { toolResult: { toolUseId: string; content: Array<{ text: string } | { json: unknown }>; status?: 'success' | 'error' } }
+  | { reasoningContent: { reasoningText?: { text: string; signature?: string }; redactedContent?: string } };
+
+/** A Converse message. */
+export interface ConverseMessage {
+  role: 'user' | 'assistant';
+  content: ConverseContentBlock[];
+}
+
+/** The body of `POST /model/{modelId}/converse` (and `converse-stream`). */
+export interface ConverseRequest {
+  messages: ConverseMessage[];
+  system?: Array<{ text: string }>;
+  inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
+  toolConfig?: {
+    tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } }>;
+    toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
+  };
+  additionalModelRequestFields?: Record<string, unknown>;
+}
+
+/** Converse token usage. */
+export interface ConverseUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
+}
+
+/** Why the model stopped. */
+export type ConverseStopReason =
+  | 'end_turn'
+  | 'tool_use'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'guardrail_intervened'
+  | 'content_filtered'
+  | 'model_context_window_exceeded'
+  | (string & {});
+
+/** The Converse response body. */
+export interface ConverseResponse {
+  output: { message?: ConverseMessage };
+  stopReason: ConverseStopReason;
+  usage: ConverseUsage;
+  metrics?: { latencyMs: number };
+  additionalModelResponseFields?: unknown;
+}

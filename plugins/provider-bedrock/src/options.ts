@@ -1,0 +1,52 @@
+/**
+ * Options of the Bedrock provider plugin and of its deployments.
+ */
+import { z } from '@switchyard/core';
+
+const credentialKeys = {
+  /** AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1). */
+  region: z.string().min(1).optional(),
+  accessKeyId: z.string().min(1).optional(),
+  secretAccessKey: z.string().min(1).optional(),
+  sessionToken: z.string().min(1).optional(),
+  /** Shared-config profile for the default credential chain. */
+  profile: z.string().min(1).optional(),
+};
+
+/** Plugin options. */
+export const BedrockOptionsSchema = z.strictObject({
+  ...credentialKeys,
+  /** Endpoint override (default `https://bedrock-runtime.{region}.amazonaws.com`). */
+  apiBase: z.url().optional(),
+  /** Extra headers on every upstream request (signed). */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Default upstream timeout in ms. */
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+/** Provider-specific keys of a model entry. */
+export const BedrockDeploymentSchema = z.strictObject({
+  ...credentialKeys,
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+/** Options of the Bedrock provider. */
+export type BedrockProviderOptions = z.input<typeof BedrockOptionsSchema>;
+/** Provider-specific deployment keys. */
+export type BedrockDeploymentOptions = z.output<typeof BedrockDeploymentSchema>;
+
+/**
+ * Validates a deployment's provider-specific keys; throws with a readable message.
+ *
+ * @example
+ * ```ts
+ * validateBedrockDeployment({ region: 'eu-west-1' });
+ * ```
+ */
+export function validateBedrockDeployment(options: Record<string, unknown>): void {
+  const r = BedrockDeploymentSchema.safeParse(options);
+  if (!r.success) {
+    throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
+  }
+  if (Boolean(r.data.accessKeyId) !== Boolean(r.data.secretAccessKey)) throw new Error('accessKeyId and secretAccessKey go together');
+}

@@ -1,0 +1,109 @@
+/**
+ * The Bedrock provider plugin: OpenAI chat requests → Converse / ConverseStream, signed
+ * with SigV4; answers and event streams translated back to the OpenAI shapes.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  definePlugin,
+  headerValue,
+  parsePluginOptions,
+  readJson,
+  readText,
+  upstreamFetch,
+  type ChatRequest,
+  type ChatResult,
+  type Deployment,
+  type GatewayPlugin,
+  type ProviderCall,
+} from '@switchyard/core';
+import type { ConverseResponse } from './converse-types.js';
+import { bedrockError } from './errors.js';
+import { BedrockOptionsSchema, validateBedrockDeployment, type BedrockDeploymentOptions, type BedrockProviderOptions } from './options.js';
+import { toConverseRequest } from './request.js';
+import { toChatCompletion } from './response.js';
+import { credentialSource, signBedrockRequest, type CredentialSource } from './signer.js';
+import { streamChunks } from './stream.js';
+
+const PLUGIN_NAME = '@switchyard/provider-bedrock';
+const VERSION = '0.1.0';
+
+/**
+ * The Bedrock runtime endpoint of a region.
+ *
+ * @example
+ * ```ts
+ * bedrockEndpoint('eu-west-1'); // https://bedrock-runtime.eu-west-1.amazonaws.com
+ * ```
+ */
+export function bedrockEndpoint(region: string): string {
+  return `https://bedrock-runtime.${region}.amazonaws.com`;
+}
+
+/**
+ * The Bedrock provider.
+ *
+ * @example
+ * ```ts
+ * import bedrock from '@switchyard/provider-bedrock';
+ * await createGateway({
+ *   plugins: [bedrock({ region: 'us-east-1' })], // credentials from the AWS default chain
+ *   models: [{ name: 'claude', provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0' }],
+ * });
+ * ```
+ */
+export function bedrockProvider(options?: BedrockProviderOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, BedrockOptionsSchema, options);
+  const defaultRegion = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const pluginCredentials = credentialSource(opts);
+  const deploymentCredentials = new Map<string, CredentialSource>();
+
+  function credentialsFor(d: Deployment): CredentialSource {
+    const o = d.options as BedrockDeploymentOptions;
+    if (!o.accessKeyId && !o.profile) return pluginCredentials;
+    let source = deploymentCredentials.get(d.id);
+    if (!source) deploymentCredentials.set(d.id, (source = credentialSource(o)));
+    return source;
+  }
+
+  async function chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
+    const d = call.deployment;
+    const o = d.options as BedrockDeploymentOptions;
+    const region = o.region ?? defaultRegion;
+    const base = (d.apiBase ?? opts.apiBase ?? bedrockEndpoint(region)).replace(/\/+$/, '');
+    const action = request.stream ? 'converse-stream' : 'converse';
+    const url = `${base}/model/${encodeURIComponent(d.model)}/${action}`;
+    const body = JSON.stringify(toConverseRequest({ ...request, model: d.model }));
+    const headers = await signBedrockRequest({
+      method: 'POST',
+      url,
+      headers: {
+        ...opts.headers,
+        ...o.headers,
+        'content-type': 'application/json',
+        accept: request.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
+      },
+      body,
+      region,
+      credentials: await credentialsFor(d)(),
+    });
+    const res = await upstreamFetch({ url, headers, body, signal: call.signal, timeoutMs: d.timeoutMs ?? opts.timeoutMs, provider: 'bedrock' });
+    const upstreamRequestId = headerValue(res.headers, 'x-amzn-requestid');
+    if (res.status >= 400) throw bedrockError(res, await readText(res, 'bedrock'));
+    const id = `chatcmpl-${upstreamRequestId ?? randomUUID()}`;
+    if (request.stream) return { type: 'stream', chunks: streamChunks(res, { id, model: request.model }), upstreamRequestId };
+    return { type: 'completion', body: toChatCompletion(await readJson<ConverseResponse>(res, 'bedrock'), request.model, id), upstreamRequestId };
+  }
+
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    apply(gateway) {
+      gateway.providers.register({
+        id: 'bedrock',
+        chat,
+        defaults: { apiBase: opts.apiBase, timeoutMs: opts.timeoutMs },
+        validateDeployment: (d) => validateBedrockDeployment(d.options),
+      });
+    },
+  });
+}
