@@ -5,7 +5,9 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 
-const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, pipelining: 1 });
+// No cap on connections per upstream origin: a cap queues calls behind long-lived streams
+// (with 256, the 257th concurrent stream to one provider waited for another to end).
+const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
 
 /** An upstream request. */
 export interface UpstreamRequest {
