@@ -11,10 +11,12 @@
  * answers `tool result: …` after function responses, thinks first when `thinkingConfig`
  * has a budget, honours `stopSequences` and `maxOutputTokens` (in words), blocks the
  * answer (finishReason `SAFETY`) when the text contains `safetyTrigger` and the prompt
- * (`promptFeedback.blockReason`) when it contains `blockTrigger`.
+ * (`promptFeedback.blockReason`) when it contains `blockTrigger`. Answers are typed with
+ * the official `@google/genai` SDK types.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type http from 'node:http';
+import type { BlockedReason, Candidate, FinishReason, GenerateContentResponse, GenerateContentResponseUsageMetadata, HarmCategory, HarmProbability, Part, SafetyRating } from '@google/genai';
 import { checkGenerateContentRequest } from './gemini-validate.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
 
@@ -75,13 +77,18 @@ function fail(res: http.ServerResponse, code: number, message: string, details?:
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The JSON of a `GenerateContentResponse` (the SDK class minus its helper getters). */
+type WireResponse = Pick<GenerateContentResponse, 'candidates' | 'promptFeedback' | 'usageMetadata' | 'modelVersion' | 'responseId'>;
+// the SDK's string enums, as their wire strings
+const finish = (r: `${FinishReason}`) => r as FinishReason;
+const rating = (category: `${HarmCategory}`, probability: `${HarmProbability}`): SafetyRating => ({ category: category as HarmCategory, probability: probability as HarmProbability, blocked: true });
 const tokens = (s: string) => s.match(/[A-Za-z0-9]+|[^\sA-Za-z0-9]/g)?.length ?? 0;
 const partText = (p: Json): string => (typeof p.text === 'string' ? p.text : p.functionCall ? `${p.functionCall.name} ${JSON.stringify(p.functionCall.args ?? {})}` : p.functionResponse ? JSON.stringify(p.functionResponse.response) : '');
 let counter = 0;
 
 interface Answer {
-  parts: Json[];
-  finishReason: string;
+  parts: Part[];
+  finishReason: `${FinishReason}`;
   thought?: string;
   blocked?: boolean;
 }
@@ -102,7 +109,7 @@ function answerFor(body: Json, opts: Required<Pick<GeminiEmulatorOptions, 'safet
     return { parts: [{ functionCall: { name, args: { q: userText } } }], finishReason: 'STOP', thought: thinking };
   }
   let text = responses.length ? `tool result: ${responses.map((p) => JSON.stringify(p.functionResponse.response)).join(' ')}` : `echo: ${userText}`;
-  let finishReason = 'STOP';
+  let finishReason: Answer['finishReason'] = 'STOP';
   for (const s of (g.stopSequences ?? []) as string[]) {
     const at = text.indexOf(s);
     if (s && at >= 0) text = text.slice(0, at);
@@ -120,44 +127,45 @@ function promptTokens(body: Json): number {
   return parts.reduce((n, p) => n + (p.inlineData || p.fileData ? 258 : tokens(partText(p))), 0);
 }
 
-function generate(body: Json, model: string, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): { response: Json; answer: Answer } {
+function generate(body: Json, model: string, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): WireResponse {
   const a = answerFor(body, opts);
   const prompt = promptTokens(body);
   const g = (body.generationConfig ?? {}) as Json;
   const n = typeof g.candidateCount === 'number' ? g.candidateCount : 1;
-  const out = a.parts.reduce((s, p) => s + tokens(partText(p)), 0);
+  const out = a.parts.reduce((s, p) => s + tokens(partText(p as Json)), 0);
   const thoughts = a.thought ? tokens(a.thought) : 0;
   const includeThoughts = g.thinkingConfig?.includeThoughts === true;
-  const usageMetadata: Json = { promptTokenCount: prompt, candidatesTokenCount: out * n, totalTokenCount: prompt + out * n + thoughts * n };
+  const usageMetadata: GenerateContentResponseUsageMetadata = { promptTokenCount: prompt, candidatesTokenCount: out * n, totalTokenCount: prompt + out * n + thoughts * n };
   if (thoughts) usageMetadata.thoughtsTokenCount = thoughts * n;
-  const response: Json = { usageMetadata, modelVersion: model, responseId: `emu${++counter}${Date.now().toString(36)}` };
+  const response: WireResponse = { usageMetadata, modelVersion: model, responseId: `emu${++counter}${Date.now().toString(36)}` };
   if (a.blocked) {
-    response.promptFeedback = { blockReason: 'SAFETY', safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] };
+    response.promptFeedback = { blockReason: 'SAFETY' as BlockedReason, safetyRatings: [rating('HARM_CATEGORY_DANGEROUS_CONTENT', 'HIGH')] };
     response.usageMetadata = { promptTokenCount: prompt, totalTokenCount: prompt };
-    return { response, answer: a };
+    return response;
   }
-  response.candidates = Array.from({ length: n }, (_, index) => {
-    if (a.finishReason === 'SAFETY') return { finishReason: 'SAFETY', index, safetyRatings: [{ category: 'HARM_CATEGORY_HARASSMENT', probability: 'HIGH', blocked: true }] };
-    const parts = [...(a.thought && includeThoughts ? [{ text: a.thought, thought: true }] : []), ...a.parts];
-    return { content: { role: 'model', parts }, finishReason: a.finishReason, index };
+  response.candidates = Array.from({ length: n }, (_, index): Candidate => {
+    if (a.finishReason === 'SAFETY') return { finishReason: finish('SAFETY'), index, safetyRatings: [rating('HARM_CATEGORY_HARASSMENT', 'HIGH')] };
+    const parts: Part[] = [...(a.thought && includeThoughts ? [{ text: a.thought, thought: true }] : []), ...a.parts];
+    return { content: { role: 'model', parts }, finishReason: finish(a.finishReason), index };
   });
-  return { response, answer: a };
+  return response;
 }
 
 /** The response split into SSE events: thought, text word by word, calls, then the finish. */
-function streamEvents(response: Json): Json[] {
+function streamEvents(response: WireResponse): WireResponse[] {
   if (!response.candidates) return [response];
   const base = { modelVersion: response.modelVersion, responseId: response.responseId };
-  const partial = { promptTokenCount: response.usageMetadata.promptTokenCount, totalTokenCount: response.usageMetadata.promptTokenCount };
-  const events: Json[] = [];
-  const cands = response.candidates as Json[];
-  const longest = Math.max(...cands.map((c) => (c.content?.parts ?? []).flatMap((p: Json) => (typeof p.text === 'string' && !p.thought ? p.text.split(/(?<= )/) : [p])).length));
-  const pieces = cands.map((c) => (c.content?.parts ?? []).flatMap((p: Json) => (typeof p.text === 'string' && !p.thought ? p.text.split(/(?<= )/).map((t: string) => ({ text: t })) : [p])));
+  const prompt = response.usageMetadata?.promptTokenCount;
+  const partial: GenerateContentResponseUsageMetadata = { promptTokenCount: prompt, totalTokenCount: prompt };
+  const events: WireResponse[] = [];
+  const cands = response.candidates;
+  const pieces = cands.map((c) => (c.content?.parts ?? []).flatMap((p): Part[] => (typeof p.text === 'string' && !p.thought ? p.text.split(/(?<= )/).map((t) => ({ text: t })) : [p])));
+  const longest = Math.max(...pieces.map((p) => p.length));
   for (let i = 0; i < longest; i++) {
-    const candidates = cands.flatMap((c, k) => (pieces[k]![i] ? [{ content: { role: 'model', parts: [pieces[k]![i]] }, index: c.index }] : []));
+    const candidates = cands.flatMap((c, k): Candidate[] => (pieces[k]![i] ? [{ content: { role: 'model', parts: [pieces[k]![i]!] }, index: c.index }] : []));
     events.push({ candidates, usageMetadata: partial, ...base });
   }
-  const last = cands.map((c) => ({ content: { role: 'model', parts: [{ text: '' }] }, finishReason: c.finishReason, index: c.index, ...(c.safetyRatings ? { safetyRatings: c.safetyRatings } : {}) }));
+  const last = cands.map((c): Candidate => ({ content: { role: 'model', parts: [{ text: '' }] }, finishReason: c.finishReason, index: c.index, ...(c.safetyRatings ? { safetyRatings: c.safetyRatings } : {}) }));
   events.push({ candidates: last, usageMetadata: response.usageMetadata, ...base });
   return events;
 }
@@ -169,7 +177,7 @@ async function serve(x: EmulatorExchange, model: string, method: string, query: 
   const problem = checkGenerateContentRequest(x.req.body);
   if (problem) return fail(x.res, 400, problem);
   if (model.startsWith('missing-')) return fail(x.res, 404, `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
-  const { response } = generate(x.req.body as Json, model, { safetyTrigger: opts.safetyTrigger ?? 'forbidden', blockTrigger: opts.blockTrigger ?? 'jailbreak' });
+  const response = generate(x.req.body as Json, model, { safetyTrigger: opts.safetyTrigger ?? 'forbidden', blockTrigger: opts.blockTrigger ?? 'jailbreak' });
   if (method === 'generateContent') {
     sendJson(x.res, 200, response);
     return true;
