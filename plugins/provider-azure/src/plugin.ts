@@ -127,13 +127,19 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
         chat: azureChat,
         passthrough: azurePassthrough,
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
-        validateDeployment: (d) => validateAzureDeployment(d.options),
+        validateDeployment: (d) => {
+          validateAzureDeployment(d.options);
+          baseFor(d, azureBase, 'azure');
+        },
       });
       gateway.providers.register({
         id: 'azure_ai',
         chat: azureAiChat,
         defaults: { apiBase: aiBase, timeoutMs: opts.timeoutMs },
-        validateDeployment: (d) => validateAzureDeployment(d.options),
+        validateDeployment: (d) => {
+          validateAzureDeployment(d.options);
+          baseFor(d, aiBase, 'azure_ai');
+        },
       });
     },
   });

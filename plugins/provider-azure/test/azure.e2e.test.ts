@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { definePlugin } from '@switchyard/core';
+import { createCallContext, createGateway, definePlugin, readJson } from '@switchyard/core';
 import azureProvider from '@switchyard/provider-azure';
 import { azureErrorBody, createTestGateway, startAzureEmulator, type AzureEmulator, type TestGateway } from '@switchyard/test-kit';
 
@@ -241,5 +241,36 @@ describe('azure provider through the openai SDK', () => {
     const noVersion = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'api-key': emu.apiKey } });
     expect(noVersion.status).toBe(404);
     expect(await noVersion.json()).toEqual({ error: { code: '404', message: 'Resource not found' } });
+  });
+
+  it('passthrough forwards native APIs to the resource-level URL with the deployment auth', async () => {
+    const adapter = t.gateway.providers.get('azure')!;
+    const call = (name: string) => {
+      const deployment = t.gateway.models.lookup(name)[0]!;
+      return { deployment, ctx: createCallContext({ operation: 'files', endpoint: '/v1/files' }), signal: new AbortController().signal };
+    };
+    const res = await adapter.passthrough!({ method: 'GET', path: '/files' }, call('bearer'));
+    expect(res.status).toBe(200);
+    expect(await readJson<{ object: string }>(res, 'azure')).toMatchObject({ object: 'list', data: [] });
+    expect(emu.requests[0]!.path).toBe('/openai/files?api-version=2024-10-21');
+    expect(emu.requests[0]!.headers.authorization).toBe(`Bearer ${emu.bearerToken}`);
+    const v1 = await adapter.passthrough!({ method: 'GET', path: '/files' }, call('v1'));
+    expect(v1.status).toBe(200);
+    await v1.body.text();
+    expect(emu.requests[1]!.path).toBe('/openai/v1/files');
+    const err = await adapter.passthrough!({ method: 'GET', path: '/batches/batch_1' }, call('gpt-4o')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 404, type: 'not_found_error', message: 'Resource not found' });
+  });
+
+  it('refuses to boot a deployment without an endpoint', async () => {
+    const saved = { base: process.env.AZURE_API_BASE, endpoint: process.env.AZURE_OPENAI_ENDPOINT };
+    delete process.env.AZURE_API_BASE;
+    delete process.env.AZURE_OPENAI_ENDPOINT;
+    try {
+      await expect(createGateway({ plugins: [azureProvider({ apiKey: 'k' })], models: [{ name: 'x', provider: 'azure', model: 'gpt-4o' }] })).rejects.toThrow(/has no apiBase/);
+    } finally {
+      if (saved.base !== undefined) process.env.AZURE_API_BASE = saved.base;
+      if (saved.endpoint !== undefined) process.env.AZURE_OPENAI_ENDPOINT = saved.endpoint;
+    }
   });
 });

@@ -6,7 +6,8 @@
  * `prompt_filter_results` chunk first in streams and `content_filter_results` on choices.
  *
  * Routes: `/openai/deployments/{d}/chat/completions?api-version=…`, `/openai/v1/chat/completions`,
- * `/models/chat/completions?api-version=…` (Foundry) and `/chat/completions` (serverless).
+ * `/models/chat/completions?api-version=…` (Foundry), `/chat/completions` (serverless), and
+ * `GET /openai/files` / `/openai/v1/files` (an empty list) for native pass-through.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { emulatedAnswer } from './openai.js';
@@ -206,6 +207,11 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           return sendJson(res, 400, azureErrorBody('unknown_model', `Unknown model: ${model}`, { details: `Unknown model: ${model}` })), true;
         }
         return answer(x, typeof model === 'string' ? model : [...aiModels][0]!);
+      }
+      // resource-level APIs (files, batches, responses, ...): an empty file list stands for them
+      if (req.method === 'GET' && (url.pathname === '/openai/files' || url.pathname === '/openai/v1/files')) {
+        if (url.pathname === '/openai/files' && !version) return notFound(res), true;
+        return sendJson(res, 200, { object: 'list', data: [], first_id: null, last_id: null, has_more: false }, { 'apim-request-id': `apim-files-${++counter}` }), true;
       }
       return notFound(res), true;
     },
