@@ -1,0 +1,44 @@
+/**
+ * Options of the OpenTelemetry plugin.
+ */
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { z } from '@switchyard/core';
+
+const isExporter = (v: unknown): v is SpanExporter => typeof (v as { export?: unknown } | null)?.export === 'function';
+const isProcessor = (v: unknown): v is SpanProcessor => typeof (v as { onEnd?: unknown } | null)?.onEnd === 'function';
+
+/** The options schema (validated at boot). */
+export const OtelOptionsSchema = z.strictObject({
+  /**
+   * OTLP/HTTP endpoint, e.g. `http://collector:4318` (`/v1/traces` is appended unless present).
+   * Default: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, else `http://localhost:4318`.
+   */
+  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** Headers sent with every export (added to `OTEL_EXPORTER_OTLP_HEADERS`). */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** `service.name` of the spans. Default: `OTEL_SERVICE_NAME`, else `switchyard`. */
+  serviceName: z.string().min(1).optional(),
+  /** Extra resource attributes (added to `OTEL_RESOURCE_ATTRIBUTES`). */
+  resourceAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /**
+   * `request`: each call is its own trace (or joins the caller's `traceparent`).
+   * `session`: every call of a session is one trace, its id derived from the session id.
+   */
+  traceBy: z.enum(['request', 'session']).default('request'),
+  /** Record prompts and completions (`gen_ai.input.messages`, `gen_ai.output.messages`). Off by default. */
+  captureContent: z.boolean().default(false),
+  /** Export with this exporter (batched) instead of OTLP/HTTP. */
+  spanExporter: z.custom<SpanExporter>(isExporter, 'expected a SpanExporter').optional(),
+  /** Use these span processors instead of a batched exporter (e.g. `SimpleSpanProcessor(new InMemorySpanExporter())`). */
+  spanProcessors: z.array(z.custom<SpanProcessor>(isProcessor, 'expected a SpanProcessor')).optional(),
+  /**
+   * `true` (default): start the OpenTelemetry Node SDK, registered globally, and shut it down with the gateway.
+   * `false`: use the tracer provider the application registered itself.
+   */
+  startSdk: z.boolean().default(true),
+});
+
+/** Options of the OpenTelemetry plugin, as written in a config. */
+export type OtelOptions = z.input<typeof OtelOptionsSchema>;
+/** Parsed options. */
+export type ResolvedOtelOptions = z.output<typeof OtelOptionsSchema>;

@@ -1,0 +1,132 @@
+/**
+ * Setting up export: the OpenTelemetry Node SDK with an OTLP/HTTP exporter (or the span
+ * exporter/processors given), an id generator that can pin the ids of a session's root
+ * span, and a clean shutdown that leaves the globals free for the next SDK.
+ */
+import { context, propagation, ProxyTracerProvider, trace, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { Diagnostics } from '@switchyard/core';
+import type { ResolvedOtelOptions } from './options.js';
+
+/**
+ * An id generator that hands out pinned ids once (for a session's root span), random ids otherwise.
+ *
+ * @example
+ * ```ts
+ * ids.pin({ traceId, spanId });
+ * const root = tracer.startSpan('session s-1', { root: true }); // gets traceId and spanId
+ * ```
+ */
+export class PinnableIdGenerator implements IdGenerator {
+  readonly #random = new RandomIdGenerator();
+  #traceId: string | undefined;
+  #spanId: string | undefined;
+
+  /** The next root span started gets these ids. */
+  pin(ids: { traceId: string; spanId: string }): void {
+    this.#traceId = ids.traceId;
+    this.#spanId = ids.spanId;
+  }
+
+  generateTraceId(): string {
+    const id = this.#traceId ?? this.#random.generateTraceId();
+    this.#traceId = undefined;
+    return id;
+  }
+
+  generateSpanId(): string {
+    const id = this.#spanId ?? this.#random.generateSpanId();
+    this.#spanId = undefined;
+    return id;
+  }
+}
+
+/** The tracing the plugin runs on. */
+export interface Telemetry {
+  tracer: Tracer;
+  /** Present when the plugin's own SDK runs (session root spans get pinned ids). */
+  ids?: PinnableIdGenerator;
+  /** Exports what is buffered. */
+  flush(): Promise<void>;
+  /** Flushes and stops the SDK the plugin started; a no-op otherwise. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The OTLP traces URL for a configured endpoint: `/v1/traces` appended unless present.
+ *
+ * @example
+ * ```ts
+ * tracesUrl('http://collector:4318'); // 'http://collector:4318/v1/traces'
+ * ```
+ */
+export function tracesUrl(endpoint: string): string {
+  const base = endpoint.replace(/\/+$/, '');
+  return base.endsWith('/v1/traces') ? base : `${base}/v1/traces`;
+}
+
+type Flushable = { forceFlush?: () => Promise<void> };
+
+/** The registered tracer provider behind the API's proxy. */
+const registeredProvider = (): Flushable => {
+  const p = trace.getTracerProvider();
+  return (p instanceof ProxyTracerProvider ? p.getDelegate() : p) as Flushable;
+};
+
+/**
+ * Starts tracing for the plugin.
+ *
+ * @example
+ * ```ts
+ * const telemetry = startTelemetry(opts, gateway.diagnostics, 'switchyard', '0.1.0');
+ * ```
+ */
+export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnostics, scope: string, version: string): Telemetry {
+  const registered = trace.getTracerProvider();
+  // a fresh proxy delegates to the API's no-op provider: the same delegate means nothing is registered
+  const someoneElses = !(registered instanceof ProxyTracerProvider) || registered.getDelegate() !== new ProxyTracerProvider().getDelegate();
+  if (!opts.startSdk || someoneElses) {
+    if (opts.startSdk) diagnostics.info('a tracer provider is already registered; spans go to it (the plugin starts no SDK)');
+    const provider = registeredProvider();
+    return {
+      tracer: trace.getTracer(scope, version),
+      flush: async () => provider.forceFlush?.(),
+      shutdown: async () => provider.forceFlush?.(),
+    };
+  }
+
+  const ids = new PinnableIdGenerator();
+  const serviceName = opts.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'switchyard';
+  const exporter = opts.spanProcessors
+    ? undefined
+    : (opts.spanExporter ?? new OTLPTraceExporter({ ...(opts.endpoint ? { url: tracesUrl(opts.endpoint) } : {}), ...(opts.headers ? { headers: opts.headers } : {}) }));
+  const sdk = new NodeSDK({
+    serviceName,
+    ...(opts.resourceAttributes ? { resource: resourceFromAttributes(opts.resourceAttributes) } : {}),
+    ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : { traceExporter: exporter }),
+    idGenerator: ids,
+    instrumentations: [],
+    textMapPropagator: null,
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  const provider = registeredProvider();
+  return {
+    tracer: trace.getTracer(scope, version),
+    ids,
+    flush: async () => provider.forceFlush?.(),
+    async shutdown() {
+      try {
+        await sdk.shutdown();
+      } finally {
+        // free the globals so that a later SDK (the next gateway in this process) can register
+        trace.disable();
+        context.disable();
+        propagation.disable();
+      }
+    },
+  };
+}
