@@ -1,9 +1,12 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import mockProvider from '@switchyard/provider-mock';
 import { definePlugin } from '@switchyard/core';
 import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
 import consoleLogger from '@switchyard/logger-console';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- records parsed from the wire are walked freely
+type Json = Record<string, any>;
 
 function collector() {
   const chunks: string[] = [];
@@ -37,7 +40,7 @@ describe('@switchyard/logger-console', () => {
     await expect(t.client.chat.completions.create({ model: 'mock/error-500', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow();
     await t.gateway.flush();
 
-    const lines = out.lines().map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = out.lines().map((l) => JSON.parse(l) as Json);
     expect(lines).toHaveLength(3);
     const first = lines.find((l) => l.model === 'mock/echo')!;
     expect(first).toMatchObject({
@@ -115,5 +118,33 @@ describe('@switchyard/logger-console', () => {
     await t.gateway.flush();
     expect(out.lines()).toHaveLength(1);
     expect(t.diagnostics.messages.some((m) => `${m.message} ${(m.detail as Error | undefined)?.message ?? ""}`.includes("logger exploded"))).toBe(true);
+  });
+  it('a slow logger holds back neither responses nor the other loggers', async () => {
+    const out = collector();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let slowFinished = 0;
+    const slow = definePlugin({
+      name: 'slow-logger',
+      apply(gateway) {
+        gateway.hooks.log.tapPromise('slow-logger', async () => {
+          await gate;
+          slowFinished++;
+        });
+      },
+    });
+    t = await createTestGateway({ plugins: [mockProvider(), slow, consoleLogger({ destination: out.stream, pretty: false, redact: true })] });
+    const r = await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'not blocked' }] });
+    expect(r.choices[0]!.message.content).toBe('not blocked');
+    const stream = await t.client.chat.completions.create({ model: 'mock/lorem', max_tokens: 2, stream: true, messages: [{ role: 'user', content: 'x' }] });
+    const words: string[] = [];
+    for await (const c of stream) words.push(c.choices[0]?.delta.content ?? '');
+    expect(words.join('')).toBe('lorem ipsum');
+    // both responses are complete and the console lines written while the slow logger still waits
+    await vi.waitFor(() => expect(out.lines()).toHaveLength(2));
+    expect(slowFinished).toBe(0);
+    release();
+    await t.gateway.flush();
+    expect(slowFinished).toBe(2);
   });
 });

@@ -6,12 +6,15 @@ import mockProvider from '@switchyard/provider-mock';
 import { createTestGateway } from '@switchyard/test-kit';
 import fileLogger from '@switchyard/logger-file';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- records parsed from the wire are walked freely
+type Json = Record<string, any>;
+
 const ask = (content: string) => ({ model: 'mock/echo', messages: [{ role: 'user' as const, content }] });
 const readLines = async (file: string) =>
   (await readFile(file, 'utf8'))
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>);
+    .map((l) => JSON.parse(l) as Json);
 
 describe('@switchyard/logger-file', () => {
   let dir: string;

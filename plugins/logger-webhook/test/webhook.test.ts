@@ -5,6 +5,9 @@ import mockProvider from '@switchyard/provider-mock';
 import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
 import webhookLogger from '@switchyard/logger-webhook';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- records parsed from the wire are walked freely
+type Json = Record<string, any>;
+
 interface Received {
   headers: http.IncomingHttpHeaders;
   body: string;
@@ -28,7 +31,7 @@ async function startReceiver(answer: (n: number) => number = () => 200, port = 0
   const delivered = () =>
     received
       .filter((r) => r.status < 300)
-      .flatMap((r) => (r.headers['content-type'] === 'application/x-ndjson' ? r.body.trim().split('\n') .map((l) => JSON.parse(l)) : JSON.parse(r.body)) as Array<Record<string, any>>);
+      .flatMap((r) => (r.headers['content-type'] === 'application/x-ndjson' ? r.body.trim().split('\n') .map((l) => JSON.parse(l)) : JSON.parse(r.body)) as Array<Json>);
   return {
     received,
     delivered,
