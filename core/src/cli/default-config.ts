@@ -4,8 +4,10 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 
 /**
- * The embedded default: the mock provider (deterministic models, no keys) and the OpenAI
- * provider (used when `OPENAI_API_KEY` is set, as `openai/<model>`).
+ * The embedded default: the SQLite store (one file under `./.switchyard/`, kept across
+ * restarts: every call is recorded there), session tracking with the sessions API, the mock
+ * provider (deterministic models, no keys) and the OpenAI provider (used when
+ * `OPENAI_API_KEY` is set, as `openai/<model>`).
  *
  * @example
  * ```ts
@@ -13,5 +15,5 @@ import type { SwitchyardConfig } from '../config/schema.js';
  * ```
  */
 export const DEFAULT_CONFIG: SwitchyardConfig = {
-  plugins: ['@switchyard/provider-mock', '@switchyard/provider-openai'],
+  plugins: ['@switchyard/store-sqlite', '@switchyard/session-tracker', '@switchyard/provider-mock', '@switchyard/provider-openai'],
 };

@@ -1,0 +1,26 @@
+/**
+ * Which session a call belongs to, in order: header `x-session-id` / `x-litellm-session-id`,
+ * `metadata.session_id`, `metadata.litellm_session_id` (the core's `sessionIdFrom`), a session
+ * the caller already set (e.g. a bridge continuing a stored response), then the session of the
+ * response named in `previous_response_id`. Otherwise none: never a random id.
+ */
+import { sessionIdFrom, type CallContext, type ChatRequest, type GatewayServices } from '@switchyard/core';
+
+/**
+ * The session id of a call, or undefined.
+ *
+ * @example
+ * ```ts
+ * ctx.sessionId = await resolveSessionId(request, ctx, gateway.services);
+ * ```
+ */
+export async function resolveSessionId(request: ChatRequest, ctx: CallContext, services: GatewayServices): Promise<string | undefined> {
+  const explicit = sessionIdFrom(ctx.headers, { ...request.metadata, ...ctx.metadata });
+  if (explicit) return explicit;
+  if (ctx.sessionId) return ctx.sessionId;
+  const previous = request.previous_response_id;
+  if (typeof previous === 'string' && previous.length > 0 && services.sessionOfResponse) {
+    return (await services.sessionOfResponse(previous, ctx.principal)) || undefined;
+  }
+  return undefined;
+}

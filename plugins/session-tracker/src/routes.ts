@@ -1,0 +1,93 @@
+/**
+ * `GET /v1/sessions` and `GET /v1/sessions/{id}`.
+ */
+import { GatewayError, ownerOf, parseLimit, type RouteDefinition, type RouteRequest, type Store } from '@switchyard/core';
+import { conversationOf, sessionCall, sessionSummary } from './format.js';
+import { getSession, listSessions, type SessionFilters } from './queries.js';
+
+const one = (v: string | string[] | undefined): string | undefined => {
+  const s = Array.isArray(v) ? v[0] : v;
+  return s === undefined || s === '' ? undefined : s;
+};
+
+/** Parses a time filter: unix seconds, epoch milliseconds (13+ digits) or an ISO 8601 date. */
+function parseTime(raw: string | undefined, param: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) {
+    const n = Number(raw);
+    return raw.split('.')[0]!.length >= 13 ? n : n * 1000;
+  }
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) {
+    throw new GatewayError('GW_ERR_INVALID_REQUEST', `${param} must be unix seconds or an ISO 8601 date.`, { param, publicCode: 'invalid_value' });
+  }
+  return t;
+}
+
+function flag(raw: string | undefined, param: string, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new GatewayError('GW_ERR_INVALID_REQUEST', `${param} must be true or false.`, { param, publicCode: 'invalid_value' });
+}
+
+const notFound = (id: string) =>
+  new GatewayError('GW_ERR_NOT_FOUND', `No session found with id '${id}'.`, { param: 'session_id', publicCode: 'session_not_found' });
+
+/**
+ * The sessions routes over `store`.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.routes.tap(NAME, (routes) => sessionRoutes(store).forEach((r) => routes.add(r)));
+ * ```
+ */
+export function sessionRoutes(store: Store): RouteDefinition[] {
+  return [
+    {
+      method: 'GET',
+      path: '/v1/sessions',
+      body: 'none',
+      async handler(req: RouteRequest) {
+        const q = req.query;
+        const filters: SessionFilters = {
+          key: one(q.key),
+          user: one(q.user),
+          from: parseTime(one(q.from), 'from'),
+          to: parseTime(one(q.to), 'to'),
+        };
+        const limit = parseLimit(one(q.limit), { fallback: 20, max: 100 });
+        const page = await listSessions(store, ownerOf(req.principal), filters, { limit, after: one(q.after) });
+        const data = page.rows.map(sessionSummary);
+        return {
+          body: { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: page.hasMore },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sessions/:id',
+      body: 'none',
+      async handler(req: RouteRequest) {
+        const id = req.params.id ?? '';
+        const bodies = flag(one(req.query.include_bodies), 'include_bodies', true);
+        const detail = await getSession(store, ownerOf(req.principal), id, { bodies });
+        if (!detail) throw notFound(id);
+        const calls = detail.calls.map(sessionCall);
+        const ends = detail.calls.map((c) => Number(c.ended_at ?? c.started_at));
+        const first = detail.calls[0] ? Number(detail.calls[0].started_at) : undefined;
+        const conversation = bodies ? conversationOf(calls) : undefined;
+        return {
+          body: {
+            ...sessionSummary(detail.session),
+            duration_ms: first === undefined ? 0 : Math.round((Math.max(...ends) - first) * 1000) / 1000,
+            models: [...new Set(detail.calls.map((c) => c.model).filter((m): m is string => !!m))],
+            calls,
+            calls_truncated: detail.truncated,
+            ...(conversation ? { conversation } : {}),
+          },
+        };
+      },
+    },
+  ];
+}
