@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import anthropicProvider from '@switchyard/provider-anthropic';
 import responses from '@switchyard/responses';
-import { createTestGateway, startAnthropicEmulator, testSqliteStore, type AnthropicEmulator, type TestGateway } from '@switchyard/test-kit';
+import sqliteStore from '@switchyard/store-sqlite';
+import { createTestGateway, tempDbFile, startAnthropicEmulator, type AnthropicEmulator, type TestGateway } from '@switchyard/test-kit';
 
 type Sent = { system?: unknown; messages: Array<{ role: string; content: unknown }> };
 
@@ -11,7 +12,7 @@ describe('Responses API bridged to Anthropic (strict emulator)', () => {
   beforeAll(async () => {
     emu = await startAnthropicEmulator();
     t = await createTestGateway({
-      plugins: [testSqliteStore().plugin, responses(), anthropicProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), responses(), anthropicProvider()],
       models: [{ name: 'claude-sonnet', provider: 'anthropic', model: 'claude-sonnet-4-5', apiBase: emu.origin, apiKey: emu.apiKey }],
     });
   });

@@ -4,7 +4,8 @@ import { definePlugin } from '@switchyard/core';
 import mockProvider from '@switchyard/provider-mock';
 import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
-import { createTestGateway, startOpenAIEmulator, testSqliteStore, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import sqliteStore from '@switchyard/store-sqlite';
+import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
 
 // keys as tenants: a tiny authenticate tap (a real key-management plugin would do this)
 const keysAsTenants = definePlugin({
@@ -17,9 +18,9 @@ const text = (r: OpenAI.Responses.Response) => r.output_text;
 describe('Responses API', () => {
   let emu: OpenAIEmulator;
   let t: TestGateway;
-  const store = testSqliteStore();
+  const dbFile = tempDbFile();
   const config = () => ({
-    plugins: [store.plugin, keysAsTenants, responses(), mockProvider(), openaiProvider()],
+    plugins: [sqliteStore({ file: dbFile }), keysAsTenants, responses(), mockProvider(), openaiProvider()],
     models: [
       { name: 'bridged', provider: 'mock', model: 'transcript' },
       { name: 'tooly', provider: 'mock', model: 'tool' },
@@ -234,7 +235,7 @@ describe('Responses chains are sessions', () => {
       apply: (g) => g.hooks.log.tapPromise('session-recorder', async (e) => void seen.push({ id: e.ctx.requestId, session: e.ctx.sessionId })),
     });
     const t = await createTestGateway({
-      plugins: [testSqliteStore().plugin, recorder, responses(), mockProvider(), openaiProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), recorder, responses(), mockProvider(), openaiProvider()],
       models: [
         { name: 'bridged', provider: 'mock', model: 'transcript' },
         { name: 'native', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey },

@@ -24,8 +24,6 @@ export const CostOptionsSchema = z.strictObject({
   batchDiscount: z.number().min(0).max(1).default(0.5),
   /** Response header carrying the call's cost (non-streamed responses). */
   header: z.string().min(1).default('x-switchyard-response-cost'),
-  /** Spend rows are written in batches at most this far apart, in ms. */
-  flushIntervalMs: z.number().int().min(1).max(60_000).default(100),
 });
 
 /** Parsed options. */

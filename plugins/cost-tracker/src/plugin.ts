@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { definePlugin, GatewayError, parsePluginOptions, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
-import type { Kysely } from 'kysely';
 import { checkBudgets } from './budgets.js';
 import { CostOptionsSchema } from './options.js';
 import { priceUsage, tokenCounts } from './price.js';
 import { spendRoutes } from './routes.js';
-import { DIMENSIONS, migrateSpend, spendRepo, type SpendFilter, type SpendRow } from './spend-repo.js';
+import { DIMENSIONS, SPEND_MIGRATIONS, spendRepo, type SpendFilter, type SpendRow } from './spend-repo.js';
 
 const PLUGIN_NAME = '@switchyard/cost-tracker';
 const VERSION = '0.1.0';
@@ -25,9 +24,6 @@ export interface CostStats {
   unpriced: number;
   unpricedModels: string[];
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type StoreLike = { db: Kysely<any>; dialect?: 'sqlite' | 'postgres' };
 
 function matches(row: SpendRow, f: SpendFilter): boolean {
   for (const [name, col] of Object.entries(DIMENSIONS)) {
@@ -55,10 +51,10 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
     dependencies: ['store'],
     stats: (): CostStats => ({ priced: counters.priced, unpriced: counters.unpriced, unpricedModels: [...counters.unpricedModels] }),
     async apply(gateway) {
-      const store = (gateway.services as { store?: StoreLike }).store;
-      if (!store?.db) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
-      await migrateSpend(store.db);
-      const spend = spendRepo(store.db, store.dialect ?? 'sqlite');
+      const store = gateway.services.store;
+      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      await store.migrate(PLUGIN_NAME, SPEND_MIGRATIONS);
+      const spend = spendRepo(store.db, store.dialect);
 
       const price = (ctx: CallContext) => {
         if (ctx.cost !== undefined || !ctx.usage || !ctx.deployment) return;
@@ -73,19 +69,24 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         } else counters.priced++;
       };
 
-      let buffer: SpendRow[] = [];
-      let scheduled: Promise<void> | undefined;
-      const flushNow = async () => {
-        const rows = buffer;
-        buffer = [];
-        await spend.insert(rows);
+      // rows queued in the store's write batcher and not committed yet: budgets count them too
+      const pendingRows = new Set<SpendRow>();
+      const record = (row: SpendRow) => {
+        pendingRows.add(row);
+        store.writes.enqueue(async (trx) => {
+          try {
+            await spend.insert([row], trx);
+          } finally {
+            pendingRows.delete(row);
+          }
+        });
       };
-      const schedule = () => {
-        if (scheduled) return;
-        scheduled = new Promise<void>((r) => setTimeout(r, opts.flushIntervalMs)).then(flushNow).finally(() => (scheduled = undefined));
-        gateway.background(scheduled);
+      const pending = (f: SpendFilter) => {
+        let sum = 0;
+        for (const r of pendingRows) if (r.cost !== null && matches(r, f)) sum += r.cost;
+        return sum;
       };
-      const pending = (f: SpendFilter) => buffer.reduce((sum, r) => (r.cost !== null && matches(r, f) ? sum + r.cost : sum), 0);
+      const flushNow = () => store.writes.flush();
 
       gateway.hooks.postCall.tapPromise({ name: PLUGIN_NAME, stage: 1000 }, async (response, _request, ctx) => {
         price(ctx);
@@ -98,7 +99,7 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         if (!ctx.usage || !ctx.deployment) return;
         const t = tokenCounts(ctx.usage);
         const requestUser = event.request?.user ?? (event.payload?.request as { user?: string } | undefined)?.user;
-        buffer.push({
+        record({
           id: randomUUID(),
           request_id: ctx.requestId,
           created_at: Math.round(ctx.startedAt),
@@ -118,7 +119,6 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
           reasoning_tokens: t.reasoning,
           cost: ctx.cost ?? null,
         });
-        schedule();
       });
       if (opts.budgets.length) {
         gateway.hooks.preCall.tapPromise({ name: PLUGIN_NAME, stage: 100 }, async (request, ctx) => {
@@ -129,7 +129,6 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
       gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
         for (const r of spendRoutes(spend, flushNow)) routes.add(r);
       });
-      gateway.hooks.close.tapPromise(PLUGIN_NAME, flushNow);
     },
   });
 }

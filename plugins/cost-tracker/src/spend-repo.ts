@@ -2,7 +2,8 @@
  * Spend logs: one lean row per priced call (no bodies), written in batches off the request
  * path; grouped for reports and summed for budgets.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AnyKysely, Migration } from '@switchyard/core';
 
 /** One spend row. */
 export interface SpendRow {
@@ -47,18 +48,19 @@ export interface SpendFilter {
 }
 
 const TABLE = 'sy_spend_logs';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDb = Kysely<any>;
+type AnyDb = AnyKysely;
 
 /**
- * Creates the spend table and indexes (idempotent).
+ * The cost tracker's migrations (applied once per database by `store.migrate`).
  *
  * @example
  * ```ts
- * await migrateSpend(db);
+ * await store.migrate('@switchyard/cost-tracker', SPEND_MIGRATIONS);
  * ```
  */
-export async function migrateSpend(db: AnyDb): Promise<void> {
+export const SPEND_MIGRATIONS: readonly Migration[] = [{ name: '001_spend_logs', up: (db) => createSpendTable(db) }];
+
+async function createSpendTable(db: AnyDb): Promise<void> {
   const t = db.schema.createTable(TABLE).ifNotExists().addColumn('id', 'varchar(64)', (c) => c.primaryKey());
   await t
     .addColumn('request_id', 'varchar(200)', (c) => c.notNull())
@@ -112,8 +114,9 @@ export function spendRepo(db: AnyDb, dialect: 'sqlite' | 'postgres') {
       ? sql<string>`to_char(to_timestamp(created_at / 1000.0) at time zone 'UTC', 'YYYY-MM-DD')`
       : sql<string>`strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   return {
-    async insert(rows: SpendRow[]): Promise<void> {
-      if (rows.length) await db.insertInto(TABLE).values(rows).execute();
+    /** Inserts rows (with `via`, inside a batched transaction). */
+    async insert(rows: SpendRow[], via: AnyDb = db): Promise<void> {
+      if (rows.length) await via.insertInto(TABLE).values(rows).execute();
     },
     async list(f: SpendFilter, page: { limit: number; before?: { created_at: number; id: string } }): Promise<SpendRow[]> {
       let q = where(db.selectFrom(TABLE).selectAll(), f);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definePlugin, sessionIdFrom } from '@switchyard/core';
 import mockProvider from '@switchyard/provider-mock';
 import openaiProvider from '@switchyard/provider-openai';
-import { createTestGateway, startOpenAIEmulator, testSqliteStore, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import sqliteStore from '@switchyard/store-sqlite';
 import costTracker, { priceUsage } from '../src/index.js';
 
 // stand-ins for the auth and session plugins: keys from the bearer token, sessions from headers/metadata
@@ -21,11 +22,11 @@ const keysAndSessions = definePlugin({
 describe('cost tracker end to end', () => {
   let emu: OpenAIEmulator;
   let t: TestGateway;
-  const tracker = costTracker({ budgets: [{ scope: 'key', id: 'sk-poor', maxBudget: 0.000001, period: 'daily' }], flushIntervalMs: 10 });
+  const tracker = costTracker({ budgets: [{ scope: 'key', id: 'sk-poor', maxBudget: 0.000001, period: 'daily' }] });
   beforeAll(async () => {
     emu = await startOpenAIEmulator({ apiKey: 'up' });
     t = await createTestGateway({
-      plugins: [testSqliteStore().plugin, keysAndSessions, tracker, mockProvider(), openaiProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), keysAndSessions, tracker, mockProvider(), openaiProvider()],
       models: [
         { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: 'up' },
         { name: 'cheap', provider: 'mock', model: 'lorem', inputCostPerToken: 1e-6, outputCostPerToken: 2e-6 },

@@ -1,7 +1,7 @@
 /**
  * What the Responses handlers share.
  */
-import type { PluginApi, Principal } from '@switchyard/core';
+import type { PluginApi } from '@switchyard/core';
 import type { ResponseIds } from './ids.js';
 import type { ResponsesRepo } from './repo.js';
 
@@ -14,14 +14,5 @@ export interface ResponsesEnv {
   running: Map<string, AbortController>;
 }
 
-/**
- * The owner a stored response belongs to: the caller's key ('' when anonymous).
- *
- * @example
- * ```ts
- * ownerOf({ keyId: 'key_1' }); // 'key_1'
- * ```
- */
-export function ownerOf(principal: Principal): string {
-  return principal.keyId ?? '';
-}
+/** Ownership of stored responses follows the store's rule (key, else user, else team, else anonymous). */
+export { ownerOf } from '@switchyard/core';

@@ -4,11 +4,10 @@
  * conversation state kept in the gateway's store.
  */
 import { randomBytes } from 'node:crypto';
-import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
-import type { Kysely } from 'kysely';
+import { definePlugin, GatewayError, parsePluginOptions, z, type AnyKysely, type GatewayPlugin } from '@switchyard/core';
 import { responseIds } from './ids.js';
-import type { ResponsesEnv } from './env.js';
-import { migrateResponses, responsesRepo } from './repo.js';
+import { ownerOf, type ResponsesEnv } from './env.js';
+import { RESPONSES_MIGRATIONS, responsesRepo } from './repo.js';
 import { responsesRoutes } from './routes.js';
 
 const PLUGIN_NAME = '@switchyard/responses';
@@ -21,10 +20,6 @@ const OptionsSchema = z.strictObject({
 
 /** Options of the Responses plugin. */
 export type ResponsesOptions = z.input<typeof OptionsSchema>;
-
-/** What this plugin needs from the store service. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type StoreLike = { db: Kysely<any> };
 
 /**
  * The Responses API.
@@ -41,11 +36,14 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
     version: VERSION,
     dependencies: ['store'],
     async apply(gateway) {
-      const store = (gateway.services as { store?: StoreLike }).store;
-      if (!store?.db) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
-      await migrateResponses(store.db);
+      const store = gateway.services.store;
+      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      await store.migrate(PLUGIN_NAME, RESPONSES_MIGRATIONS);
       const secret = opts.secret ?? (gateway.settings.secret || (await persistentSecret(store.db)));
-      const env: ResponsesEnv = { api: gateway, repo: responsesRepo(store.db), ids: responseIds(secret), running: new Map() };
+      const repo = responsesRepo(store.db);
+      const env: ResponsesEnv = { api: gateway, repo, ids: responseIds(secret), running: new Map() };
+      // lets the session tracker put a chat call that continues a response in that response's session
+      gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerOf(principal)))?.sessionId ?? undefined;
       gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
         for (const route of responsesRoutes(env)) routes.add(route);
       });
@@ -57,9 +55,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
 }
 
 /** A signing secret generated once and kept in the store, so ids survive restarts. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function persistentSecret(db: Kysely<any>): Promise<string> {
-  await db.schema.createTable('sy_secrets').ifNotExists().addColumn('name', 'varchar(100)', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+async function persistentSecret(db: AnyKysely): Promise<string> {
   const fresh = randomBytes(32).toString('base64url');
   await db.insertInto('sy_secrets').values({ name: 'responses', value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
   const row = (await db.selectFrom('sy_secrets').select('value').where('name', '=', 'responses').executeTakeFirstOrThrow()) as { value: string };

@@ -2,7 +2,7 @@
  * Where responses live: one table, written before a response (or its terminal stream event)
  * reaches the client, so the next call can chain from it at once.
  */
-import type { Kysely } from 'kysely';
+import type { AnyKysely, Migration } from '@switchyard/core';
 import type { Item, ResponseObject } from './types.js';
 
 /** A stored response. */
@@ -39,18 +39,26 @@ interface Row {
 /** The table name. */
 export const RESPONSES_TABLE = 'sy_responses';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDb = Kysely<any>;
+type AnyDb = AnyKysely;
 
 /**
- * Creates the responses table and its indexes (idempotent).
+ * The Responses plugin's migrations (applied once per database by `store.migrate`).
  *
  * @example
  * ```ts
- * await migrateResponses(db);
+ * await store.migrate('@switchyard/responses', RESPONSES_MIGRATIONS);
  * ```
  */
-export async function migrateResponses(db: AnyDb): Promise<void> {
+export const RESPONSES_MIGRATIONS: readonly Migration[] = [
+  { name: '001_responses', up: createResponsesTable },
+  {
+    name: '002_secrets',
+    up: (db) =>
+      db.schema.createTable('sy_secrets').ifNotExists().addColumn('name', 'varchar(100)', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute(),
+  },
+];
+
+async function createResponsesTable(db: AnyDb): Promise<void> {
   await db.schema
     .createTable(RESPONSES_TABLE)
     .ifNotExists()

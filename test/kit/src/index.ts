@@ -7,7 +7,7 @@ export { startOpenAIEmulator, emulatedAnswer } from './emulators/openai.js';
 export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.js';
 export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
-export { testSqliteStore } from './sqlite-store.js';
+export { tempDbFile } from './temp.js';
 export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
 export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
 export { checkMessagesRequest } from './emulators/anthropic-validate.js';
