@@ -3,6 +3,7 @@
  * `systemInstruction`, tools to `functionDeclarations`, sampling to `generationConfig`.
  */
 import { GatewayError, type ChatContentPart, type ChatMessage, type ChatRequest } from '@switchyard/core';
+import { signatureOf } from './response.js';
 import { toGeminiSchema } from './schema.js';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequest, GeminiSafetySetting } from './wire.js';
 
@@ -145,7 +146,9 @@ export function toContents(messages: ChatMessage[]): Pick<GeminiRequest, 'conten
         const parts = contentParts(m.content, `${param}.content`);
         (m.tool_calls ?? []).forEach((tc, j) => {
           toolNames.set(tc.id, tc.function.name);
-          parts.push({ functionCall: { name: tc.function.name, args: parseArgs(tc.function.arguments, `${param}.tool_calls[${j}].function.arguments`) } });
+          const signature = signatureOf(tc.id);
+          const functionCall = { name: tc.function.name, args: parseArgs(tc.function.arguments, `${param}.tool_calls[${j}].function.arguments`) };
+          parts.push(signature ? { functionCall, thoughtSignature: signature } : { functionCall });
         });
         push('model', parts);
         break;

@@ -42,22 +42,49 @@ export function toUsage(u: GeminiUsage): Usage {
 }
 
 /**
- * A `call_…` id for a Gemini function call (Gemini's own `id` when it sent one).
+ * Separates a tool call id from the Gemini thought signature it carries. Gemini 3 models
+ * require the `thoughtSignature` of each function call to come back with the call, and
+ * OpenAI clients only send back the tool call id, so the signature rides in the id.
+ */
+export const THOUGHT_SIGNATURE_SEPARATOR = '__thought__';
+
+/**
+ * A `call_…` id for a Gemini function call (Gemini's own `id` when it sent one), carrying
+ * the part's thought signature when it had one.
  *
  * @example
  * ```ts
  * toolCallId({ name: 'f' }); // 'call_3f9a…'
+ * toolCallId({ name: 'f', signature: 'CiQB…' }); // 'call_3f9a…__thought__CiQB…'
  * ```
  */
-export function toolCallId(call: { id?: string }): string {
-  return call.id ? (call.id.startsWith('call_') ? call.id : `call_${call.id}`) : `call_${randomBytes(12).toString('hex')}`;
+export function toolCallId(call: { id?: string; signature?: string }): string {
+  const id = call.id ? (call.id.startsWith('call_') ? call.id : `call_${call.id}`) : `call_${randomBytes(12).toString('hex')}`;
+  return call.signature ? `${id}${THOUGHT_SIGNATURE_SEPARATOR}${call.signature}` : id;
 }
+
+/**
+ * The thought signature a tool call id carries, if any.
+ *
+ * @example
+ * ```ts
+ * signatureOf('call_1__thought__CiQB'); // 'CiQB'
+ * signatureOf('call_1'); // undefined
+ * ```
+ */
+export function signatureOf(toolCallId: string): string | undefined {
+  const at = toolCallId.indexOf(THOUGHT_SIGNATURE_SEPARATOR);
+  return at >= 0 ? toolCallId.slice(at + THOUGHT_SIGNATURE_SEPARATOR.length) || undefined : undefined;
+}
+
+/** A function call of a response, with the thought signature of its part. */
+export type SplitCall = NonNullable<GeminiPart['functionCall']> & { signature?: string };
 
 /** Text, thought text and function calls of a list of parts. */
 export interface SplitParts {
   text: string;
   thoughts: string;
-  calls: Array<NonNullable<GeminiPart['functionCall']>>;
+  calls: SplitCall[];
 }
 
 /**
@@ -72,7 +99,7 @@ export interface SplitParts {
 export function splitParts(parts: GeminiPart[] | undefined): SplitParts {
   const out: SplitParts = { text: '', thoughts: '', calls: [] };
   for (const p of parts ?? []) {
-    if (p.functionCall) out.calls.push(p.functionCall);
+    if (p.functionCall) out.calls.push(p.thoughtSignature ? { ...p.functionCall, signature: p.thoughtSignature } : p.functionCall);
     else if (typeof p.text === 'string') {
       if (p.thought === true) out.thoughts += p.text;
       else out.text += p.text;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import { definePlugin, type CallEvent } from '@switchyard/core';
 import { createTestGateway, startGeminiEmulator, type GeminiEmulator, type TestGateway } from '@switchyard/test-kit';
 import gemini from '@switchyard/provider-gemini';
@@ -43,6 +43,7 @@ describe('gemini (Google AI Studio) through the gateway with the openai SDK', ()
         { name: 'flash-badkey', provider: 'gemini', model: 'gemini-2.5-flash', apiBase: emu.origin, apiKey: 'wrong-key' },
         { name: 'flash-nokey', provider: 'gemini', model: 'gemini-2.5-flash', apiBase: `${emu.origin}/v1beta`, apiKey: '' },
         { name: 'missing', provider: 'gemini', model: 'missing-model', apiBase: emu.origin, apiKey: emu.apiKey },
+        { name: 'g3', provider: 'gemini', model: 'gemini-3-pro-preview', apiBase: emu.origin, apiKey: emu.apiKey },
       ],
     });
   });
@@ -231,5 +232,37 @@ describe('gemini (Google AI Studio) through the gateway with the openai SDK', ()
     const short = await t.client.chat.completions.create({ model: 'flash', messages: [{ role: 'user', content: 'alpha beta gamma delta' }], max_completion_tokens: 2 });
     expect(short.choices[0]!.message.content).toBe('echo: alpha');
     expect(short.choices[0]!.finish_reason).toBe('length');
+  });
+
+  it('replays Gemini 3 thought signatures through tool call ids, streamed and not', async () => {
+    for (const stream of [false, true]) {
+      const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo' }];
+      const first = stream
+        ? await t.client.chat.completions.stream({ model: 'g3', messages, tools: [weatherTool] }).finalChatCompletion()
+        : await t.client.chat.completions.create({ model: 'g3', messages, tools: [weatherTool] });
+      const message = first.choices[0]!.message;
+      expect(message.tool_calls![0]!.id).toMatch(/^call_[0-9a-f]+__thought__./);
+      messages.push({ role: 'assistant', content: message.content, tool_calls: message.tool_calls } as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam, { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: 'cold' });
+      const second = await t.client.chat.completions.create({ model: 'g3', messages, tools: [weatherTool] });
+      expect(second.choices[0]!.message.content).toBe('tool result: {"content":"cold"}');
+      expect(lastBody().contents[1].parts[0].thoughtSignature).toEqual(expect.any(String));
+    }
+  });
+
+  it('relays the error of a Gemini 3 model given a tool call without its signature', async () => {
+    const err = await t.client.chat.completions
+      .create({
+        model: 'g3',
+        tools: [weatherTool],
+        messages: [
+          { role: 'user', content: 'weather in Oslo' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_from_elsewhere', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: 'call_from_elsewhere', content: 'cold' },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_argument' });
+    expect((err as Error).message).toMatch(/missing a thought_signature/);
   });
 });

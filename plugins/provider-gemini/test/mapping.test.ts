@@ -3,7 +3,7 @@ import { GatewayError, type ChatMessage } from '@switchyard/core';
 import { checkGenerateContentRequest } from '@switchyard/test-kit';
 import { toContents, toGeminiRequest, toGenerationConfig, mimeTypeOf } from '../src/request.js';
 import { toGeminiSchema } from '../src/schema.js';
-import { toChatCompletion, toFinishReason, toUsage } from '../src/response.js';
+import { signatureOf, toChatCompletion, toFinishReason, toolCallId, toUsage } from '../src/response.js';
 import { errorTypeFor } from '../src/errors.js';
 
 describe('request mapping', () => {
@@ -108,6 +108,24 @@ describe('request mapping', () => {
     expect(body.toolConfig).toEqual({ functionCallingConfig: config });
     expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'a', parameters: { type: 'object', properties: { q: { type: 'string' } } } }, { name: 'b', description: 'B' }] }]);
     expect(checkGenerateContentRequest(body)).toBeUndefined();
+  });
+
+  it('carries a function call thought signature through the tool call id and back', () => {
+    const id = toolCallId({ name: 'f', signature: 'CiQBmz+/sig==' });
+    expect(id).toMatch(/^call_[0-9a-f]+__thought__CiQBmz\+\/sig==$/);
+    expect(signatureOf(id)).toBe('CiQBmz+/sig==');
+    expect(signatureOf('call_plain')).toBeUndefined();
+    const c = toChatCompletion({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'S1' }, { functionCall: { name: 'g' } }] }, finishReason: 'STOP' }] }, 'm');
+    const ids = c.choices[0]!.message.tool_calls!.map((tc) => tc.id);
+    expect(signatureOf(ids[0]!)).toBe('S1');
+    expect(signatureOf(ids[1]!)).toBeUndefined();
+    const { contents } = toContents([
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: null, tool_calls: c.choices[0]!.message.tool_calls },
+      { role: 'tool', tool_call_id: ids[0]!, content: 'a' },
+      { role: 'tool', tool_call_id: ids[1]!, content: 'b' },
+    ]);
+    expect(contents[1]!.parts).toEqual([{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'S1' }, { functionCall: { name: 'g', args: {} } }]);
   });
 
   it('passes safety settings through', () => {

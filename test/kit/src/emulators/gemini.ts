@@ -11,12 +11,15 @@
  * answers `tool result: …` after function responses, thinks first when `thinkingConfig`
  * has a budget, honours `stopSequences` and `maxOutputTokens` (in words), blocks the
  * answer (finishReason `SAFETY`) when the text contains `safetyTrigger` and the prompt
- * (`promptFeedback.blockReason`) when it contains `blockTrigger`. Answers are typed with
+ * (`promptFeedback.blockReason`) when it contains `blockTrigger`. Function calls carry a
+ * `thoughtSignature` when thinking is on or the model is a `gemini-3*` one, and `gemini-3*`
+ * models reject replayed calls without it, as the real ones do. Answers are typed with
  * the official `@google/genai` SDK types.
  */
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type http from 'node:http';
 import type { BlockedReason, Candidate, FinishReason, GenerateContentResponse, GenerateContentResponseUsageMetadata, HarmCategory, HarmProbability, Part, SafetyRating } from '@google/genai';
+import { tokenGrant } from './gemini-token.js';
 import { checkGenerateContentRequest } from './gemini-validate.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
 
@@ -93,7 +96,32 @@ interface Answer {
   blocked?: boolean;
 }
 
-function answerFor(body: Json, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): Answer {
+/** Thought signatures the emulator handed out (Gemini 3 models check them on replay). */
+const signatures = new Set<string>(['skip_thought_signature_validator']);
+const signs = (model: string) => model.startsWith('gemini-3');
+
+/**
+ * Gemini 3 rule: in the current turn (after the last user text), the first functionCall
+ * part of each model step must carry the thoughtSignature the model gave it.
+ */
+function checkSignatures(body: Json): string | undefined {
+  const contents = body.contents as Json[];
+  let start = 0;
+  contents.forEach((c, i) => {
+    if (c.role !== 'model' && (c.parts as Json[]).some((p) => typeof p.text === 'string')) start = i;
+  });
+  for (const [i, c] of contents.entries()) {
+    if (i < start || c.role !== 'model') continue;
+    const at = (c.parts as Json[]).findIndex((p) => p.functionCall);
+    if (at < 0) continue;
+    const sig = (c.parts as Json[])[at]!.thoughtSignature;
+    if (sig === undefined) return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`${(c.parts as Json[])[at]!.functionCall.name}\`, position ${i + 1}.`;
+    if (!signatures.has(sig)) return 'Corrupted thought signature.';
+  }
+  return undefined;
+}
+
+function answerFor(body: Json, model: string, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): Answer {
   const last = body.contents.at(-1) as Json;
   const lastParts = last.parts as Json[];
   const userText = lastParts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ').trim();
@@ -106,7 +134,12 @@ function answerFor(body: Json, opts: Required<Pick<GeminiEmulatorOptions, 'safet
   const fc = body.toolConfig?.functionCallingConfig ?? {};
   if (decls.length && fc.mode !== 'NONE' && responses.length === 0) {
     const name = (fc.allowedFunctionNames as string[] | undefined)?.[0] ?? decls[0]!.name;
-    return { parts: [{ functionCall: { name, args: { q: userText } } }], finishReason: 'STOP', thought: thinking };
+    const part: Part = { functionCall: { name, args: { q: userText } } };
+    if (signs(model) || thinking) {
+      part.thoughtSignature = Buffer.from(`emu-signature:${name}:${++counter}`).toString('base64');
+      signatures.add(part.thoughtSignature);
+    }
+    return { parts: [part], finishReason: 'STOP', thought: thinking };
   }
   let text = responses.length ? `tool result: ${responses.map((p) => JSON.stringify(p.functionResponse.response)).join(' ')}` : `echo: ${userText}`;
   let finishReason: Answer['finishReason'] = 'STOP';
@@ -128,7 +161,7 @@ function promptTokens(body: Json): number {
 }
 
 function generate(body: Json, model: string, opts: Required<Pick<GeminiEmulatorOptions, 'safetyTrigger' | 'blockTrigger'>>): WireResponse {
-  const a = answerFor(body, opts);
+  const a = answerFor(body, model, opts);
   const prompt = promptTokens(body);
   const g = (body.generationConfig ?? {}) as Json;
   const n = typeof g.candidateCount === 'number' ? g.candidateCount : 1;
@@ -174,7 +207,7 @@ const PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGe
 const VERTEX_PATH = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 async function serve(x: EmulatorExchange, model: string, method: string, query: URLSearchParams, opts: GeminiEmulatorOptions): Promise<true> {
-  const problem = checkGenerateContentRequest(x.req.body);
+  const problem = checkGenerateContentRequest(x.req.body) ?? (signs(model) ? checkSignatures(x.req.body as Json) : undefined);
   if (problem) return fail(x.res, 400, problem);
   if (model.startsWith('missing-')) return fail(x.res, 404, `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
   const response = generate(x.req.body as Json, model, { safetyTrigger: opts.safetyTrigger ?? 'forbidden', blockTrigger: opts.blockTrigger ?? 'jailbreak' });
@@ -188,40 +221,6 @@ async function serve(x: EmulatorExchange, model: string, method: string, query: 
     return true;
   }
   await writeSse(x.res, events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`), x.fault, opts.chunkDelayMs ?? 0);
-  return true;
-}
-
-function b64json(s: string): Json | undefined {
-  try {
-    return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Json;
-  } catch {
-    return undefined;
-  }
-}
-
-function tokenGrant(x: EmulatorExchange, keys: Map<string, KeyObject>, issue: () => string, ttl: number): true {
-  const form = new URLSearchParams(x.req.text);
-  const bad = (error: string, description: string) => (sendJson(x.res, 400, { error, error_description: description }), true as const);
-  if (!String(x.req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return bad('invalid_request', 'Expected a form-urlencoded body.');
-  if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return bad('unsupported_grant_type', 'Invalid grant_type.');
-  const segments = (form.get('assertion') ?? '').split('.');
-  const header = segments.length === 3 ? b64json(segments[0]!) : undefined;
-  const claims = segments.length === 3 ? b64json(segments[1]!) : undefined;
-  if (!header || !claims || !segments[2]) return bad('invalid_grant', 'Invalid JWT: the assertion is not a well-formed JWT.');
-  if (header.alg !== 'RS256') return bad('invalid_grant', 'Invalid JWT: the signing algorithm must be RS256.');
-  const now = Math.floor(Date.now() / 1000);
-  if (typeof claims.iss !== 'string' || typeof claims.aud !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
-    return bad('invalid_grant', 'Invalid JWT: iss, aud, iat and exp are required.');
-  }
-  if (claims.exp <= now || claims.exp - claims.iat > 3600) return bad('invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
-  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes('https://www.googleapis.com/auth/cloud-platform')) {
-    return bad('invalid_scope', 'The cloud-platform scope is required.');
-  }
-  const key = keys.get(claims.iss);
-  if (key && !verify('RSA-SHA256', Buffer.from(`${segments[0]}.${segments[1]}`), key, Buffer.from(segments[2], 'base64url'))) {
-    return bad('invalid_grant', 'Invalid JWT Signature.');
-  }
-  sendJson(x.res, 200, { access_token: issue(), expires_in: ttl, token_type: 'Bearer' });
   return true;
 }
 
