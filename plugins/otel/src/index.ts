@@ -11,5 +11,6 @@ export { CallSpans, sessionTrace, incomingParent } from './spans.js';
 export type { SpanBuilderOptions } from './spans.js';
 export { startTelemetry, tracesUrl, PinnableIdGenerator } from './sdk.js';
 export type { Telemetry } from './sdk.js';
+export { CallMetrics } from './metrics.js';
 export { providerName, errorType, PROVIDER_NAMES } from './attributes.js';
 export default otel;

@@ -1,10 +1,12 @@
 /**
  * Options of the OpenTelemetry plugin.
  */
+import type { metrics as sdkMetrics } from '@opentelemetry/sdk-node';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { z } from '@switchyard/core';
 
 const isExporter = (v: unknown): v is SpanExporter => typeof (v as { export?: unknown } | null)?.export === 'function';
+const isReader = (v: unknown): v is sdkMetrics.MetricReader => typeof (v as { collect?: unknown } | null)?.collect === 'function';
 const isProcessor = (v: unknown): v is SpanProcessor => typeof (v as { onEnd?: unknown } | null)?.onEnd === 'function';
 
 /** The options schema (validated at boot). */
@@ -31,6 +33,16 @@ export const OtelOptionsSchema = z.strictObject({
   spanExporter: z.custom<SpanExporter>(isExporter, 'expected a SpanExporter').optional(),
   /** Use these span processors instead of a batched exporter (e.g. `SimpleSpanProcessor(new InMemorySpanExporter())`). */
   spanProcessors: z.array(z.custom<SpanProcessor>(isProcessor, 'expected a SpanProcessor')).optional(),
+  /**
+   * Export metrics (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`, time to
+   * first chunk, gateway request counters). Default: on when spans go over OTLP, off with a
+   * custom span exporter or processors unless `metricReaders` are given.
+   */
+  metrics: z.boolean().optional(),
+  /** How often metrics are exported over OTLP, in ms. */
+  metricsIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  /** Use these metric readers instead of OTLP/HTTP (e.g. a PeriodicExportingMetricReader on an InMemoryMetricExporter). */
+  metricReaders: z.array(z.custom<sdkMetrics.MetricReader>(isReader, 'expected a MetricReader')).optional(),
   /**
    * `true` (default): start the OpenTelemetry Node SDK, registered globally, and shut it down with the gateway.
    * `false`: use the tracer provider the application registered itself.

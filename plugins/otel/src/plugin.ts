@@ -6,6 +6,7 @@
 import { definePlugin, parsePluginOptions, type GatewayPlugin } from '@switchyard/core';
 import { OtelOptionsSchema, type OtelOptions } from './options.js';
 import { startTelemetry, type Telemetry } from './sdk.js';
+import { CallMetrics } from './metrics.js';
 import { CallSpans } from './spans.js';
 
 const PLUGIN_NAME = '@switchyard/otel';
@@ -40,7 +41,11 @@ export function otel(options?: OtelOptions): OtelPlugin {
     apply(gateway) {
       const t = (telemetry = startTelemetry(opts, gateway.diagnostics, PLUGIN_NAME, VERSION));
       const spans = new CallSpans({ tracer: t.tracer, traceBy: opts.traceBy, captureContent: opts.captureContent, ids: t.ids });
-      gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => spans.record(event));
+      const meters = t.meter ? new CallMetrics(t.meter) : undefined;
+      gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
+        spans.record(event);
+        meters?.record(event);
+      });
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         await t.shutdown();
         telemetry = undefined;

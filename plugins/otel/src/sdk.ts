@@ -3,10 +3,11 @@
  * exporter/processors given), an id generator that can pin the ids of a session's root
  * span, and a clean shutdown that leaves the globals free for the next SDK.
  */
-import { context, propagation, ProxyTracerProvider, trace, type Tracer } from '@opentelemetry/api';
+import { context, metrics, propagation, ProxyTracerProvider, trace, type Meter, type Tracer } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { metrics as sdkMetrics, NodeSDK } from '@opentelemetry/sdk-node';
 import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '@switchyard/core';
 import type { ResolvedOtelOptions } from './options.js';
@@ -47,6 +48,8 @@ export class PinnableIdGenerator implements IdGenerator {
 /** The tracing the plugin runs on. */
 export interface Telemetry {
   tracer: Tracer;
+  /** Present when metrics are on. */
+  meter?: Meter;
   /** Present when the plugin's own SDK runs (session root spans get pinned ids). */
   ids?: PinnableIdGenerator;
   /** Exports what is buffered. */
@@ -64,8 +67,30 @@ export interface Telemetry {
  * ```
  */
 export function tracesUrl(endpoint: string): string {
-  const base = endpoint.replace(/\/+$/, '');
-  return base.endsWith('/v1/traces') ? base : `${base}/v1/traces`;
+  return signalUrl(endpoint, 'traces');
+}
+
+function signalUrl(endpoint: string, signal: 'traces' | 'metrics'): string {
+  const base = endpoint.replace(/\/+$/, '').replace(/\/v1\/(traces|metrics)$/, '');
+  return `${base}/v1/${signal}`;
+}
+
+/** Whether metrics are exported, from the options and `OTEL_METRICS_EXPORTER`. */
+function metricsEnabled(opts: ResolvedOtelOptions): boolean {
+  if (opts.metrics !== undefined) return opts.metrics;
+  if (opts.metricReaders) return true;
+  if (opts.spanExporter || opts.spanProcessors) return false;
+  return !(process.env.OTEL_METRICS_EXPORTER ?? '').split(',').map((s) => s.trim()).includes('none');
+}
+
+function metricReaders(opts: ResolvedOtelOptions): sdkMetrics.MetricReader[] {
+  if (!metricsEnabled(opts)) return [];
+  if (opts.metricReaders) return opts.metricReaders;
+  const exporter = new OTLPMetricExporter({
+    ...(opts.endpoint ? { url: signalUrl(opts.endpoint, 'metrics') } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
+  });
+  return [new sdkMetrics.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: opts.metricsIntervalMs })];
 }
 
 type Flushable = { forceFlush?: () => Promise<void> };
@@ -93,6 +118,7 @@ export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnosti
     const provider = registeredProvider();
     return {
       tracer: trace.getTracer(scope, version),
+      ...(opts.metrics !== false ? { meter: metrics.getMeter(scope, version) } : {}),
       flush: async () => provider.forceFlush?.(),
       shutdown: async () => provider.forceFlush?.(),
     };
@@ -108,22 +134,29 @@ export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnosti
     ...(opts.resourceAttributes ? { resource: resourceFromAttributes(opts.resourceAttributes) } : {}),
     ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : { traceExporter: exporter }),
     idGenerator: ids,
+    metricReaders: metricReaders(opts),
     instrumentations: [],
     textMapPropagator: null,
     logRecordProcessors: [],
   });
   sdk.start();
   const provider = registeredProvider();
+  const meterProvider = metricsEnabled(opts) ? (metrics.getMeterProvider() as Flushable) : undefined;
   return {
     tracer: trace.getTracer(scope, version),
+    ...(meterProvider ? { meter: metrics.getMeter(scope, version) } : {}),
     ids,
-    flush: async () => provider.forceFlush?.(),
+    flush: async () => {
+      await provider.forceFlush?.();
+      await meterProvider?.forceFlush?.();
+    },
     async shutdown() {
       try {
         await sdk.shutdown();
       } finally {
         // free the globals so that a later SDK (the next gateway in this process) can register
         trace.disable();
+        metrics.disable();
         context.disable();
         propagation.disable();
       }

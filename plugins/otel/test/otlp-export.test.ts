@@ -68,6 +68,13 @@ describe('@switchyard/otel exporting over OTLP/HTTP to a loopback receiver', () 
       'switchyard.cost.usd': 0.002,
     });
     for (const c of clients) expect(servers.map((s) => s.spanId)).toContain(c.parentSpanId);
+    // metrics are flushed at shutdown too
+    const usage = rx.metrics.filter((m) => m.name === 'gen_ai.client.token.usage').flatMap((m) => m.points);
+    const output = usage.filter((p) => p.attributes['gen_ai.token.type'] === 'output' && p.attributes['gen_ai.request.model'] === 'lorem');
+    expect(output).toHaveLength(1);
+    expect(output[0]!.sum).toBe(3);
+    expect(rx.metrics.some((m) => m.name === 'gen_ai.client.operation.duration')).toBe(true);
+    expect(rx.metrics.find((m) => m.name === 'switchyard.gateway.requests')!.points.reduce((n, p) => n + (p.value ?? 0), 0)).toBe(3);
     const root = spans.find((s) => s.name === 'session e2e-run')!;
     expect(root.spanId).toBe(sessionTrace('e2e-run').spanId);
     for (const s of servers) expect(s.parentSpanId).toBe(root.spanId);

@@ -21,5 +21,5 @@ export type { TestPostgres } from './postgres.js';
 export { startBedrockEmulator, bedrockErrorFault, eventFrame } from './emulators/bedrock.js';
 export type { BedrockEmulator, BedrockEmulatorOptions, BedrockEmulatorCredentials, BedrockStreamFault } from './emulators/bedrock.js';
 export { checkConverseRequest } from './emulators/bedrock-validate.js';
-export { startOtlpReceiver, spansOf } from './otlp.js';
-export type { OtlpReceiver, ReceivedSpan } from './otlp.js';
+export { startOtlpReceiver, spansOf, metricsOf } from './otlp.js';
+export type { OtlpReceiver, ReceivedSpan, ReceivedMetric } from './otlp.js';

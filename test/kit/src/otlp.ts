@@ -1,7 +1,7 @@
 /**
- * A loopback OTLP/HTTP receiver for tests: accepts `POST /v1/traces` in the OTLP/JSON
- * encoding (what `@opentelemetry/exporter-trace-otlp-http` sends) and keeps every span,
- * flattened, with its resource attributes.
+ * A loopback OTLP/HTTP receiver for tests: accepts `POST /v1/traces` and `/v1/metrics` in
+ * the OTLP/JSON encoding (what the `exporter-*-otlp-http` exporters send) and keeps every
+ * span and metric, flattened, with its resource attributes.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,12 +24,23 @@ export interface ReceivedSpan {
   scope?: string;
 }
 
+/** One received metric (OTLP/JSON), with its data points as sent. */
+export interface ReceivedMetric {
+  name: string;
+  unit?: string;
+  /** Data points of the metric's sum, gauge or histogram, attributes flattened. */
+  points: Array<{ attributes: Record<string, unknown>; value?: number; count?: number; sum?: number }>;
+  resource: Record<string, unknown>;
+}
+
 /** A running OTLP receiver. */
 export interface OtlpReceiver {
   /** Base endpoint, e.g. `http://127.0.0.1:4318` (the exporter appends `/v1/traces`). */
   endpoint: string;
   /** Every span received so far, in arrival order. */
   spans: ReceivedSpan[];
+  /** Every metric received so far (`POST /v1/metrics`), in arrival order. */
+  metrics: ReceivedMetric[];
   /** Headers of every export request. */
   requests: Array<{ headers: http.IncomingHttpHeaders; contentType: string | undefined }>;
   close(): Promise<void>;
@@ -119,6 +130,53 @@ export function spansOf(req: ExportTraceServiceRequest): ReceivedSpan[] {
   return out;
 }
 
+interface OtlpPoint {
+  attributes?: KeyValue[];
+  asInt?: number | string;
+  asDouble?: number;
+  count?: number | string;
+  sum?: number;
+}
+interface ExportMetricsServiceRequest {
+  resourceMetrics?: Array<{
+    resource?: { attributes?: KeyValue[] };
+    scopeMetrics?: Array<{
+      metrics?: Array<{ name: string; unit?: string } & Partial<Record<'sum' | 'gauge' | 'histogram', { dataPoints?: OtlpPoint[] }>>>;
+    }>;
+  }>;
+}
+
+/**
+ * Flattens an OTLP/JSON `ExportMetricsServiceRequest`.
+ *
+ * @example
+ * ```ts
+ * const metrics = metricsOf(JSON.parse(body));
+ * ```
+ */
+export function metricsOf(req: ExportMetricsServiceRequest): ReceivedMetric[] {
+  const out: ReceivedMetric[] = [];
+  for (const rm of req.resourceMetrics ?? []) {
+    const resource = attributesOf(rm.resource?.attributes);
+    for (const sm of rm.scopeMetrics ?? []) {
+      for (const m of sm.metrics ?? []) {
+        const data = m.sum ?? m.gauge ?? m.histogram;
+        out.push({
+          name: m.name,
+          unit: m.unit,
+          resource,
+          points: (data?.dataPoints ?? []).map((p) => ({
+            attributes: attributesOf(p.attributes),
+            ...(p.asInt !== undefined ? { value: Number(p.asInt) } : p.asDouble !== undefined ? { value: p.asDouble } : {}),
+            ...(p.count !== undefined ? { count: Number(p.count), sum: p.sum } : {}),
+          })),
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Starts an OTLP/HTTP receiver on a free loopback port. Protobuf bodies are refused with
  * 415 (configure the exporter for JSON, the default of exporter-trace-otlp-http).
@@ -133,6 +191,7 @@ export function spansOf(req: ExportTraceServiceRequest): ReceivedSpan[] {
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const metrics: ReceivedMetric[] = [];
   const requests: OtlpReceiver['requests'] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -140,7 +199,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('end', () => {
       const contentType = req.headers['content-type']?.split(';')[0]?.trim();
       requests.push({ headers: req.headers, contentType });
-      if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/traces') {
+      const path = req.url?.split('?')[0];
+      if (req.method !== 'POST' || (path !== '/v1/traces' && path !== '/v1/metrics')) {
         res.writeHead(404).end();
         return;
       }
@@ -149,7 +209,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       try {
-        spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportTraceServiceRequest));
+        const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (path === '/v1/traces') spans.push(...spansOf(body as ExportTraceServiceRequest));
+        else metrics.push(...metricsOf(body as ExportMetricsServiceRequest));
       } catch {
         res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"bad OTLP/JSON"}');
         return;
@@ -162,6 +224,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
+    metrics,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
