@@ -5,10 +5,23 @@
  * bodies validated (400 `ValidationException`), unknown models rejected. Answers Converse
  * JSON and ConverseStream `application/vnd.amazon.eventstream` frames encoded with
  * `@smithy/eventstream-codec`, with fault injection including an in-stream exception.
+ * Answers and stream events are typed with the official `@aws-sdk/client-bedrock-runtime` types.
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import type {
+  ContentBlock,
+  ContentBlockDeltaEvent,
+  ContentBlockStartEvent,
+  ContentBlockStopEvent,
+  ConverseResponse,
+  ConverseStreamMetadataEvent,
+  MessageStartEvent,
+  MessageStopEvent,
+  StopReason,
+  TokenUsage,
+} from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -143,10 +156,21 @@ const textOf = (content: Block[]) => content.map((b) => (typeof b.text === 'stri
 let counter = 0;
 
 interface Answer {
-  content: Block[];
-  stopReason: string;
-  usage: Obj;
+  content: ContentBlock[];
+  stopReason: StopReason;
+  usage: TokenUsage;
 }
+
+/** ConverseStream event payloads by `:event-type`, as the official SDK types them. */
+interface StreamEventMap {
+  messageStart: MessageStartEvent;
+  contentBlockStart: ContentBlockStartEvent;
+  contentBlockDelta: ContentBlockDeltaEvent;
+  contentBlockStop: ContentBlockStopEvent;
+  messageStop: MessageStopEvent;
+  metadata: ConverseStreamMetadataEvent;
+}
+type StreamEvent = { [K in keyof StreamEventMap]: [K, StreamEventMap[K]] }[keyof StreamEventMap];
 
 /** What the emulated model answers: the same rules as the OpenAI emulator (`echo: …`, tool calls, tool results). */
 function converseAnswer(body: Obj): Answer {
@@ -157,11 +181,11 @@ function converseAnswer(body: Obj): Answer {
   const tools = (body.toolConfig as { tools: Array<{ toolSpec: { name: string } }>; toolChoice?: { tool?: { name: string } } } | undefined) ?? undefined;
   const system = ((body.system as Block[] | undefined) ?? []).map((s) => (typeof s.text === 'string' ? s.text : '')).join('\n');
   const inference = (body.inferenceConfig as { maxTokens?: number; stopSequences?: string[] } | undefined) ?? {};
-  const content: Block[] = [];
+  const content: ContentBlock[] = [];
   if (isObj(body.additionalModelRequestFields) && isObj(body.additionalModelRequestFields.thinking)) {
     content.push({ reasoningContent: { reasoningText: { text: 'Let me think about that.', signature: 'sig-emulator' } } });
   }
-  let stopReason = 'end_turn';
+  let stopReason: StopReason = 'end_turn';
   if (tools && !toolResult) {
     const name = tools.toolChoice?.tool?.name ?? tools.tools[0]!.toolSpec.name;
     content.push({ toolUse: { toolUseId: `tooluse_emu${++counter}`, name, input: { q: lastUserText } } });
@@ -186,9 +210,9 @@ function converseAnswer(body: Obj): Answer {
     content.push({ text });
   }
   const input = messages.reduce((n, m) => n + 4 + tokens(textOf(m.content)), 3) + tokens(system);
-  const output = content.reduce((n, b) => n + (typeof b.text === 'string' ? tokens(b.text) : 'toolUse' in b ? tokens(JSON.stringify((b.toolUse as Obj).input)) + 3 : 5), 0);
+  const output = content.reduce((n, b) => n + (b.text !== undefined ? tokens(b.text) : b.toolUse ? tokens(JSON.stringify(b.toolUse.input)) + 3 : 5), 0);
   const cached = system.startsWith('cached:');
-  const usage: Obj = { inputTokens: input, outputTokens: output, totalTokens: input + output + (cached ? 12 : 0) };
+  const usage: TokenUsage = { inputTokens: input, outputTokens: output, totalTokens: input + output + (cached ? 12 : 0) };
   if (cached) Object.assign(usage, { cacheReadInputTokens: 10, cacheWriteInputTokens: 2 });
   return { content, stopReason, usage };
 }
@@ -197,22 +221,22 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function streamEvents(a: Answer): Array<[string, unknown]> {
-  const events: Array<[string, unknown]> = [['messageStart', { role: 'assistant' }]];
+function streamEvents(a: Answer): StreamEvent[] {
+  const events: StreamEvent[] = [['messageStart', { role: 'assistant' }]];
   a.content.forEach((block, i) => {
-    if ('toolUse' in block) {
-      const t = block.toolUse as { toolUseId: string; name: string; input: unknown };
+    if (block.toolUse) {
+      const t = block.toolUse;
       events.push(['contentBlockStart', { contentBlockIndex: i, start: { toolUse: { toolUseId: t.toolUseId, name: t.name } } }]);
       const json = JSON.stringify(t.input);
       const mid = Math.ceil(json.length / 2);
       events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { toolUse: { input: json.slice(0, mid) } } }]);
       events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { toolUse: { input: json.slice(mid) } } }]);
-    } else if ('reasoningContent' in block) {
-      const r = (block.reasoningContent as { reasoningText: { text: string; signature: string } }).reasoningText;
-      events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { reasoningContent: { text: r.text } } }]);
-      events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { reasoningContent: { signature: r.signature } } }]);
-    } else {
-      for (const piece of (block.text as string).match(/\s*\S+/g) ?? ['']) events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { text: piece } }]);
+    } else if (block.reasoningContent?.reasoningText) {
+      const r = block.reasoningContent.reasoningText;
+      events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { reasoningContent: { text: r.text ?? '' } } }]);
+      events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { reasoningContent: { signature: r.signature ?? '' } } }]);
+    } else if (block.text !== undefined) {
+      for (const piece of block.text.match(/\s*\S+/g) ?? ['']) events.push(['contentBlockDelta', { contentBlockIndex: i, delta: { text: piece } }]);
     }
     events.push(['contentBlockStop', { contentBlockIndex: i }]);
   });
@@ -268,11 +292,12 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
     const requestId = randomUUID();
     if (m[2] === 'converse') {
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
-      res.end(JSON.stringify({ output: { message: { role: 'assistant', content: answer.content } }, stopReason: answer.stopReason, usage: answer.usage, metrics: { latencyMs: 42 } }));
+      const out: ConverseResponse = { output: { message: { role: 'assistant', content: answer.content } }, stopReason: answer.stopReason, usage: answer.usage, metrics: { latencyMs: 42 } };
+      res.end(JSON.stringify(out));
       return true;
     }
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': requestId });
-    let frames = streamEvents(answer).map(([type, payload]) => eventFrame(type, { ...(payload as Obj), p: 'abcdefghij' }));
+    let frames = streamEvents(answer).map(([type, payload]) => eventFrame(type, { ...payload, p: 'abcdefghij' }));
     const sf = streamFaults.shift();
     if (sf) frames = [...frames.slice(0, sf.afterEvents ?? 2), eventFrame(sf.exceptionType, { message: sf.message }, 'exception')];
     await writeFrames(res, frames, fault);
