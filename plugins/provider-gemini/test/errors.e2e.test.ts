@@ -29,6 +29,7 @@ describe('Gemini and Vertex errors arrive in the OpenAI shape with the right sta
         { name: 'missing', provider: 'gemini', model: 'missing-model', apiBase: emu.origin, apiKey: emu.apiKey },
         { name: 'flash-slow', provider: 'gemini', model: 'gemini-2.5-flash', apiBase: emu.origin, apiKey: emu.apiKey, timeoutMs: 300 },
         { name: 'vertex-badtoken', provider: 'vertex_ai', model: 'gemini-2.5-pro', apiBase: emu.origin, project: 'p1', accessToken: 'ya29.not-issued' },
+        { name: 'vertex-noproject', provider: 'vertex_ai', model: 'gemini-2.5-pro', apiBase: emu.origin, accessToken: 'ya29.emulator' },
         { name: 'vertex-denied', provider: 'vertex_ai', model: 'gemini-2.5-pro', apiBase: emu.origin, project: 'forbidden-p2', accessToken: 'ya29.emulator' },
       ],
     });
@@ -145,5 +146,21 @@ describe('Gemini and Vertex errors arrive in the OpenAI shape with the right sta
     expect(e.status).toBe(400);
     expect(e.error).toMatchObject({ type: 'invalid_request_error', param: 'messages[1].tool_call_id' });
     expect(emu.requests).toHaveLength(0);
+  });
+
+  it('a Vertex deployment without a project fails with a named error, upstream not called', async () => {
+    const saved = [process.env.GOOGLE_CLOUD_PROJECT, process.env.VERTEXAI_PROJECT];
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+    delete process.env.VERTEXAI_PROJECT;
+    try {
+      const e = await apiError(ask('vertex-noproject'));
+      expect(e.status).toBe(500);
+      expect(e.error).toMatchObject({ code: 'vertex_project_missing' });
+      expect((e.error as { message: string }).message).toMatch(/no project/);
+      expect(emu.requests).toHaveLength(0);
+    } finally {
+      if (saved[0] !== undefined) process.env.GOOGLE_CLOUD_PROJECT = saved[0];
+      if (saved[1] !== undefined) process.env.VERTEXAI_PROJECT = saved[1];
+    }
   });
 });

@@ -265,4 +265,17 @@ describe('gemini (Google AI Studio) through the gateway with the openai SDK', ()
     expect((err as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_argument' });
     expect((err as Error).message).toMatch(/missing a thought_signature/);
   });
+
+  it('asks for JSON with response_format and gets JSON back', async () => {
+    const r = await t.client.chat.completions.create({
+      model: 'flash',
+      messages: [{ role: 'user', content: 'as json' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'echo', strict: true, schema: { type: 'object', properties: { echo: { type: 'string' } }, required: ['echo'], additionalProperties: false } } },
+    });
+    expect(JSON.parse(r.choices[0]!.message.content!)).toEqual({ echo: 'as json' });
+    expect(lastBody().generationConfig).toEqual({
+      responseMimeType: 'application/json',
+      responseJsonSchema: { type: 'object', properties: { echo: { type: 'string' } }, required: ['echo'], additionalProperties: false },
+    });
+  });
 });

@@ -140,6 +140,10 @@ function checkGenerationConfig(g: unknown): string | undefined {
   if (g.responseMimeType !== undefined && !['text/plain', 'application/json', 'text/x.enum'].includes(String(g.responseMimeType))) {
     return `* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are text/plain, application/json, text/x.enum.`;
   }
+  if ((g.responseJsonSchema !== undefined || g.responseSchema !== undefined) && g.responseMimeType !== 'application/json') {
+    return '* GenerateContentRequest.generation_config.response_mime_type: a response schema needs response_mime_type application/json.';
+  }
+  if (g.responseJsonSchema !== undefined && g.responseSchema !== undefined) return '* GenerateContentRequest.generation_config: responseSchema and responseJsonSchema are mutually exclusive.';
   if (g.thinkingConfig !== undefined) {
     if (!isObject(g.thinkingConfig)) return `Invalid value at 'generation_config.thinking_config'`;
     for (const key of Object.keys(g.thinkingConfig)) if (!['thinkingBudget', 'includeThoughts', 'thinkingLevel'].includes(key)) return unknownName(key, 'generation_config.thinking_config');

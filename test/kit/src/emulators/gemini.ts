@@ -142,6 +142,8 @@ function answerFor(body: Json, model: string, opts: Required<Pick<GeminiEmulator
     return { parts: [part], finishReason: 'STOP', thought: thinking };
   }
   let text = responses.length ? `tool result: ${responses.map((p) => JSON.stringify(p.functionResponse.response)).join(' ')}` : `echo: ${userText}`;
+  // JSON mode answers a JSON object (not cut by stop sequences or the token limit here)
+  if (g.responseMimeType === 'application/json') return { parts: [{ text: JSON.stringify({ echo: userText }) }], finishReason: 'STOP', thought: thinking };
   let finishReason: Answer['finishReason'] = 'STOP';
   for (const s of (g.stopSequences ?? []) as string[]) {
     const at = text.indexOf(s);
