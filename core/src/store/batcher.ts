@@ -19,6 +19,16 @@ export interface BatcherDeps {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A batch that failed for a passing reason (lock held too long, connection lost) is tried again after these delays. */
+const RETRY_DELAYS_MS = [0, 50, 250, 1000];
+
+/** SQLite busy/locked, PostgreSQL serialization/deadlock/shutdown/connection errors, socket errors. */
+export function isTransient(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  return /^(SQLITE_BUSY|SQLITE_LOCKED|40001|40P01|57P0[123]|08\d{3}|53300|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)/.test(code);
+}
 
 /**
  * Creates a write batcher.
@@ -36,18 +46,25 @@ export function createWriteBatcher(deps: BatcherDeps): WriteBatcher {
   let running: Promise<void> | undefined;
   let committing = 0;
 
+  const runBatch = (batch: BatchedWrite[]) =>
+    deps.transaction(async (trx) => {
+      for (const write of batch) await write(trx);
+    });
+
   async function commit(batch: BatchedWrite[]): Promise<void> {
-    try {
-      await deps.transaction(async (trx) => {
-        for (const write of batch) await write(trx);
-      });
-    } catch (batchErr) {
-      if (batch.length === 1) return deps.onError(batchErr);
-      // one bad write must not lose the others: retry each on its own
-      for (const write of batch) {
-        await deps.transaction(async (trx) => void (await write(trx))).catch(deps.onError);
+    let lastErr: unknown;
+    for (const delay of RETRY_DELAYS_MS) {
+      if (delay > 0) await sleep(delay);
+      try {
+        return await runBatch(batch);
+      } catch (err) {
+        lastErr = err;
+        if (!isTransient(err)) break;
       }
     }
+    if (batch.length === 1) return deps.onError(lastErr);
+    // one bad write must not lose the others: retry each on its own
+    for (const write of batch) await runBatch([write]).catch(deps.onError);
   }
 
   async function drain(): Promise<void> {
