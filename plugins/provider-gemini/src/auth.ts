@@ -11,6 +11,9 @@ import { GatewayError } from '@switchyard/core';
 /** The OAuth scope Vertex AI needs. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
+/** Time allowed for one token request, in ms. */
+const TOKEN_TIMEOUT_MS = 30_000;
+
 /** The token endpoint google-auth-library calls for service accounts. */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
@@ -54,7 +57,13 @@ async function loadJson(credentials: string): Promise<ServiceAccountJson> {
  */
 function clientFor(json: ServiceAccountJson): AuthClient {
   if (json.type === 'service_account' || (json.client_email && json.private_key)) {
-    const client = new JWT({ email: json.client_email, key: json.private_key, keyId: json.private_key_id, scopes: [CLOUD_PLATFORM_SCOPE] });
+    const client = new JWT({
+      email: json.client_email,
+      key: json.private_key,
+      keyId: json.private_key_id,
+      scopes: [CLOUD_PLATFORM_SCOPE],
+      transporterOptions: { timeout: TOKEN_TIMEOUT_MS },
+    });
     const tokenUri = json.token_uri;
     if (tokenUri && tokenUri !== GOOGLE_TOKEN_URL) {
       client.transporter.interceptors.request.add({
@@ -66,7 +75,7 @@ function clientFor(json: ServiceAccountJson): AuthClient {
     }
     return client;
   }
-  return new GoogleAuth({ credentials: json, scopes: [CLOUD_PLATFORM_SCOPE] }).fromJSON(json);
+  return new GoogleAuth({ credentials: json, scopes: [CLOUD_PLATFORM_SCOPE], clientOptions: { transporterOptions: { timeout: TOKEN_TIMEOUT_MS } } }).fromJSON(json);
 }
 
 /**
