@@ -27,6 +27,7 @@ export interface ConverseRequest {
     toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
   };
   additionalModelRequestFields?: Record<string, unknown>;
+  guardrailConfig?: { guardrailIdentifier: string; guardrailVersion: string; trace?: 'enabled' | 'disabled' | 'enabled_full' };
 }
 
 /** Converse token usage. */

@@ -24,10 +24,19 @@ export const BedrockOptionsSchema = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
 });
 
+/** A Bedrock guardrail applied to every call of a deployment (Converse `guardrailConfig`). */
+const GuardrailSchema = z.strictObject({
+  guardrailIdentifier: z.string().min(1),
+  guardrailVersion: z.string().min(1),
+  trace: z.enum(['enabled', 'disabled', 'enabled_full']).optional(),
+});
+
 /** Provider-specific keys of a model entry. */
 export const BedrockDeploymentSchema = z.strictObject({
   ...credentialKeys,
   headers: z.record(z.string(), z.string()).optional(),
+  /** Guardrail for this deployment; an intervention ends the answer with `finish_reason: content_filter`. */
+  guardrailConfig: GuardrailSchema.optional(),
 });
 
 /** Options of the Bedrock provider. */

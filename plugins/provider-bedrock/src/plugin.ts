@@ -72,7 +72,9 @@ export function bedrockProvider(options?: BedrockProviderOptions): GatewayPlugin
     const base = (d.apiBase ?? opts.apiBase ?? bedrockEndpoint(region)).replace(/\/+$/, '');
     const action = request.stream ? 'converse-stream' : 'converse';
     const url = `${base}/model/${encodeURIComponent(d.model)}/${action}`;
-    const body = JSON.stringify(toConverseRequest({ ...request, model: d.model }));
+    const converse = toConverseRequest({ ...request, model: d.model });
+    if (o.guardrailConfig) converse.guardrailConfig = o.guardrailConfig;
+    const body = JSON.stringify(converse);
     const headers = await signBedrockRequest({
       method: 'POST',
       url,

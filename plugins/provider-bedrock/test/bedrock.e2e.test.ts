@@ -1,4 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { definePlugin } from '@switchyard/core';
 import bedrockProvider from '@switchyard/provider-bedrock';
@@ -37,6 +40,7 @@ describe('bedrock provider through the openai SDK', () => {
         { name: 'temporary', provider: 'bedrock', model: CLAUDE, accessKeyId: 'ASIATEMPORARY00001', secretAccessKey: 'temp-secret', sessionToken: 'session-token-1' },
         { name: 'invalid-model', provider: 'bedrock', model: 'anthropic.claude-9' },
         { name: 'denied', provider: 'bedrock', model: 'denied.some-model-v1:0' },
+        { name: 'guarded', provider: 'bedrock', model: CLAUDE, guardrailConfig: { guardrailIdentifier: 'gr-emu', guardrailVersion: '1' } },
       ],
     });
   });
@@ -84,8 +88,11 @@ describe('bedrock provider through the openai SDK', () => {
     const s = await t.client.chat.completions.create({ model: 'claude', stop: ['three'], messages: user('one two three four') });
     expect(s.choices[0]!.message.content).toBe('echo: one two ');
     expect(s.choices[0]!.finish_reason).toBe('stop');
-    const g = await t.client.chat.completions.create({ model: 'claude', messages: user('trigger-guardrail') });
+    const g = await t.client.chat.completions.create({ model: 'guarded', messages: user('trigger-guardrail') });
     expect(g.choices[0]!.finish_reason).toBe('content_filter');
+    expect((emu.requests.at(-1)!.body as { guardrailConfig: unknown }).guardrailConfig).toEqual({ guardrailIdentifier: 'gr-emu', guardrailVersion: '1' });
+    const streamed = await t.client.chat.completions.stream({ model: 'guarded', messages: user('trigger-guardrail') }).finalChatCompletion();
+    expect(streamed.choices[0]!.finish_reason).toBe('content_filter');
   });
 
   it('round-trips tools: tool call, then tool result in a merged user turn', async () => {
@@ -157,7 +164,7 @@ describe('bedrock provider through the openai SDK', () => {
   describe('credentials from the default provider chain', () => {
     const saved = { ...process.env };
     afterEach(() => {
-      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION']) {
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_PROFILE']) {
         if (saved[k] === undefined) delete process.env[k];
         else process.env[k] = saved[k];
       }
@@ -174,6 +181,28 @@ describe('bedrock provider through the openai SDK', () => {
         expect(r.choices[0]!.message.content).toBe('echo: from env');
       } finally {
         await g.close();
+      }
+    });
+
+    it('reads a named profile from the shared credentials file', async () => {
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[k];
+      const dir = await mkdtemp(join(tmpdir(), 'sy-aws-'));
+      await writeFile(join(dir, 'credentials'), '[emulator]\naws_access_key_id = ASIATEMPORARY00001\naws_secret_access_key = temp-secret\naws_session_token = session-token-1\n');
+      await writeFile(join(dir, 'config'), '');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      const g = await createTestGateway({
+        plugins: [bedrockProvider({ apiBase: emu.origin, region: 'us-east-1' })],
+        models: [{ name: 'claude', provider: 'bedrock', model: CLAUDE, profile: 'emulator' }],
+      });
+      try {
+        const r = await g.client.chat.completions.create({ model: 'claude', messages: user('from profile') });
+        expect(r.choices[0]!.message.content).toBe('echo: from profile');
+        expect(emu.requests.at(-1)!.headers.authorization).toContain('Credential=ASIATEMPORARY00001/');
+        expect(emu.requests.at(-1)!.headers['x-amz-security-token']).toBe('session-token-1');
+      } finally {
+        await g.close();
+        await rm(dir, { recursive: true, force: true });
       }
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type ChatRequest } from '@switchyard/core';
-import { awsErrorType, bedrockErrorFor, converseChunks, finishReason, toChatCompletion, toConverseRequest, toUsage, type BedrockEvent } from '@switchyard/provider-bedrock';
+import { awsErrorType, bedrockEndpoint, bedrockErrorFor, converseChunks, finishReason, toChatCompletion, toConverseRequest, toUsage, type BedrockEvent } from '@switchyard/provider-bedrock';
 import { checkConverseRequest } from '@switchyard/test-kit';
 
 const req = (r: Partial<ChatRequest>): ChatRequest => ({ model: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: 'hi' }], ...r });
@@ -186,5 +186,11 @@ describe('error mapping', () => {
     const e = bedrockErrorFor(awsErrorType(type), status, 'm');
     expect(e.status).toBe(expected);
     expect(e.type).toBe(openaiType);
+  });
+});
+
+describe('bedrockEndpoint', () => {
+  it('is the regional runtime endpoint', () => {
+    expect(bedrockEndpoint('eu-central-1')).toBe('https://bedrock-runtime.eu-central-1.amazonaws.com');
   });
 });

@@ -129,6 +129,10 @@ export function checkConverseRequest(body: unknown): string | undefined {
     }
     previousToolUses = toolUses;
   }
+  const g = body.guardrailConfig;
+  if (g !== undefined && (!isObj(g) || typeof g.guardrailIdentifier !== 'string' || typeof g.guardrailVersion !== 'string')) {
+    return "Value at 'guardrailConfig' failed to satisfy constraint: guardrailIdentifier and guardrailVersion are required";
+  }
   if (usesTools && body.toolConfig === undefined) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
   return toolConfigError(body) ?? inferenceError(body);
 }

@@ -190,7 +190,7 @@ function converseAnswer(body: Obj): Answer {
     const name = tools.toolChoice?.tool?.name ?? tools.tools[0]!.toolSpec.name;
     content.push({ toolUse: { toolUseId: `tooluse_emu${++counter}`, name, input: { q: lastUserText } } });
     stopReason = 'tool_use';
-  } else if (lastUserText.includes('trigger-guardrail')) {
+  } else if (body.guardrailConfig && lastUserText.includes('trigger-guardrail')) {
     content.push({ text: 'Sorry, the model cannot answer this question.' });
     stopReason = 'guardrail_intervened';
   } else {
