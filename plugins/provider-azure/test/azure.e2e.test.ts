@@ -33,6 +33,7 @@ describe('azure provider through the openai SDK', () => {
         { name: 'llama', provider: 'azure_ai', model: 'Llama-3.3-70B-Instruct' },
         { name: 'llama-serverless', provider: 'azure_ai', model: 'Llama-3.3-70B-Instruct', apiBase: emu.origin },
         { name: 'unknown-ai', provider: 'azure_ai', model: 'Phi-99' },
+        { name: 'impatient', provider: 'azure', model: 'gpt-4o', timeoutMs: 300 },
       ],
     });
   });
@@ -272,5 +273,25 @@ describe('azure provider through the openai SDK', () => {
       if (saved.base !== undefined) process.env.AZURE_API_BASE = saved.base;
       if (saved.endpoint !== undefined) process.env.AZURE_OPENAI_ENDPOINT = saved.endpoint;
     }
+  });
+
+  it('takes the API version from AZURE_API_VERSION when no option names one', async () => {
+    const saved = process.env.AZURE_API_VERSION;
+    process.env.AZURE_API_VERSION = '2025-04-01-preview';
+    const g = await createTestGateway({ plugins: [azureProvider({ apiBase: emu.origin, apiKey: emu.apiKey })], models: [{ name: 'gpt-4o', provider: 'azure', model: 'gpt-4o' }] });
+    try {
+      await g.client.chat.completions.create({ model: 'gpt-4o', messages: user('env version') });
+      expect(emu.requests.at(-1)!.path).toBe('/openai/deployments/gpt-4o/chat/completions?api-version=2025-04-01-preview');
+    } finally {
+      await g.close();
+      if (saved === undefined) delete process.env.AZURE_API_VERSION;
+      else process.env.AZURE_API_VERSION = saved;
+    }
+  });
+
+  it('an upstream that never answers is a 504 timeout_error', async () => {
+    emu.fault({ hang: true });
+    const err = await t.client.chat.completions.create({ model: 'impatient', messages: user('x') }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 504, type: 'timeout_error', code: 'upstream_timeout' });
   });
 });

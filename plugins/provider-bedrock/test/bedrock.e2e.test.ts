@@ -40,6 +40,7 @@ describe('bedrock provider through the openai SDK', () => {
         { name: 'temporary', provider: 'bedrock', model: CLAUDE, accessKeyId: 'ASIATEMPORARY00001', secretAccessKey: 'temp-secret', sessionToken: 'session-token-1' },
         { name: 'invalid-model', provider: 'bedrock', model: 'anthropic.claude-9' },
         { name: 'denied', provider: 'bedrock', model: 'denied.some-model-v1:0' },
+        { name: 'impatient', provider: 'bedrock', model: CLAUDE, timeoutMs: 300 },
         { name: 'guarded', provider: 'bedrock', model: CLAUDE, guardrailConfig: { guardrailIdentifier: 'gr-emu', guardrailVersion: '1' } },
       ],
     });
@@ -295,6 +296,13 @@ describe('bedrock provider through the openai SDK', () => {
       emu.streamException({ exceptionType: 'modelStreamErrorException', message: 'The model stream failed.', afterEvents: 0 });
       const e = await failure(t.client.chat.completions.stream({ model: 'claude', messages: user('x') }).finalChatCompletion());
       expect(e.message).toMatch(/model stream failed/);
+    });
+
+    it('an upstream that never answers is a 504 timeout_error', async () => {
+      emu.fault({ hang: true });
+      const e = await failure(t.client.chat.completions.create({ model: 'impatient', messages: user('x') }));
+      expect(e.status).toBe(504);
+      expect(e.type).toBe('timeout_error');
     });
 
     it('a connection dropped mid-stream fails the stream', async () => {
