@@ -57,6 +57,15 @@ export function methodSuffix(stream: boolean): string {
   return stream ? ':streamGenerateContent?alt=sse' : ':generateContent';
 }
 
+function responseIdOf(data: string): string | undefined {
+  try {
+    const id = (JSON.parse(data) as GeminiResponse).responseId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The `chat` function of a Gemini-wire provider adapter.
  *
@@ -83,7 +92,16 @@ export function geminiChat(t: GeminiTransport): ProviderAdapter['chat'] {
     if (res.status >= 400) throw geminiError(res, await readText(res, t.id), t.id);
     if (stream) {
       const includeUsage = request.stream_options?.include_usage === true;
-      return { type: 'stream', chunks: toChatChunks(sseEvents(res, t.id), { includeUsage, model: d.model, provider: t.id }), upstreamRequestId: headerId };
+      // the first event is awaited here: its responseId names the upstream request, and a
+      // failure before it still becomes a plain HTTP error
+      const events = sseEvents(res, t.id);
+      const first = await events.next();
+      const replay = async function* () {
+        if (!first.done) yield first.value;
+        yield* events;
+      };
+      const upstreamRequestId = headerId ?? (first.done ? undefined : responseIdOf(first.value.data));
+      return { type: 'stream', chunks: toChatChunks(replay(), { includeUsage, model: d.model, provider: t.id }), upstreamRequestId };
     }
     const answer = await readJson<GeminiResponse>(res, t.id);
     return { type: 'completion', body: toChatCompletion(answer, d.model), upstreamRequestId: headerId ?? answer.responseId };

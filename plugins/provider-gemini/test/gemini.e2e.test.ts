@@ -167,6 +167,10 @@ describe('gemini (Google AI Studio) through the gateway with the openai SDK', ()
     const last = all.at(-1)!;
     expect(last.choices).toEqual([]);
     expect(last.usage).toEqual(plain.usage);
+    await t.gateway.flush();
+    const attempt = events.at(-1)!.ctx.attempts.at(-1)!;
+    expect(attempt.upstreamRequestId).toMatch(/^emu/);
+    expect(last.id).toBe(`chatcmpl-${attempt.upstreamRequestId}`);
   });
 
   it('streams tool calls that the SDK stream helper accepts', async () => {
