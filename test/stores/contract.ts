@@ -11,6 +11,7 @@ import {
   fromJsonColumn,
   JSON_COLUMN,
   keysetPage,
+  pruneCallLog,
   toJsonColumn,
   writeCall,
   type CallRow,
@@ -240,6 +241,27 @@ export function storeContract(name: string, target: () => Promise<StoreTarget>):
       ]);
       const calls = await store.db.selectFrom('sy_calls').select(sql<number>`count(*)`.as('c')).where('session_id', '=', session).executeTakeFirstOrThrow();
       expect(Number(calls.c)).toBe(4);
+    });
+
+    it('prunes calls and idle sessions older than the retention', async () => {
+      const { store } = await open();
+      const [idle, active] = [unique('idle'), unique('active')];
+      const at = (session: string, startedAt: number): CallRow => ({
+        ...callRowOf({ ctx: createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions', sessionId: session }), request: undefined, outcome: 'ok', status: 200 }, false),
+        started_at: startedAt,
+      });
+      const day = 86_400_000;
+      const now = Date.now();
+      await store.transaction(async (trx) => {
+        await writeCall(trx, at(idle, now - 10 * day));
+        await writeCall(trx, at(active, now - 10 * day));
+        await writeCall(trx, at(active, now - day));
+      });
+      await pruneCallLog(store, now - 5 * day);
+      const sessions = await store.db.selectFrom('sy_sessions').select(['id', 'call_count']).where('id', 'in', [idle, active]).execute();
+      expect(sessions.map((s) => s.id)).toEqual([active]);
+      const calls = await store.db.selectFrom('sy_calls').select('started_at').where('session_id', 'in', [idle, active]).execute();
+      expect(calls.map((c) => Number(c.started_at))).toEqual([now - day]);
     });
   });
 }

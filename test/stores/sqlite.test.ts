@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { createGateway, memoryDiagnostics } from '@switchyard/core';
+import { callRowOf, createCallContext, createGateway, memoryDiagnostics, writeCall } from '@switchyard/core';
 import sqliteStore from '@switchyard/store-sqlite';
 import Database from 'better-sqlite3';
 import { storeContract } from './contract.js';
@@ -60,4 +60,22 @@ it('sqlite: three processes starting together on one file migrate once and lose 
   } finally {
     db.close();
   }
+});
+
+it('sqlite: retentionDays prunes old calls at start', async () => {
+  const file = 'retention.db';
+  const first = await createGateway({ dataDir: dir, plugins: [sqliteStore({ file })] }, { diagnostics: memoryDiagnostics() });
+  const row = (startedAt: number) => ({
+    ...callRowOf({ ctx: createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions' }), request: undefined, outcome: 'ok' as const, status: 200 }, false),
+    started_at: startedAt,
+  });
+  await first.services.store!.transaction(async (trx) => {
+    await writeCall(trx, row(Date.now() - 40 * 86_400_000));
+    await writeCall(trx, row(Date.now()));
+  });
+  await first.close();
+  const second = await createGateway({ dataDir: dir, plugins: [sqliteStore({ file, retentionDays: 30 })] }, { diagnostics: memoryDiagnostics() });
+  const left = await second.services.store!.db.selectFrom('sy_calls').select('id').execute();
+  await second.close();
+  expect(left.length).toBe(1);
 });

@@ -131,3 +131,20 @@ export function recordCall(store: Store, event: CallEvent, storePrompts: boolean
   const row = callRowOf(event, storePrompts);
   store.writes.enqueue((db) => writeCall(db, row));
 }
+
+/**
+ * Deletes calls that started before `before` (epoch ms) and sessions whose last call did.
+ * A session still active keeps its totals, which then also count its pruned calls.
+ *
+ * @example
+ * ```ts
+ * await pruneCallLog(store, Date.now() - 30 * 86_400_000);
+ * ```
+ */
+export async function pruneCallLog(store: Store, before: number): Promise<void> {
+  await store.transaction(async (trx) => {
+    const t = trx.withTables<CallLogTables>();
+    await t.deleteFrom(CALLS_TABLE).where('started_at', '<', before).execute();
+    await t.deleteFrom(SESSIONS_TABLE).where('last_at', '<', before).execute();
+  });
+}

@@ -5,7 +5,7 @@ export type { Store, StoreDialect, Migration, MigrationContext, WriteBatcher, Ba
 export type { SessionOfResponse } from './services.js';
 export { createStore } from './create.js';
 export type { CreateStoreOptions } from './create.js';
-export { installStore } from './install.js';
+export { installStore, PRUNE_INTERVAL_MS } from './install.js';
 export type { InstallStoreOptions } from './install.js';
 export { runMigrations, MIGRATIONS_TABLE, MIGRATION_LOCK_KEY } from './migrate.js';
 export { runTransaction } from './transaction.js';
@@ -17,4 +17,4 @@ export { toJsonColumn, fromJsonColumn, JSON_COLUMN } from './json.js';
 export { ownerOf } from './owner.js';
 export { CALL_LOG_OWNER, CALL_LOG_MIGRATIONS, CALLS_TABLE, SESSIONS_TABLE } from './call-log-schema.js';
 export type { CallRow, SessionRow, CallLogTables } from './call-log-schema.js';
-export { callRowOf, writeCall, recordCall } from './call-log.js';
+export { callRowOf, writeCall, recordCall, pruneCallLog } from './call-log.js';

@@ -5,7 +5,7 @@
 import { GatewayError } from '../errors.js';
 import type { PluginApi } from '../plugin-api.js';
 import { CALL_LOG_MIGRATIONS, CALL_LOG_OWNER } from './call-log-schema.js';
-import { recordCall } from './call-log.js';
+import { pruneCallLog, recordCall } from './call-log.js';
 import type { Store } from './types.js';
 import './services.js';
 
@@ -13,7 +13,15 @@ import './services.js';
 export interface InstallStoreOptions {
   /** Record every call in `sy_calls` (default true). */
   recordCalls?: boolean;
+  /**
+   * Delete calls older than this many days (and sessions idle that long), at start and then
+   * hourly. Default: keep everything.
+   */
+  retentionDays?: number;
 }
+
+/** How often the call log is pruned when a retention is set. */
+export const PRUNE_INTERVAL_MS = 3_600_000;
 
 /**
  * Installs `store` into the gateway on behalf of the store plugin `pluginName`. Its `close`
@@ -39,5 +47,16 @@ export async function installStore(api: PluginApi, store: Store, pluginName: str
     const storePrompts = api.settings.storePrompts;
     api.hooks.log.tapPromise(pluginName, async (event) => recordCall(store, event, storePrompts));
   }
-  api.hooks.close.tapPromise({ name: pluginName, stage: 1000 }, () => store.close());
+  let timer: NodeJS.Timeout | undefined;
+  if (options.retentionDays !== undefined) {
+    const days = options.retentionDays;
+    const prune = () => pruneCallLog(store, Date.now() - days * 86_400_000);
+    await prune();
+    timer = setInterval(() => api.background(prune()), PRUNE_INTERVAL_MS);
+    timer.unref();
+  }
+  api.hooks.close.tapPromise({ name: pluginName, stage: 1000 }, async () => {
+    clearInterval(timer);
+    await store.close();
+  });
 }

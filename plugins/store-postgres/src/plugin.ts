@@ -25,6 +25,8 @@ const OptionsSchema = z
     applicationName: z.string().optional(),
     /** Record every call in the call log (default true). */
     recordCalls: z.boolean().optional(),
+    /** Delete calls older than this many days, at start and hourly (default: keep everything). */
+    retentionDays: z.number().positive().optional(),
   })
   .strict();
 
@@ -74,7 +76,7 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
         track: (work) => gateway.background(work),
         onError: (err) => gateway.diagnostics.error('background write failed', err),
       });
-      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls });
+      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls, retentionDays: opts.retentionDays });
     },
   });
 }

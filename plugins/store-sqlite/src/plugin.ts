@@ -19,6 +19,8 @@ const OptionsSchema = z
     busyTimeoutMs: z.number().int().min(0).optional(),
     /** Record every call in the call log (default true). */
     recordCalls: z.boolean().optional(),
+    /** Delete calls older than this many days, at start and hourly (default: keep everything). */
+    retentionDays: z.number().positive().optional(),
   })
   .strict();
 
@@ -54,7 +56,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
         track: (work) => gateway.background(work),
         onError: (err) => gateway.diagnostics.error('background write failed', err),
       });
-      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls });
+      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls, retentionDays: opts.retentionDays });
       gateway.diagnostics.debug(`SQLite store at ${file}`);
     },
   });
