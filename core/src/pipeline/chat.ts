@@ -157,7 +157,8 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       try {
         result = await provider.chat(upstreamRequest(request, deployment), { deployment, ctx, signal: ctx.signal });
       } catch (err) {
-        const e = toGatewayError(err);
+        // a client that hung up while upstream was working is a 499, not an internal error
+        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : toGatewayError(err);
         attempt.endedAt = now();
         attempt.status = e.status;
         attempt.error = e;
