@@ -89,6 +89,7 @@ describe('Responses API', () => {
         .on('event', (e) => events.push(e.type))
         .finalResponse();
       expect(text(final)).toBe('stream me');
+      expect(final.usage).toMatchObject({ output_tokens: 2, input_tokens: expect.any(Number) });
       expect(events[0]).toBe('response.created');
       expect(events).toContain('response.output_text.delta');
       expect(events.at(-1)).toBe('response.completed');

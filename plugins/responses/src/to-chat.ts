@@ -134,6 +134,9 @@ export function toChatRequest(req: CreateResponse, history: readonly Item[], inp
   if (req.reasoning?.effort) chat.reasoning_effort = req.reasoning.effort as ChatRequest['reasoning_effort'];
   if (req.user) chat.user = req.user;
   if (req.metadata) chat.metadata = req.metadata;
-  if (req.stream) chat.stream = true;
+  if (req.stream) {
+    chat.stream = true;
+    chat.stream_options = { include_usage: true }; // the final Responses event carries usage
+  }
   return chat;
 }
