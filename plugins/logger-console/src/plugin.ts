@@ -9,6 +9,9 @@ import { definePlugin, parsePluginOptions, toCallRecord, z, type CallRecord, typ
 const PLUGIN_NAME = '@switchyard/logger-console';
 const VERSION = '0.1.0';
 
+// a terminal line keeps who/what/how long/how much; JSON lines keep everything
+const PRETTY_IGNORE = 'id,request,response,operation,endpoint,upstreamModel,outcome,stream,attempts,responseId,finishReason,metadata';
+
 const isStream = (v: unknown): v is DestinationStream => typeof (v as { write?: unknown } | null)?.write === 'function';
 
 const OptionsSchema = z.strictObject({
@@ -71,7 +74,7 @@ export function consoleLogger(options?: ConsoleLoggerOptions): GatewayPlugin {
       const raw: DestinationStream = isStream(dest) ? dest : pino.destination({ dest: dest ?? 1, sync: false, mkdir: true });
       const pretty = opts.pretty ?? (dest === undefined && process.stdout.isTTY === true);
       const stream = pretty
-        ? pinoPretty({ destination: raw, singleLine: true, colorize: dest === undefined && process.stdout.isTTY === true, ignore: 'id,request,response' })
+        ? pinoPretty({ destination: raw, singleLine: true, colorize: dest === undefined && process.stdout.isTTY === true, ignore: PRETTY_IGNORE })
         : raw;
       const logger = pino(
         {
