@@ -125,6 +125,7 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id: 'azure',
         chat: azureChat,
+        nativeApis: ['responses'],
         passthrough: azurePassthrough,
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => {

@@ -11,6 +11,7 @@
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { emulatedAnswer } from './openai.js';
+import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
 
 /** Options of the Azure emulator. */
@@ -166,6 +167,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       404,
       azureErrorBody('DeploymentNotFound', 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.'),
     );
+  const responses = responsesRoutes(new Map());
   const emu = await startEmulator(
     async (x) => {
       const { req, res } = x;
@@ -208,7 +210,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         }
         return answer(x, typeof model === 'string' ? model : [...aiModels][0]!);
       }
-      // resource-level APIs (files, batches, responses, ...): an empty file list stands for them
+      // the native Responses API, at the v1 and the dated URLs, served like OpenAI's
+      const responsesPath = /^\/openai(\/v1)?(\/responses(?:\/.*)?)$/.exec(url.pathname);
+      if (responsesPath) {
+        if (!responsesPath[1] && !version) return notFound(res), true;
+        const query = new URLSearchParams(url.searchParams);
+        query.delete('api-version');
+        const rest = query.toString();
+        return responses({ ...x, req: { ...req, path: `/v1${responsesPath[2]}${rest ? `?${rest}` : ''}` } });
+      }
+      // resource-level APIs (files, batches, ...): an empty file list stands for them
       if (req.method === 'GET' && (url.pathname === '/openai/files' || url.pathname === '/openai/v1/files')) {
         if (url.pathname === '/openai/files' && !version) return notFound(res), true;
         return sendJson(res, 200, { object: 'list', data: [], first_id: null, last_id: null, has_more: false }, { 'apim-request-id': `apim-files-${++counter}` }), true;
