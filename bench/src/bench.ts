@@ -3,7 +3,7 @@
  * (its own process), the table, and the JSON record.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,8 @@ export interface BenchRecord {
   machine: { cpus: number; cpuModel: string; node: string; loadavg: number[] };
   upstream: typeof UPSTREAM;
   plan: Plan;
-  serversFrom: 'source (tsx)' | 'dist';
+  /** How the gateway and the bench's own servers (upstream, floor) ran: `dist` or `source (tsx)`. */
+  serversFrom: { gateway: string; benchServers: string };
   productionPlugins: PluginStatus[];
   rows: Row[];
   goals: Goal[];
@@ -69,13 +70,16 @@ function script(dist: boolean, srcFile: string): string[] {
   return [path.join(ROOT, `${srcFile.replace('/src/', '/dist/')}.js`)];
 }
 
-function build(log: (line: string) => void): boolean {
-  log('building: npx tsc -b');
-  const r = spawnSync('npx', ['tsc', '-b'], { cwd: ROOT, encoding: 'utf8' });
+/** Builds the given projects with `npx tsc -b`; false (and the first errors logged) when it fails. */
+function build(projects: string[], what: string, log: (line: string) => void): boolean {
+  log(`building ${what}: npx tsc -b ${projects.join(' ')}`);
+  const r = spawnSync('npx', ['tsc', '-b', ...projects], { cwd: ROOT, encoding: 'utf8' });
   if (r.status === 0) return true;
-  log(`build failed; running from source instead:\n${(r.stdout + r.stderr).split('\n').slice(0, 10).join('\n')}`);
+  log(`build failed; ${what} runs from source instead:\n${(r.stdout + r.stderr).split('\n').slice(0, 10).join('\n')}`);
   return false;
 }
+
+const PRODUCTION_DIRS = ['store-sqlite', 'session-tracker', 'cost-tracker', 'logger-file', 'otel'];
 
 async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number): Promise<{ proc: Proc; port: number }> {
   const cli = script(dist, 'core/src/cli/main');
@@ -100,7 +104,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   const plan = opts.quick ? QUICK : FULL;
   const wanted = opts.targets ?? TARGET_NAMES.filter((t) => t !== 'workers2' || !opts.quick);
   const outDir = opts.outDir ?? path.join(BENCH_DIR, 'results');
-  const dist = (opts.mode ?? (opts.quick ? 'source' : 'dist')) === 'dist' && build(log);
+  const wantDist = (opts.mode ?? (opts.quick ? 'source' : 'dist')) === 'dist';
+  const gatewayProjects = ['core', 'plugins/provider-openai', ...PRODUCTION_DIRS.map((d) => `plugins/${d}`)].filter((p) =>
+    existsSync(path.join(ROOT, p, 'tsconfig.json')),
+  );
+  const dist = wantDist && build(gatewayProjects, 'the gateway', log);
+  const benchDist = wantDist && build(['bench'], 'the upstream and floor servers', log);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
   const startedAt = new Date().toISOString();
   const profileDir = opts.profile ? path.join(outDir, 'profiles', startedAt.replace(/[:.]/g, '-')) : undefined;
@@ -112,7 +121,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   let plugins: PluginStatus[] = [];
   try {
     const { proc: upstream, match } = await startProcess(
-      [...script(dist, 'bench/src/upstream'), ...Object.values(UPSTREAM).map(String)],
+      [...script(benchDist, 'bench/src/upstream'), ...Object.values(UPSTREAM).map(String)],
       /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+)\}/m,
       { cwd: ROOT },
     );
@@ -131,7 +140,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
         if (target === 'direct') {
           ep = { route: (kind) => ({ origin: up[kind], path: CHAT, model: 'bench' }) };
         } else if (target === 'floor') {
-          const started = await startProcess([...script(dist, 'bench/src/floor'), up.fast, up.paced, up.idle], /^\{"port":(\d+)\}/m, { cwd: ROOT });
+          const started = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle], /^\{"port":(\d+)\}/m, { cwd: ROOT });
           proc = started.proc;
           const floor = origin(started.match[1]);
           ep = { route: (kind) => ({ origin: floor, path: kind === 'fast' ? CHAT : `/${kind}${CHAT}`, model: 'bench' }), pid: proc.pid };
@@ -173,7 +182,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version, loadavg: os.loadavg() },
     upstream: UPSTREAM,
     plan,
-    serversFrom: dist ? 'dist' : 'source (tsx)',
+    serversFrom: { gateway: dist ? 'dist' : 'source (tsx)', benchServers: benchDist ? 'dist' : 'source (tsx)' },
     productionPlugins: plugins,
     rows,
     goals: goals(rows, plan.open.count),

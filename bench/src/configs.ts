@@ -22,12 +22,24 @@ const PRODUCTION: ReadonlyArray<{ name: string; dir: string; options: (tmp: stri
     dir: 'logger-file',
     options: (tmp) => [{ path: path.join(tmp, 'calls.log') }, { file: path.join(tmp, 'calls.log') }, { filename: path.join(tmp, 'calls.log') }, {}],
   },
-  {
-    name: '@switchyard/otel',
-    dir: 'otel',
-    options: () => [{ exporter: 'memory' }, { exporter: 'none' }, { exporter: 'noop' }, {}],
-  },
+  { name: '@switchyard/otel', dir: 'otel', options: () => [{ spanExporter: NOOP_EXPORTER }] },
 ];
+
+/**
+ * A span exporter that drops spans (the config file builds its own copy): spans are still
+ * created, ended and batched, nothing is sent.
+ */
+const NOOP_EXPORTER = Object.freeze({
+  export: (_spans: unknown, done: (r: { code: number }) => void) => done({ code: 0 }),
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+});
+const NOOP_SOURCE = `{
+  export: (_spans, done) => done({ code: 0 }),
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+}`;
+const NOOP_MARK = '__SWITCHYARD_BENCH_NOOP_EXPORTER__';
 
 /** A production plugin and whether it is in the config. */
 export interface PluginStatus {
@@ -113,7 +125,8 @@ function dropUnmet(list: PluginStatus[]): PluginStatus[] {
 }
 
 /**
- * Writes a gateway config file and returns its path.
+ * Writes a gateway config file (an ES module, so it can hold the no-op span exporter) and
+ * returns its path.
  *
  * @example
  * ```ts
@@ -131,7 +144,8 @@ export function writeConfig(tmp: string, name: string, up: Upstreams, plugins: r
     logLevel: 'warn',
     secret: 'switchyard-bench-secret-0123456789',
   };
-  const file = path.join(tmp, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  const json = JSON.stringify(config, (_k, v: unknown) => (v === NOOP_EXPORTER ? NOOP_MARK : v), 2);
+  const file = path.join(tmp, `${name}.config.mjs`);
+  writeFileSync(file, `// written by the Switchyard benchmark\nexport default ${json.replace(`"${NOOP_MARK}"`, NOOP_SOURCE)};\n`);
   return file;
 }

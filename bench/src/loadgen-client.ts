@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HttpJob, HttpResult, OpenJob, TtfcJob } from './loadgen.js';
+import { track } from './procs.js';
 import type { OpenStreamsResult, TtfcResult } from './streams.js';
 
 /** Sends jobs to the load generator and awaits their results. */
@@ -30,6 +31,7 @@ export async function startLoadGen(): Promise<LoadGen> {
     execArgv: ['--conditions=@switchyard/source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  track(child);
   let next = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let onAllOpen: (() => void) | undefined;

@@ -34,6 +34,7 @@ export interface TtfcJob extends StreamTarget {
   kind: 'ttfc';
   concurrency: number;
   perWorker: number;
+  staggerMs?: number;
 }
 
 /** An open-streams job. */
@@ -82,7 +83,7 @@ async function runHttp(job: HttpJob): Promise<HttpResult> {
 
 async function run(job: Job): Promise<unknown> {
   if (job.kind === 'http') return runHttp(job);
-  if (job.kind === 'ttfc') return measureTtfc(job, job.concurrency, job.perWorker);
+  if (job.kind === 'ttfc') return measureTtfc(job, job.concurrency, job.perWorker, job.staggerMs);
   return openStreams(job, job.count, () => process.send!({ event: 'allOpen' }));
 }
 

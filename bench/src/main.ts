@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runBench } from './bench.js';
+import { killAll } from './procs.js';
 import { TARGET_NAMES, type TargetName } from './targets.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -47,6 +48,13 @@ if (values.help) {
   process.exit(0);
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
 const record = await runBench({
   quick: values.quick,
   targets: parseTargets(values.targets),
@@ -57,7 +65,7 @@ const record = await runBench({
 const load = record.machine.loadavg.map((n) => n.toFixed(2)).join(' ');
 process.stdout.write(`\n${record.table}\n\n`);
 process.stdout.write(
-  `${record.machine.cpus} × ${record.machine.cpuModel}, Node ${record.machine.node}, load ${load} at the end; servers from ${record.serversFrom}; ` +
+  `${record.machine.cpus} × ${record.machine.cpuModel}, Node ${record.machine.node}, load ${load} at the end; gateway from ${record.serversFrom.gateway}, upstream and floor from ${record.serversFrom.benchServers}; ` +
     `upstream latency ${record.upstream.latencyMs} ms; stream pace ${record.upstream.fastPaceMs} ms (load), ${record.upstream.pacedPaceMs} ms (TTFC), ${record.upstream.idlePaceMs} ms (open streams)\n`,
 );
 process.stdout.write(

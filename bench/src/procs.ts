@@ -6,6 +6,34 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
+const live = new Set<ChildProcess>();
+
+/**
+ * Tracks a child so that {@link killAll} reaches it.
+ *
+ * @example
+ * ```ts
+ * track(fork('loadgen.js'));
+ * ```
+ */
+export function track(child: ChildProcess): ChildProcess {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+/**
+ * Kills every child the benchmark started (on Ctrl-C), by pid.
+ *
+ * @example
+ * ```ts
+ * process.on('SIGINT', () => { killAll(); process.exit(130); });
+ * ```
+ */
+export function killAll(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 /** A started server process. */
 export interface Proc {
   child: ChildProcess;
@@ -34,6 +62,7 @@ export async function startProcess(
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-20_000);

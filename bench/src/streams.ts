@@ -44,20 +44,23 @@ async function oneStream(pool: Pool, t: StreamTarget, onFirst: (ms: number) => v
 
 /**
  * `concurrency` workers each run `perWorker` streams back to back; returns the time to
- * first chunk of every stream.
+ * first chunk of every stream. Worker i starts `i × staggerMs` late, so that streams start
+ * spread over time (steady state with `concurrency` streams in flight) rather than in
+ * waves of simultaneous requests.
  *
  * @example
  * ```ts
- * const r = await measureTtfc(target, 100, 20);
+ * const r = await measureTtfc(target, 100, 10, 4);
  * ```
  */
-export async function measureTtfc(t: StreamTarget, concurrency: number, perWorker: number): Promise<TtfcResult> {
+export async function measureTtfc(t: StreamTarget, concurrency: number, perWorker: number, staggerMs = 0): Promise<TtfcResult> {
   const pool = new Pool(t.origin, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
   const samples: number[] = [];
   let errors = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, w) => {
+      if (staggerMs > 0) await new Promise((r) => setTimeout(r, w * staggerMs));
       for (let i = 0; i < perWorker; i++) {
         try {
           if (!(await oneStream(pool, t, (ms) => samples.push(ms)))) errors++;
