@@ -1,42 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killClis, startCli } from '@switchyard/test-kit';
 import { parseCli } from '../src/cli/args.js';
 
-const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.ts');
-// tsx resolved from this repo, since the CLI runs in a temp folder
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
-
-function startCli(args: string[], cwd: string) {
-  const child = spawn(process.execPath, ['--import', tsx, '--conditions=@switchyard/source', main, ...args], {
-    cwd,
-    env: { ...process.env, PORT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const m = /listening on (http:\/\/\S+)\/v1/.exec(out);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, url, exited, output: () => out, errors: () => err };
-}
+afterEach(killClis);
 
 describe('switchyard CLI', () => {
   it('parses flags and rejects bad ones', () => {

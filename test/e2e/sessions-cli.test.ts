@@ -3,44 +3,17 @@
  * SQLite file under ./.switchyard across restarts: a session made before a SIGTERM is there
  * after the next start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, expect, it } from 'vitest';
+import { killClis, startCli as runCli } from '@switchyard/test-kit';
 
-const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../core/src/cli/main.ts');
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'sy-sessions-cli-'));
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killClis);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function startCli(cwd: string) {
-  const child = spawn(process.execPath, ['--import', tsx, '--conditions=@switchyard/source', main, '--port', '0'], {
-    cwd,
-    env: { ...process.env, PORT: '', OPENAI_API_KEY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /listening on (http:\/\/\S+)\/v1/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, url, exited, output: () => out };
-}
+const startCli = (cwd: string) => runCli(['--port', '0'], cwd, { OPENAI_API_KEY: '' });
 
 const chat = (origin: string, content: string, session: string) =>
   fetch(`${origin}/v1/chat/completions`, {

@@ -3,18 +3,15 @@
  * on SQLite, plus two gateways, and two gateway processes started together, recording into one
  * session.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mockProvider from '@switchyard/provider-mock';
 import sessionTracker from '@switchyard/session-tracker';
 import postgresStore from '@switchyard/store-postgres';
-import { createTestGateway, startPostgres, type TestPostgres } from '@switchyard/test-kit';
+import { createTestGateway, startCli as runCli, startPostgres, type TestPostgres } from '@switchyard/test-kit';
 import { sessionsSuite } from './sessions-suite.js';
 
 let server: TestPostgres;
@@ -62,7 +59,7 @@ describe('several gateways on one PostgreSQL', () => {
       path.join(dir, '.switchyardrc.json'),
       JSON.stringify({ plugins: [['@switchyard/store-postgres', { connectionString: database }], '@switchyard/session-tracker', '@switchyard/provider-mock'] }),
     );
-    const procs = [startCli(dir), startCli(dir)];
+    const procs = [runCli(['--port', '0'], dir), runCli(['--port', '0'], dir)];
     try {
       const urls = await Promise.all(procs.map((p) => p.url));
       for (const [i, url] of [urls[0]!, urls[1]!, urls[0]!].entries()) expect((await chat(`${url}/v1`, `p${i}`, 'shared-two-processes')).status).toBe(200);
@@ -85,27 +82,3 @@ describe('several gateways on one PostgreSQL', () => {
     }
   });
 });
-
-const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../core/src/cli/main.ts');
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-function startCli(cwd: string): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', tsx, '--conditions=@switchyard/source', main, '--port', '0'], {
-    cwd,
-    env: { ...process.env, PORT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /listening on (http:\/\/\S+)\/v1/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, url, exited };
-}

@@ -3,7 +3,7 @@
  */
 export { startEmulator, writeSse, sendJson } from './emulators/server.js';
 export type { Emulator, EmulatorExchange, EmulatorHandler, Fault, RecordedRequest } from './emulators/server.js';
-export { startOpenAIEmulator, emulatedAnswer } from './emulators/openai.js';
+export { startOpenAIEmulator, emulatedAnswer, emulatedUsage } from './emulators/openai.js';
 export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.js';
 export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
@@ -23,3 +23,5 @@ export type { BedrockEmulator, BedrockEmulatorOptions, BedrockEmulatorCredential
 export { checkConverseRequest } from './emulators/bedrock-validate.js';
 export { startOtlpReceiver, spansOf, metricsOf } from './otlp.js';
 export type { OtlpReceiver, ReceivedSpan, ReceivedMetric } from './otlp.js';
+export { startCli, killClis } from './cli.js';
+export type { CliProcess } from './cli.js';

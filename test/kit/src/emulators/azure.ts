@@ -10,7 +10,7 @@
  * `GET /openai/files` / `/openai/v1/files` (an empty list) for native pass-through.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
-import { emulatedAnswer } from './openai.js';
+import { emulatedAnswer, emulatedUsage } from './openai.js';
 import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
 
@@ -56,7 +56,6 @@ function textOf(m: ChatMessage | undefined): string {
   return '';
 }
 
-const tokens = (s: string) => s.match(/[A-Za-z0-9]+|[^\sA-Za-z0-9]/g)?.length ?? 0;
 let counter = 0;
 
 function invalid(res: EmulatorExchange['res'], message: string, param: string | null = null): true {
@@ -88,15 +87,7 @@ async function answer(x: EmulatorExchange, model: string): Promise<true> {
   const n = ++counter;
   const id = `chatcmpl-azure${n}`;
   const created = Math.floor(Date.now() / 1000);
-  const prompt = body.messages.reduce((k, m) => k + 4 + tokens(textOf(m)), 3);
-  const completion = tokens(a.content ?? '') + (a.toolCalls ? tokens(a.toolCalls[0]!.function.arguments) + 3 : 0);
-  const usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-  };
+  const usage = emulatedUsage(body, a);
   const filterResults = filterCompletion ? { ...CONTENT_FILTER, violence: { filtered: true, severity: 'medium' } } : CONTENT_FILTER;
   res.setHeader('apim-request-id', `apim-${n}`);
   res.setHeader('x-request-id', `azreq-${n}`);

@@ -61,6 +61,26 @@ export function emulatedAnswer(body: ChatRequest) {
   return { content, toolCalls: undefined, finish: 'stop' as const };
 }
 
+/**
+ * The usage the emulated model reports: word-and-punctuation tokens, 4 per message of framing.
+ *
+ * @example
+ * ```ts
+ * const usage = emulatedUsage(body, emulatedAnswer(body));
+ * ```
+ */
+export function emulatedUsage(body: ChatRequest, a: { content: string | null; toolCalls?: Array<{ function: { arguments: string } }> }) {
+  const prompt = body.messages.reduce((n, m) => n + 4 + tokens(textOf(m)), 3);
+  const completion = tokens(a.content ?? '') + (a.toolCalls ? tokens(a.toolCalls[0]!.function.arguments) + 3 : 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
 async function chatCompletions(x: EmulatorExchange, opts: OpenAIEmulatorOptions): Promise<true> {
   const { req, res, fault } = x;
   const body = req.body as ChatRequest | undefined;
@@ -76,15 +96,7 @@ async function chatCompletions(x: EmulatorExchange, opts: OpenAIEmulatorOptions)
   const a = emulatedAnswer(body);
   const id = `chatcmpl-emu${++counter}`;
   const created = Math.floor(Date.now() / 1000);
-  const prompt = body.messages.reduce((n, m) => n + 4 + tokens(textOf(m)), 3);
-  const completion = tokens(a.content ?? '') + (a.toolCalls ? tokens(a.toolCalls[0]!.function.arguments) + 3 : 0);
-  const usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-  };
+  const usage = emulatedUsage(body, a);
   if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
   const headers = { 'x-request-id': `req_emu${counter}` };
   if (!body.stream) {
