@@ -20,8 +20,9 @@ export async function* sseEvents(res: UpstreamResponse, provider: string): Async
   let batch: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => void batch.push(event) });
   const decoder = new TextDecoder();
+  let ended = false;
   try {
-    for await (const chunk of res.body) {
+    for await (const chunk of res.body.iterator({ destroyOnReturn: false })) {
       parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
       if (batch.length) {
         const events = batch;
@@ -29,12 +30,32 @@ export async function* sseEvents(res: UpstreamResponse, provider: string): Async
         yield* events;
       }
     }
+    ended = true;
   } catch (err) {
+    ended = true;
     throw upstreamFailure(err, provider);
+  } finally {
+    if (!ended) release(res.body);
   }
   parser.feed(decoder.decode());
   parser.feed('\n\n');
   yield* batch;
+}
+
+/**
+ * The consumer stopped before the body ended, typically at a terminal event (`[DONE]`,
+ * `message_stop`) with only the end of the chunked body still to come. Reading those few
+ * bytes returns the keep-alive connection to the pool; destroying the body (what breaking
+ * out of `for await` does) would close it, and every stream would open a new connection.
+ * A body that has not ended within a second is destroyed.
+ */
+function release(body: UpstreamResponse['body']): void {
+  if (body.readableEnded || body.destroyed) return;
+  const timer = setTimeout(() => body.destroy(), 1_000);
+  timer.unref();
+  body.on('error', () => {});
+  body.once('close', () => clearTimeout(timer));
+  body.resume();
 }
 
 export type { EventSourceMessage };
