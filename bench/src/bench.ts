@@ -11,7 +11,7 @@ import { productionPlugins, writeConfig, type PluginStatus, type Upstreams } fro
 import { startLoadGen } from './loadgen-client.js';
 import { measureTarget } from './measure.js';
 import { FULL, QUICK, type Plan } from './plan.js';
-import { memoryOf, startProcess, type Proc } from './procs.js';
+import { startProcess, type Proc } from './procs.js';
 import { derive, goals, table, type Goal, type Row } from './report.js';
 import { TARGET_NAMES, type Endpoint, type TargetName } from './targets.js';
 
@@ -135,31 +135,34 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
       const label = LABELS[target];
       log(`${label}`);
       let proc: Proc | undefined;
-      try {
-        let ep: Endpoint;
-        if (target === 'direct') {
-          ep = { route: (kind) => ({ origin: up[kind], path: CHAT, model: 'bench' }) };
-        } else if (target === 'floor') {
+      const start = async (): Promise<Endpoint> => {
+        if (target === 'direct') return { route: (kind) => ({ origin: up[kind], path: CHAT, model: 'bench' }) };
+        if (target === 'floor') {
           const started = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle], /^\{"port":(\d+)\}/m, { cwd: ROOT });
           proc = started.proc;
           const floor = origin(started.match[1]);
-          ep = { route: (kind) => ({ origin: floor, path: kind === 'fast' ? CHAT : `/${kind}${CHAT}`, model: 'bench' }), pid: proc.pid };
-        } else {
-          const prod = target !== 'minimal';
-          const file = writeConfig(tmp, target, up, prod ? plugins : []);
-          const started = await startGateway(file, dist, opts.profile === target ? profileDir : undefined, target === 'workers2' ? 2 : undefined);
-          proc = started.proc;
-          const gw = origin(String(started.port));
-          ep = { route: (kind) => ({ origin: gw, path: CHAT, model: kind === 'fast' ? 'bench' : `bench-${kind}` }), pid: proc.pid };
+          return { route: (kind) => ({ origin: floor, path: kind === 'fast' ? CHAT : `/${kind}${CHAT}`, model: 'bench' }), pid: proc.pid };
         }
-        const result = await measureTarget(gen, ep, plan, log);
+        const prod = target !== 'minimal';
+        const file = writeConfig(tmp, target, up, prod ? plugins : []);
+        const started = await startGateway(file, dist, opts.profile === target ? profileDir : undefined, target === 'workers2' ? 2 : undefined);
+        proc = started.proc;
+        const gw = origin(String(started.port));
+        return { route: (kind) => ({ origin: gw, path: CHAT, model: kind === 'fast' ? 'bench' : `bench-${kind}` }), pid: proc.pid };
+      };
+      const restart = async () => {
+        await proc?.stop();
+        return start();
+      };
+      try {
+        const ep = await start();
+        const result = await measureTarget(gen, ep, plan, log, target === 'direct' ? undefined : restart);
         rows.push({
           target,
           label: target === 'production' || target === 'workers2' ? `${label} (${plugins.filter((p) => p.included).length}/${plugins.length} plugins)` : label,
           status: 'ok',
           result,
         });
-        if (proc) log(`  memory now ${memoryOf(proc.pid).rssMb} MB`);
       } catch (err) {
         log(`  failed: ${(err as Error).message}`);
         if (proc) log(proc.stderr().slice(-3000));

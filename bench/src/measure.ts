@@ -26,7 +26,27 @@ export interface TargetResult {
     soakGrowthPct: number;
     soakRps: number;
   };
-  open?: OpenStreamsResult & { rssMb: number; maxRssMb: number };
+  /** Open streams on the process that just served the soak. */
+  open?: OpenResult;
+  /** Open streams on a freshly started process (what the stream goal is about). */
+  openFresh?: OpenResult;
+}
+
+/** Open streams and the memory meanwhile. */
+export type OpenResult = OpenStreamsResult & { rssMb: number; maxRssMb: number };
+
+async function openPhase(gen: LoadGen, ep: Endpoint, plan: Plan, log: (line: string) => void): Promise<OpenResult> {
+  const idle = ep.route('idle');
+  let maxRssMb = 0;
+  let rssMb = 0;
+  const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, memoryOf(ep.pid!).rssMb)), 100);
+  const open = await gen.open(
+    { origin: idle.origin, path: idle.path, headers: { ...HEADERS }, body: chatBody(idle.model, true, plan.open.words), count: plan.open.count },
+    () => (rssMb = memoryOf(ep.pid!).rssMb),
+  );
+  clearInterval(sampler);
+  log(`    ${open.maxOpen}/${open.requested} open at once, RSS ${rssMb} MB (max ${maxRssMb} MB), ${open.errors} errors`);
+  return { ...open, rssMb, maxRssMb };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -48,10 +68,16 @@ function checkHttp(label: string, r: HttpResult): HttpResult {
  * const result = await measureTarget(gen, endpoint, FULL, (line) => console.error(line));
  * ```
  */
-export async function measureTarget(gen: LoadGen, ep: Endpoint, plan: Plan, log: (line: string) => void): Promise<TargetResult> {
+export async function measureTarget(
+  gen: LoadGen,
+  ep: Endpoint,
+  plan: Plan,
+  log: (line: string) => void,
+  /** Stops the server and starts a fresh one (for the fresh open-streams phase). */
+  restart?: () => Promise<Endpoint>,
+): Promise<TargetResult> {
   const fast = ep.route('fast');
   const paced = ep.route('paced');
-  const idle = ep.route('idle');
   const url = `${fast.origin}${fast.path}`;
   const body = chatBody(fast.model, false);
   const headers = { ...HEADERS };
@@ -94,16 +120,11 @@ export async function measureTarget(gen: LoadGen, ep: Endpoint, plan: Plan, log:
   };
   log(`    RSS ${soakHalfMb} → ${mem.rssMb} MB (peak ${mem.peakMb} MB)`);
 
-  log(`  open streams: ${plan.open.count} at once`);
-  let maxRssMb = 0;
-  let rssMb = 0;
-  const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, memoryOf(ep.pid!).rssMb)), 100);
-  const open = await gen.open(
-    { origin: idle.origin, path: idle.path, headers, body: chatBody(idle.model, true, plan.open.words), count: plan.open.count },
-    () => (rssMb = memoryOf(ep.pid!).rssMb),
-  );
-  clearInterval(sampler);
-  result.open = { ...open, rssMb, maxRssMb };
-  log(`    ${open.maxOpen}/${open.requested} open at once, RSS ${rssMb} MB (max ${maxRssMb} MB), ${open.errors} errors`);
+  log(`  open streams: ${plan.open.count} at once, after the soak`);
+  result.open = await openPhase(gen, ep, plan, log);
+  if (restart) {
+    log(`  open streams: ${plan.open.count} at once, fresh process`);
+    result.openFresh = await openPhase(gen, await restart(), plan, log);
+  }
   return result;
 }

@@ -40,6 +40,9 @@ describe('npm run bench -- --quick', () => {
       expect(open!.maxOpen).toBe(record.plan.open.count);
       expect(open!.completed).toBe(record.plan.open.count);
       expect(open!.errors).toBe(0);
+      const fresh = row.result!.openFresh!;
+      expect(fresh.maxOpen).toBe(record.plan.open.count);
+      expect(fresh.errors).toBe(0);
     }
     expect(record.rows[0]!.result!.memory).toBeUndefined();
 
