@@ -71,6 +71,7 @@ if (process.argv[1] && /profile-summary\.[jt]s$/.test(process.argv[1])) {
     process.exit(2);
   }
   const top = Number(topArg ?? 30);
+  process.stdout.on('error', () => process.exit(0)); // piped into head
   const s = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   process.stdout.write(`busy ${s.totalMs} ms (idle excluded)\n\ntop functions by self time:\n`);
   for (const f of s.functions.slice(0, top)) process.stdout.write(`${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.name}\n`);
