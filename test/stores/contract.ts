@@ -7,6 +7,7 @@ import { describe, expect, it, afterAll } from 'vitest';
 import { sql } from 'kysely';
 import {
   callRowOf,
+  compiledWrite,
   createCallContext,
   fromJsonColumn,
   JSON_COLUMN,
@@ -217,6 +218,55 @@ export function storeContract(name: string, target: () => Promise<StoreTarget>):
       await first.close();
       const second = await open();
       expect(await count(second.store)).toBe(1101);
+    });
+
+    it('runs compiled writes with each row\'s own values, per row shape, constants kept, on any connection', async () => {
+      const { store } = await open();
+      const table = unique('compiled');
+      await store.migrate(unique('@test/compiled'), [
+        {
+          name: '001',
+          up: (db) =>
+            db.schema
+              .createTable(table)
+              .addColumn('id', 'varchar(50)', (c) => c.primaryKey())
+              .addColumn('n', 'integer', (c) => c.notNull())
+              .addColumn('note', 'text')
+              .addColumn('kind', 'text')
+              .execute(),
+        },
+      ]);
+      type Row = { id: string; n: number; note?: string | null };
+      const insert = compiledWrite((db, row: Row) => db.insertInto(table).values({ ...row, kind: sql<string>`${'constant'}` }));
+      const bump = compiledWrite((db, row: Row) =>
+        db
+          .insertInto(table)
+          .values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet({ n: sql<number>`${sql.ref(`${table}.n`)} + excluded.n` })),
+      );
+      await insert(store.db, { id: 'a', n: 1, note: 'first' });
+      await insert(store.db, { id: 'b', n: 2, note: null });
+      await insert(store.db, { id: 'c', n: 3 }); // another shape: note left out
+      await insert(store.db, { id: 'd', n: 4, note: 'it\'s "quoted"; drop table x' });
+      await store.transaction(async (trx) => {
+        await bump(trx, { id: 'a', n: 10 });
+        await bump(trx, { id: 'e', n: 5 });
+      });
+      store.writes.enqueue((trx) => bump(trx, { id: 'a', n: 100 }));
+      await store.writes.flush();
+      await expect(insert(store.db, { id: 'a', n: 0 })).rejects.toThrow(); // still a real statement: duplicate key fails
+      const rows = await store.db.selectFrom(table).selectAll().orderBy('id').execute();
+      expect(rows.map((r) => [r.id, Number(r.n), r.note, r.kind])).toEqual([
+        ['a', 111, 'first', 'constant'],
+        ['b', 2, null, 'constant'],
+        ['c', 3, null, 'constant'],
+        ['d', 4, 'it\'s "quoted"; drop table x', 'constant'],
+        ['e', 5, null, null],
+      ]);
+      // the same statement text after the table changed shape still runs (re-prepared)
+      await store.db.schema.alterTable(table).addColumn('extra', 'text').execute();
+      await insert(store.db, { id: 'f', n: 6 });
+      expect(Number((await store.db.selectFrom(table).select('n').where('id', '=', 'f').executeTakeFirstOrThrow()).n)).toBe(6);
     });
 
     it('folds calls into session totals with the same SQL on every dialect', async () => {

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { toCallRecord } from '../observe/call-record.js';
 import type { CallEvent } from '../types.js';
 import { CALLS_TABLE, SESSIONS_TABLE, type CallLogTables, type CallRow, type SessionRow } from './call-log-schema.js';
+import { compiledWrite } from './compiled-write.js';
 import { toJsonColumn } from './json.js';
 import { ownerOf } from './owner.js';
 import type { AnyKysely, Store } from './types.js';
@@ -95,13 +96,18 @@ function sessionDelta(row: CallRow): SessionRow {
  * ```
  */
 export async function writeCall(db: AnyKysely, row: CallRow): Promise<void> {
-  const t = db.withTables<CallLogTables>();
-  await t.insertInto(CALLS_TABLE).values(row).execute();
-  if (!row.session_id) return;
-  const s = `${SESSIONS_TABLE}`;
-  await t
+  await insertCall(db, row);
+  if (row.session_id) await upsertSession(db, sessionDelta(row));
+}
+
+const insertCall = compiledWrite((db, row: CallRow) => db.withTables<CallLogTables>().insertInto(CALLS_TABLE).values(row));
+
+const s = SESSIONS_TABLE;
+const upsertSession = compiledWrite((db, delta: SessionRow) =>
+  db
+    .withTables<CallLogTables>()
     .insertInto(SESSIONS_TABLE)
-    .values(sessionDelta(row))
+    .values(delta)
     .onConflict((oc) =>
       oc.columns(['owner', 'id']).doUpdateSet({
         first_at: sql<number>`case when excluded.first_at < ${sql.ref(`${s}.first_at`)} then excluded.first_at else ${sql.ref(`${s}.first_at`)} end`,
@@ -115,9 +121,8 @@ export async function writeCall(db: AnyKysely, row: CallRow): Promise<void> {
         cost: sql<number | null>`case when excluded.cost is null then ${sql.ref(`${s}.cost`)} else coalesce(${sql.ref(`${s}.cost`)}, 0) + excluded.cost end`,
         end_user: sql<string | null>`coalesce(excluded.end_user, ${sql.ref(`${s}.end_user`)})`,
       }),
-    )
-    .execute();
-}
+    ),
+);
 
 /**
  * Records a finished call through the store's write batcher (returns at once).

@@ -10,6 +10,7 @@ export type { InstallStoreOptions } from './install.js';
 export { runMigrations, MIGRATIONS_TABLE, MIGRATION_LOCK_KEY } from './migrate.js';
 export { runTransaction } from './transaction.js';
 export { createWriteBatcher } from './batcher.js';
+export { compiledWrite } from './compiled-write.js';
 export type { BatcherDeps } from './batcher.js';
 export { keysetPage, parseLimit, encodeCursor, decodeCursor } from './paging.js';
 export type { Page, PageCursor, PageOptions } from './paging.js';

@@ -75,7 +75,7 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         pendingRows.add(row);
         store.writes.enqueue(async (trx) => {
           try {
-            await spend.insert([row], trx);
+            await spend.insert(row, trx);
           } finally {
             pendingRows.delete(row);
           }

@@ -3,7 +3,7 @@
  * path; grouped for reports and summed for budgets.
  */
 import { sql } from 'kysely';
-import type { AnyKysely, Migration } from '@switchyard/core';
+import { compiledWrite, type AnyKysely, type Migration } from '@switchyard/core';
 
 /** One spend row. */
 export interface SpendRow {
@@ -48,6 +48,7 @@ export interface SpendFilter {
 }
 
 const TABLE = 'sy_spend_logs';
+const insertSpend = compiledWrite((db: AnyKysely, row: SpendRow) => db.insertInto(TABLE).values(row));
 type AnyDb = AnyKysely;
 
 /**
@@ -104,7 +105,7 @@ function where<Q extends { where: (...a: never[]) => Q }>(q: Q, f: SpendFilter):
  * @example
  * ```ts
  * const spend = spendRepo(db);
- * await spend.insert(rows);
+ * await spend.insert(row);
  * const total = await spend.total({ key: 'key_1', from: Date.now() - 86_400_000 });
  * ```
  */
@@ -114,9 +115,9 @@ export function spendRepo(db: AnyDb, dialect: 'sqlite' | 'postgres') {
       ? sql<string>`to_char(to_timestamp(created_at / 1000.0) at time zone 'UTC', 'YYYY-MM-DD')`
       : sql<string>`strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   return {
-    /** Inserts rows (with `via`, inside a batched transaction). */
-    async insert(rows: SpendRow[], via: AnyDb = db): Promise<void> {
-      if (rows.length) await via.insertInto(TABLE).values(rows).execute();
+    /** Inserts one row (with `via`, inside a batched transaction); compiled once, then only its values change. */
+    insert(row: SpendRow, via: AnyDb = db): Promise<void> {
+      return insertSpend(via, row);
     },
     async list(f: SpendFilter, page: { limit: number; before?: { created_at: number; id: string } }): Promise<SpendRow[]> {
       let q = where(db.selectFrom(TABLE).selectAll(), f);

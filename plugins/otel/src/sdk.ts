@@ -11,6 +11,7 @@ import { metrics as sdkMetrics, NodeSDK } from '@opentelemetry/sdk-node';
 import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '@switchyard/core';
 import type { ResolvedOtelOptions } from './options.js';
+import { SyncContextManager } from './sync-context.js';
 
 /**
  * An id generator that hands out pinned ids once (for a session's root span), random ids otherwise.
@@ -138,6 +139,8 @@ export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnosti
     instrumentations: [],
     textMapPropagator: null,
     logRecordProcessors: [],
+    // spans get explicit parents; the async manager is opt-in (see the asyncContext option)
+    ...(opts.asyncContext ? {} : { contextManager: new SyncContextManager() }),
   });
   sdk.start();
   const provider = registeredProvider();

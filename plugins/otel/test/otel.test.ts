@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, createContextKey, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import mockProvider from '@switchyard/provider-mock';
@@ -173,5 +173,21 @@ describe('@switchyard/otel with an in-memory exporter', () => {
     const { client } = await boot();
     await client.chat.completions.create(ask('unsampled'), { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' } });
     expect(await spans()).toHaveLength(0);
+  });
+
+  it('registers a synchronous context manager unless asyncContext is on (no promise hooks for every await)', async () => {
+    const key = createContextKey('switchyard-test');
+    const activeAfterAwait = () =>
+      context.with(context.active().setValue(key, 'set'), async () => {
+        const inside = context.active().getValue(key);
+        await new Promise((resolve) => setImmediate(resolve));
+        return [inside, context.active().getValue(key)];
+      });
+    await boot();
+    expect(await activeAfterAwait()).toEqual(['set', undefined]);
+    await t!.close();
+    t = undefined;
+    await boot({ asyncContext: true });
+    expect(await activeAfterAwait()).toEqual(['set', 'set']);
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { AnyKysely } from '@switchyard/core';
+import { withStatementCache } from './statement-cache.js';
 
 interface Shared {
   db: AnyKysely;
@@ -44,7 +45,7 @@ export function acquireSqlite(file: string, busyTimeoutMs: number): SqliteHandle
     sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
     sqlite.pragma('foreign_keys = ON');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) }), refs: 0 };
+    shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), refs: 0 };
     if (key) open.set(key, shared);
   }
   const s = shared;
