@@ -38,6 +38,7 @@ export { VERSION } from './version.js';
 export { z } from 'zod';
 export type * from './types.js';
 export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS } from './session.js';
+export { timeOrderedId } from './ids.js';
 export { toCallRecord } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
 export * from './store/index.js';

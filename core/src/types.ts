@@ -296,6 +296,11 @@ export type CallOutcome = 'ok' | 'error' | 'short-circuit';
 
 /** What `log` observers receive once a call has ended (after the response was sent). */
 export interface CallEvent {
+  /**
+   * The id of this call's record, the same in every logger and in the call log (time-ordered,
+   * UUIDv7 layout). Set by the gateway; {@link toCallRecord} fills it in when absent.
+   */
+  id?: string;
   ctx: CallContext;
   request: ChatRequest | undefined;
   /** The final response; for streams, the completion aggregated from every chunk. */

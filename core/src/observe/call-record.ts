@@ -2,13 +2,13 @@
  * The flat call record every logger writes: one shape for console, file, webhook and
  * in-house loggers, built from a {@link CallEvent} in one place.
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../ids.js';
 import { sessionIdFrom } from '../session.js';
 import type { CallEvent } from '../types.js';
 
 /** One finished call as loggers write it (JSON-safe, flat). */
 export interface CallRecord {
-  /** Unique id of this record. */
+  /** Id of the call: the same in every logger's record of it and in the call log. */
   id: string;
   /** ISO time the gateway received the call. */
   time: string;
@@ -77,7 +77,7 @@ export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}):
   const { ctx, request, response, error } = event;
   const usage = ctx.usage ?? response?.usage;
   const record: CallRecord = {
-    id: randomUUID(),
+    id: (event.id ??= timeOrderedId()),
     time: new Date(ctx.startedAt).toISOString(),
     requestId: ctx.requestId,
     operation: ctx.operation,

@@ -1,7 +1,7 @@
 /**
  * Creation of the per-call context.
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../ids.js';
 import type { CallContext, GatewayState, Operation, Principal } from '../types.js';
 
 const NEVER = new AbortController().signal;
@@ -21,7 +21,7 @@ export const now = (): number => performance.timeOrigin + performance.now();
  */
 export function requestIdFrom(incoming: string | string[] | undefined): string {
   if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
-  return `req_${randomUUID().replaceAll('-', '')}`;
+  return `req_${timeOrderedId().replaceAll('-', '')}`;
 }
 
 /** What a call context is made from. */

@@ -3,8 +3,7 @@
  * records spend per call (key, user, team, end user, session, model), serves spend logs and
  * reports, and refuses calls over budget before they reach a provider.
  */
-import { randomUUID } from 'node:crypto';
-import { definePlugin, GatewayError, parsePluginOptions, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
+import { definePlugin, GatewayError, parsePluginOptions, timeOrderedId, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
 import { checkBudgets } from './budgets.js';
 import { CostOptionsSchema } from './options.js';
 import { priceUsage, tokenCounts } from './price.js';
@@ -100,7 +99,7 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         const t = tokenCounts(ctx.usage);
         const requestUser = event.request?.user ?? (event.payload?.request as { user?: string } | undefined)?.user;
         record({
-          id: randomUUID(),
+          id: timeOrderedId(),
           request_id: ctx.requestId,
           created_at: Math.round(ctx.startedAt),
           endpoint: ctx.endpoint,
