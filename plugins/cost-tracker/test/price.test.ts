@@ -1,3 +1,4 @@
+import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { priceBatchOutput, priceUsage, windowStart } from '../src/index.js';
 
@@ -9,6 +10,38 @@ const usage = (prompt: number, completion: number, cached = 0) => ({
 });
 
 describe('priceUsage', () => {
+  it('matches the price database on every kind of model, linear (per-token prices read once) or tiered', () => {
+    const models: Array<[string, string, string]> = [
+      ['openai', 'openai', 'gpt-4o'],
+      ['openai', 'openai', 'gpt-4o-mini'],
+      ['openai', 'openai', 'o3-mini'],
+      ['anthropic', 'anthropic', 'claude-sonnet-4-5'],
+      ['anthropic', 'anthropic', 'claude-3-5-haiku-latest'],
+      ['gemini', 'google', 'gemini-2.5-pro'], // tiered above 200k input tokens
+      ['gemini', 'google', 'gemini-1.5-pro'],
+      ['vertex_ai', 'google', 'gemini-2.5-flash'],
+      ['bedrock', 'aws', 'amazon.nova-pro-v1:0'],
+    ];
+    let seed = 7;
+    const rand = (max: number) => ((seed = (seed * 48271) % 2147483647) % max);
+    for (const [provider, providerId, model] of models) {
+      for (let i = 0; i < 25; i++) {
+        const input = rand(i % 5 === 0 ? 400_000 : 5_000);
+        const cached = rand(input + 1);
+        const output = rand(4_000);
+        const u = { ...usage(input, output, cached), completion_tokens_details: { reasoning_tokens: rand(output + 1) } };
+        const expected = calcPrice({ input_tokens: input, output_tokens: output, cache_read_tokens: cached || undefined }, model, { providerId });
+        expect(expected, `${model} is in the price database`).not.toBeNull();
+        const got = priceUsage(u, { provider, model });
+        expect(Math.abs(got! - expected!.total_price), `${model} ${input}/${cached}/${output}`).toBeLessThanOrEqual(1e-12 * Math.max(1, expected!.total_price));
+      }
+      // the second call of a model comes from its per-token prices: still the same
+      expect(priceUsage(usage(1000, 10), { provider, model })).toBeCloseTo(calcPrice({ input_tokens: 1000, output_tokens: 10 }, model, { providerId })!.total_price, 12);
+    }
+    expect(priceUsage(usage(10, 10), { provider: 'openai', model: 'no-such-model-anywhere' })).toBeNull();
+    expect(priceUsage(usage(10, 10), { provider: 'openai', model: 'no-such-model-anywhere' })).toBeNull();
+  });
+
   it('prices from the price database, cache reads cheaper', () => {
     expect(priceUsage(usage(1000, 500), { provider: 'openai', model: 'gpt-4o' })).toBeCloseTo(1000 * 2.5e-6 + 500 * 10e-6, 12);
     expect(priceUsage(usage(1000, 500, 200), { provider: 'openai', model: 'gpt-4o' })).toBeCloseTo(800 * 2.5e-6 + 200 * 1.25e-6 + 500 * 10e-6, 12);
