@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 import { definePlugin, parsePluginOptions, toCallRecord, z, type GatewayPlugin } from '@switchyard/core';
+import { LineBatch } from './line-batch.js';
 
 const PLUGIN_NAME = '@switchyard/logger-file';
 const VERSION = '0.1.0';
@@ -20,6 +21,8 @@ const OptionsSchema = z.strictObject({
   compress: z.boolean().default(false),
   /** Leave prompts and responses out of the records. */
   redact: z.boolean().default(false),
+  /** Most characters of lines kept waiting while the disk is behind; past it, lines are dropped and counted (default 64 Mi). */
+  maxPendingBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
 });
 
 /** Options of the file logger. */
@@ -57,17 +60,26 @@ export function fileLogger(options?: FileLoggerOptions): GatewayPlugin {
         stream.on('warning', (err) => gateway.diagnostics.warn(`rotating ${file}`, err));
         return stream;
       };
+      // one file write per batch of lines, not per line (see line-batch.ts)
+      const batch = new LineBatch((chunk, done) => open().write(chunk, done), opts.maxPendingBytes);
+      let droppedReported = 0;
 
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
-        open().write(`${JSON.stringify(toCallRecord(event, { redact: opts.redact }))}\n`);
+        if (batch.push(`${JSON.stringify(toCallRecord(event, { redact: opts.redact }))}\n`)) return;
+        if (batch.dropped === 1 || batch.dropped - droppedReported >= 1000) {
+          gateway.diagnostics.warn(`${file} is behind: ${batch.dropped} call records dropped so far (over ${opts.maxPendingBytes} characters waiting)`);
+          droppedReported = batch.dropped;
+        }
       });
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
-        const s = stream;
-        if (!s || s.destroyed) return;
+        const rest = batch.take();
+        if (!stream && rest.length === 0) return;
+        const s = open();
+        if (s.destroyed) return;
         await new Promise<void>((resolve) => {
           s.once('close', resolve);
           s.once('error', () => resolve());
-          s.end();
+          s.end(rest.length > 0 ? rest : undefined);
         });
       });
     },

@@ -61,4 +61,14 @@ describe('@switchyard/logger-file', () => {
     const times = kept.map((r) => Date.parse(r.time));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
+
+  it('keeps every record whole when 300 calls land at once (lines are batched into few writes)', async () => {
+    const file = path.join(dir, 'calls.jsonl');
+    const t = await createTestGateway({ plugins: [mockProvider(), fileLogger({ path: file })] });
+    await Promise.all(Array.from({ length: 300 }, (_, i) => t.client.chat.completions.create(ask(`call ${i}`))));
+    await t.close();
+    const lines = await readLines(file);
+    expect(lines).toHaveLength(300);
+    expect(new Set(lines.map((l) => l.response.choices[0].message.content))).toEqual(new Set(Array.from({ length: 300 }, (_, i) => `call ${i}`)));
+  });
 });
