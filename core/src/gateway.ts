@@ -70,13 +70,13 @@ export interface Gateway {
   readonly services: GatewayServices;
   readonly settings: GatewaySettings;
   readonly diagnostics: Diagnostics;
-  /** The Koa app, to mount in another server or test with supertest. */
+  /** The Koa app, to mount in another server or test with supertest (every route, without the direct lane of `callback()`). */
   readonly app: Koa;
   /** `ready` while serving, `draining` once close() started. */
   readonly state: 'ready' | 'draining';
   /** Runs one call in-process through the same pipeline as HTTP. */
   call(input: CallInput): Promise<CallOutput>;
-  /** A Node request listener. */
+  /** A Node request listener: static-path routes served directly, the rest through the Koa app. */
   callback(): http.RequestListener;
   /** Starts an HTTP server (default 127.0.0.1:4000; port 0 picks a free port). */
   listen(options?: { port?: number; host?: string }): Promise<Listening>;
@@ -157,7 +157,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   const routes: RouteDefinition[] = [chatRoute(call), ...modelRoutes(table), ...healthRoutes(() => state)];
   hooks.routes.call({ add: (route) => void routes.push(route) });
-  const app = createApp({
+  const { app, listener } = createApp({
     hooks,
     diagnostics,
     bodyLimit: parseSize(cfg.server?.bodyLimit ?? '20mb'),
@@ -182,9 +182,9 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return state;
     },
     call,
-    callback: () => app.callback(),
+    callback: () => listener,
     async listen(opts = {}) {
-      const server = http.createServer(app.callback());
+      const server = http.createServer(listener);
       server.keepAliveTimeout = 65_000;
       const port = opts.port ?? cfg.server?.port ?? 4000;
       const host = opts.host ?? cfg.server?.host ?? '127.0.0.1';

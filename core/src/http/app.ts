@@ -1,29 +1,33 @@
 /**
- * The Koa application: request id, error rendering, in-flight tracking, and the routes
- * (core and plugin) behind @koa/router. HTTP concerns live here, never in hooks.
+ * The HTTP layer: a Koa app with @koa/router for every route (core and plugin), and in
+ * front of it a direct lane that serves routes with a static path (`POST
+ * /v1/chat/completions`, `GET /v1/models`, ...) without building a Koa context: one map
+ * lookup on the exact method and URL. Both lanes run the same {@link runRoute} and write
+ * with the same writer, so a route answers the same whichever lane served it; anything
+ * the direct lane does not recognise exactly (parameters, query strings, trailing slashes,
+ * other casing, HEAD, unknown URLs) goes to Koa. HTTP concerns live here, never in hooks.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import Router, { type RouterMiddleware } from '@koa/router';
-import { GatewayError, publicErrorBody, toGatewayError } from '../errors.js';
-import type { GatewayHooks } from '../hooks.js';
-import type { Diagnostics } from '../diagnostics.js';
-import { requestIdFrom } from '../pipeline/context.js';
-import type { Principal } from '../types.js';
-import { readJsonBody } from './body.js';
-import type { RouteDefinition, RouteRequest, RouteResponse } from './routes-api.js';
+import { GatewayError } from '../errors.js';
+import { writeError } from './respond.js';
+import type { RouteDefinition } from './routes-api.js';
+import { beginRequest, runRoute, serveDirect, type RouteDeps } from './run-route.js';
 
 /** What the HTTP layer needs from the gateway. */
-export interface AppDeps {
-  hooks: GatewayHooks;
-  diagnostics: Diagnostics;
-  bodyLimit: number;
+export interface AppDeps extends RouteDeps {
   routes: readonly RouteDefinition[];
-  /** Called when a request starts; the returned function when its response is closed. */
-  track(): () => void;
 }
 
 interface State {
   requestId: string;
+}
+
+/** The HTTP layer: the Koa app (to mount elsewhere) and the listener with the direct lane. */
+export interface HttpLayer {
+  app: Koa<State>;
+  listener: RequestListener;
 }
 
 /** The paths a route answers on: `/v1/x` also answers as `/x`. */
@@ -37,79 +41,26 @@ function notFound(method: string, url: string): GatewayError {
   });
 }
 
-function send(kctx: Koa.Context, res: RouteResponse): void {
-  if (res.headers) kctx.set(res.headers);
-  kctx.status = res.status ?? (res.body === undefined ? 204 : 200);
-  if (res.body !== undefined) kctx.body = res.body;
-}
-
 function adapt(route: RouteDefinition, deps: AppDeps): RouterMiddleware<State> {
-  const { hooks, bodyLimit } = deps;
-  const bodyMode = route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json');
-  const auth = route.auth !== false;
   return async (kctx) => {
-    const req = kctx.req;
-    let principal: Principal = {};
-    if (auth && hooks.authenticate.isUsed()) {
-      principal = (await hooks.authenticate.promise({ method: kctx.method, path: kctx.path, headers: req.headers })) ?? {};
-    }
-    const body = bodyMode === 'json' ? await readJsonBody(req, bodyLimit) : undefined;
-    const ac = new AbortController();
-    kctx.res.once('close', () => {
-      if (!kctx.res.writableFinished) ac.abort();
-    });
-    const request: RouteRequest = {
-      method: route.method,
-      path: kctx.path,
-      params: kctx.params,
-      query: kctx.query,
-      headers: req.headers,
-      body,
-      requestId: kctx.state.requestId,
-      principal,
-      signal: ac.signal,
-      raw: req,
-    };
-    send(kctx, await route.handler(request));
+    kctx.respond = false; // runRoute writes the response itself
+    await runRoute(route, deps, kctx.req, kctx.res, { path: kctx.path, params: kctx.params, query: kctx.query }, kctx.state.requestId);
   };
 }
 
-/**
- * Builds the Koa app.
- *
- * @example
- * ```ts
- * const app = createApp({ hooks, diagnostics, bodyLimit: 20 << 20, routes, track });
- * http.createServer(app.callback()).listen(4000);
- * ```
- */
-export function createApp(deps: AppDeps): Koa<State> {
+function createKoa(deps: AppDeps, router: Router<State>): Koa<State> {
   const app = new Koa<State>();
   app.proxy = true;
   app.silent = true;
-  const router = new Router<State>();
-
-  for (const route of deps.routes) {
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    router[method](routePaths(route.path), adapt(route, deps));
-  }
-
   app.use(async (kctx, next) => {
-    const requestId = requestIdFrom(kctx.req.headers['x-request-id']);
+    const requestId = beginRequest(kctx.req, kctx.res, deps.track);
     kctx.state.requestId = requestId;
-    kctx.set('x-request-id', requestId);
-    const done = deps.track();
-    kctx.res.once('close', done);
     try {
       await next();
-      if (kctx.status === 404 && kctx.body == null) throw notFound(kctx.method, kctx.url);
+      if (kctx.respond !== false && kctx.status === 404 && kctx.body == null) throw notFound(kctx.method, kctx.url);
     } catch (err) {
-      const e = toGatewayError(err);
-      if (!e.expose || e.status >= 500) deps.diagnostics.error(`${kctx.method} ${kctx.path} failed (${requestId})`, err);
-      if (kctx.headerSent) return; // a stream already started: it carries its own error frame
-      kctx.set(e.headers);
-      kctx.status = e.status;
-      kctx.body = publicErrorBody(e, requestId);
+      kctx.respond = false;
+      writeError(kctx.res, err, requestId, deps.diagnostics, `${kctx.method} ${kctx.path}`, kctx.method);
     }
   });
   app.use(router.routes());
@@ -124,4 +75,43 @@ export function createApp(deps: AppDeps): Koa<State> {
   );
   app.on('error', (err) => deps.diagnostics.error('unhandled server error', err));
   return app;
+}
+
+/**
+ * Builds the HTTP layer.
+ *
+ * @example
+ * ```ts
+ * const { app, listener } = createApp({ hooks, diagnostics, bodyLimit: 20 << 20, routes, track });
+ * http.createServer(listener).listen(4000); // or mount app.callback() in another server
+ * ```
+ */
+export function createApp(deps: AppDeps): HttpLayer {
+  const router = new Router<State>();
+  const middlewareOf = new Map<RouterMiddleware<State>, RouteDefinition>();
+  for (const route of deps.routes) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    const mw = adapt(route, deps);
+    middlewareOf.set(mw, route);
+    router[method](routePaths(route.path), mw);
+  }
+  const app = createKoa(deps, router);
+
+  // the direct lane: a static path goes there only when Koa would pick the same route for it
+  const direct = new Map<string, RouteDefinition>();
+  for (const route of deps.routes) {
+    for (const path of routePaths(route.path)) {
+      if (/[:*(]/.test(path)) continue;
+      const first = router.match(path, route.method).pathAndMethod[0]?.stack.at(-1);
+      const key = `${route.method} ${path}`;
+      if (first && middlewareOf.get(first as RouterMiddleware<State>) === route && !direct.has(key)) direct.set(key, route);
+    }
+  }
+  const koa = app.callback();
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const route = direct.get(`${req.method} ${req.url}`);
+    if (route) void serveDirect(route, deps, req, res);
+    else void koa(req, res);
+  };
+  return { app, listener };
 }

@@ -1,0 +1,79 @@
+/**
+ * Writing route responses and errors straight to the Node response: one writer for both
+ * HTTP lanes (the direct lane and Koa), so a route answers byte for byte the same whichever
+ * lane served it.
+ */
+import type { ServerResponse } from 'node:http';
+import { Readable, pipeline } from 'node:stream';
+import type { Diagnostics } from '../diagnostics.js';
+import { publicErrorBody, toGatewayError } from '../errors.js';
+import type { RouteResponse } from './routes-api.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const noop = (): void => {};
+
+function end(res: ServerResponse, head: boolean, type: string, body: string | Uint8Array): void {
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', type);
+  res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  if (head) res.end();
+  else res.end(body);
+}
+
+/**
+ * Sends a route's response: JSON for plain values, text for strings, bytes for buffers,
+ * and streams piped (destroyed when the client goes, which ends upstream work).
+ *
+ * @example
+ * ```ts
+ * writeRouteResponse(res, { status: 200, body: { object: 'list', data: [] } }, 'GET');
+ * ```
+ */
+export function writeRouteResponse(res: ServerResponse, r: RouteResponse, method: string): void {
+  const headers = r.headers;
+  if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+  const body = r.body;
+  const status = r.status ?? (body === undefined ? 204 : 200);
+  res.statusCode = status;
+  const head = method === 'HEAD';
+  if (body === undefined || body === null || status === 204 || status === 304) {
+    res.removeHeader('content-type');
+    res.end();
+  } else if (body instanceof Readable) {
+    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/octet-stream');
+    if (head) {
+      body.destroy();
+      res.end();
+    } else {
+      pipeline(body, res, noop);
+    }
+  } else if (typeof body === 'string') {
+    end(res, head, body.charCodeAt(0) === 60 /* < */ ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', body);
+  } else if (body instanceof Uint8Array) {
+    end(res, head, 'application/octet-stream', body);
+  } else {
+    end(res, head, JSON_TYPE, JSON.stringify(body));
+  }
+}
+
+/**
+ * Sends an error in the OpenAI shape (internal details hidden), reporting unexpected ones
+ * to diagnostics. Once a response has started it can only be ended: a stream carries its
+ * own error frame.
+ *
+ * @example
+ * ```ts
+ * writeError(res, err, 'req_1', diagnostics, 'POST /v1/chat/completions', 'POST');
+ * ```
+ */
+export function writeError(res: ServerResponse, err: unknown, requestId: string, diagnostics: Diagnostics, label: string, method: string): void {
+  const e = toGatewayError(err);
+  if (!e.expose || e.status >= 500) diagnostics.error(`${label} failed (${requestId})`, err);
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  for (const name of res.getHeaderNames()) if (name !== 'x-request-id') res.removeHeader(name);
+  for (const name in e.headers) res.setHeader(name, e.headers[name]!);
+  res.statusCode = e.status;
+  end(res, method === 'HEAD', JSON_TYPE, JSON.stringify(publicErrorBody(e, requestId)));
+}

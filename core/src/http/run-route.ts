@@ -1,0 +1,106 @@
+/**
+ * Running one route for one request: the request id and in-flight tracking, the
+ * `authenticate` hook, the body, the client-abort signal, the handler, and the response or
+ * error. Both HTTP lanes call this, so they differ only in how they find the route.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Diagnostics } from '../diagnostics.js';
+import type { GatewayHooks } from '../hooks.js';
+import { requestIdFrom } from '../pipeline/context.js';
+import type { Principal } from '../types.js';
+import { readJsonBody } from './body.js';
+import { writeError, writeRouteResponse } from './respond.js';
+import type { RouteDefinition, RouteRequest } from './routes-api.js';
+
+/** What running a route needs from the gateway. */
+export interface RouteDeps {
+  hooks: GatewayHooks;
+  diagnostics: Diagnostics;
+  bodyLimit: number;
+  /** Called when a request starts; the returned function when its response is closed. */
+  track(): () => void;
+}
+
+/** Where the request matched: its path, path parameters and query. */
+export interface RouteMatch {
+  path: string;
+  params: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * Starts a request: its id (the client's `x-request-id` when well-formed) echoed in the
+ * response, and in-flight tracking until the response closes.
+ *
+ * @example
+ * ```ts
+ * const requestId = beginRequest(req, res, deps.track);
+ * ```
+ */
+export function beginRequest(req: IncomingMessage, res: ServerResponse, track: () => () => void): string {
+  const requestId = requestIdFrom(req.headers['x-request-id']);
+  res.setHeader('x-request-id', requestId);
+  res.once('close', track());
+  return requestId;
+}
+
+/**
+ * Runs a route and writes its response; throws what the route throws (the caller renders it
+ * with {@link writeError}).
+ *
+ * @example
+ * ```ts
+ * await runRoute(route, deps, req, res, { path: '/v1/models', params: {}, query: {} }, requestId);
+ * ```
+ */
+export async function runRoute(
+  route: RouteDefinition,
+  deps: RouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  match: RouteMatch,
+  requestId: string,
+): Promise<void> {
+  const { hooks } = deps;
+  let principal: Principal = {};
+  if (route.auth !== false && hooks.authenticate.isUsed()) {
+    principal = (await hooks.authenticate.promise({ method: req.method ?? route.method, path: match.path, headers: req.headers })) ?? {};
+  }
+  const bodyMode = route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json');
+  const body = bodyMode === 'json' ? await readJsonBody(req, deps.bodyLimit) : undefined;
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  const request: RouteRequest = {
+    method: route.method,
+    path: match.path,
+    params: match.params,
+    query: match.query,
+    headers: req.headers,
+    body,
+    requestId,
+    principal,
+    signal: ac.signal,
+    raw: req,
+  };
+  writeRouteResponse(res, await route.handler(request), req.method ?? route.method);
+}
+
+/**
+ * Serves a request whose route is known without routing (a static path): the direct lane.
+ *
+ * @example
+ * ```ts
+ * if (route) return void serveDirect(route, deps, req, res);
+ * ```
+ */
+export async function serveDirect(route: RouteDefinition, deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = beginRequest(req, res, deps.track);
+  const path = req.url!;
+  try {
+    await runRoute(route, deps, req, res, { path, params: {}, query: {} }, requestId);
+  } catch (err) {
+    writeError(res, err, requestId, deps.diagnostics, `${req.method} ${path}`, req.method ?? route.method);
+  }
+}
