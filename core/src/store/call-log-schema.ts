@@ -150,4 +150,18 @@ export const CALL_LOG_MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex(`${SESSIONS_TABLE}_recent`).on(SESSIONS_TABLE).columns(['owner', 'last_at', 'id']).execute();
     },
   },
+  {
+    // a call without a session writes no entry in the session index (one 4 KB page less in
+    // SQLite's WAL per commit); `session_id = ?` implies `is not null`, so lookups still use it
+    name: '002_partial_session_index',
+    async up(db) {
+      await db.schema.dropIndex(`${CALLS_TABLE}_session`).ifExists().execute();
+      await db.schema
+        .createIndex(`${CALLS_TABLE}_session`)
+        .on(CALLS_TABLE)
+        .columns(['owner', 'session_id', 'started_at'])
+        .where('session_id', 'is not', null)
+        .execute();
+    },
+  },
 ];

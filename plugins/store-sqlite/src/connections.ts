@@ -9,11 +9,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { AnyKysely } from '@switchyard/core';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 
 interface Shared {
   db: AnyKysely;
   refs: number;
+  checkpointer?: Checkpointer;
 }
 
 const open = new Map<string, Shared>();
@@ -21,20 +23,23 @@ const open = new Map<string, Shared>();
 /** A reference to a shared connection. */
 export interface SqliteHandle {
   db: AnyKysely;
+  /** The WAL checkpointer of a file database (none for `:memory:`). */
+  checkpointer?: Checkpointer;
   /** Drops this reference; the last one closes the connection. */
   release(): Promise<void>;
 }
 
 /**
  * Opens (or shares) the connection to `file`, configured for WAL, `synchronous=NORMAL` and a
- * busy timeout. `:memory:` is never shared.
+ * busy timeout, with WAL checkpoints in a worker thread (see checkpointer.ts). `:memory:` is
+ * never shared.
  *
  * @example
  * ```ts
  * const { db, release } = acquireSqlite('/var/lib/switchyard/switchyard.db', 5000);
  * ```
  */
-export function acquireSqlite(file: string, busyTimeoutMs: number): SqliteHandle {
+export function acquireSqlite(file: string, busyTimeoutMs: number, onError: (err: Error) => void = () => {}): SqliteHandle {
   const key = file === ':memory:' ? undefined : path.resolve(file);
   let shared = key ? open.get(key) : undefined;
   if (!shared) {
@@ -44,8 +49,10 @@ export function acquireSqlite(file: string, busyTimeoutMs: number): SqliteHandle
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
     sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('journal_size_limit = 67108864'); // a WAL that was reset shrinks back to 64 MB
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), refs: 0 };
+    if (key) shared.checkpointer = startCheckpointer(sqlite, { file: key, busyTimeoutMs, onError });
     if (key) open.set(key, shared);
   }
   const s = shared;
@@ -53,11 +60,13 @@ export function acquireSqlite(file: string, busyTimeoutMs: number): SqliteHandle
   let released = false;
   return {
     db: s.db,
+    checkpointer: s.checkpointer,
     async release() {
       if (released) return;
       released = true;
       if (--s.refs > 0) return;
       if (key && open.get(key) === s) open.delete(key);
+      await s.checkpointer?.stop();
       await s.db.destroy();
     },
   };

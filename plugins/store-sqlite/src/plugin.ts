@@ -48,7 +48,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
     async apply(gateway) {
       const dataDir = gateway.settings.dataDir;
       const file = opts.file === ':memory:' ? ':memory:' : path.resolve(dataDir, opts.file ?? DEFAULT_SQLITE_FILE);
-      const { db, release } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000);
+      const { db, release } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000, (err) => gateway.diagnostics.error('SQLite WAL checkpoint', err));
       const store = createStore({
         db,
         dialect: 'sqlite',
