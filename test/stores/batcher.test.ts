@@ -73,3 +73,35 @@ it('isolates a failing write: the others commit, the failure is reported once', 
   expect(committed).toEqual(['a', 'c']);
   expect(errors.map((e) => (e as Error).message)).toEqual(['bad row']);
 });
+
+it('holds the next batch while beforeBatch is pending; writes keep queueing and commit together after', async () => {
+  const batches: number[][] = [];
+  let release!: () => void;
+  let asked = 0;
+  const writes = createWriteBatcher({
+    async transaction(fn) {
+      const rows: number[] = [];
+      await fn({ rows } as unknown as AnyKysely);
+      batches.push(rows);
+    },
+    beforeBatch() {
+      asked++;
+      if (asked !== 2) return undefined;
+      return new Promise<void>((resolve) => (release = resolve));
+    },
+    onError: (e) => {
+      throw e;
+    },
+  });
+  const push = (n: number) => writes.enqueue(async (trx) => void (trx as unknown as { rows: number[] }).rows.push(n));
+  push(1);
+  await writes.flush(); // batch 1 (asked = 1, not held)
+  push(2);
+  await new Promise((r) => setTimeout(r, 10)); // batch 2 is held (asked = 2)
+  push(3);
+  expect(batches).toEqual([[1]]);
+  expect(writes.pending).toBe(2);
+  release();
+  await writes.flush();
+  expect(batches).toEqual([[1], [2, 3]]);
+});

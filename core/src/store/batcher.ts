@@ -16,6 +16,8 @@ export interface BatcherDeps {
   onError(err: unknown): void;
   /** Most writes per transaction (default 500). */
   maxBatch?: number;
+  /** Called before each batch; a returned promise holds the batch until it settles (writes keep queueing). */
+  beforeBatch?(): Promise<void> | undefined;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -70,6 +72,8 @@ export function createWriteBatcher(deps: BatcherDeps): WriteBatcher {
   async function drain(): Promise<void> {
     await nextTurn();
     while (queue.length > 0) {
+      const hold = deps.beforeBatch?.();
+      if (hold) await hold.catch(deps.onError);
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       committing = batch.length;

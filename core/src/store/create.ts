@@ -17,6 +17,11 @@ export interface CreateStoreOptions {
   onError(err: unknown): void;
   /** Most writes per batch transaction (default 500). */
   maxBatch?: number;
+  /**
+   * Called before each batch commits; a returned promise holds the batch (writes keep
+   * queueing) until it settles. SQLite uses it to checkpoint the WAL while nothing writes.
+   */
+  beforeBatch?(): Promise<void> | undefined;
   /** Releases the connection(s) on close (default `db.destroy()`), e.g. to drop a shared handle's reference. */
   release?(): Promise<void>;
 }
@@ -33,7 +38,13 @@ export interface CreateStoreOptions {
 export function createStore(options: CreateStoreOptions): Store {
   const { db, dialect } = options;
   const transaction = <T>(fn: (trx: AnyKysely) => Promise<T>) => runTransaction(db, dialect, fn);
-  const writes = createWriteBatcher({ transaction, track: options.track, onError: options.onError, maxBatch: options.maxBatch });
+  const writes = createWriteBatcher({
+    transaction,
+    track: options.track,
+    onError: options.onError,
+    maxBatch: options.maxBatch,
+    beforeBatch: options.beforeBatch,
+  });
   let closed: Promise<void> | undefined;
   return {
     dialect,

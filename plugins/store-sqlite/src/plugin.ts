@@ -48,11 +48,13 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
     async apply(gateway) {
       const dataDir = gateway.settings.dataDir;
       const file = opts.file === ':memory:' ? ':memory:' : path.resolve(dataDir, opts.file ?? DEFAULT_SQLITE_FILE);
-      const { db, release } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000, (err) => gateway.diagnostics.error('SQLite WAL checkpoint', err));
+      const { db, release, checkpointer } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000, (err) => gateway.diagnostics.error('SQLite WAL checkpoint', err));
       const store = createStore({
         db,
         dialect: 'sqlite',
         release,
+        // a WAL checkpoint is taken between batches, while this process does not write
+        ...(checkpointer ? { beforeBatch: () => checkpointer.due() } : {}),
         track: (work) => gateway.background(work),
         onError: (err) => gateway.diagnostics.error('background write failed', err),
       });

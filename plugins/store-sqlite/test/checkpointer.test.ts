@@ -25,23 +25,30 @@ describe('WAL checkpoints in a worker thread', () => {
     return db;
   }
 
-  it('takes checkpoints out of commits and keeps the WAL from growing while writes go on', async () => {
+  it('takes checkpoints out of commits, between batches, and keeps the WAL from growing while writes go on', async () => {
     const file = path.join(dir, 'a.db');
     const db = openDb(file);
     const errors: Error[] = [];
     const cp = startCheckpointer(db, { file, busyTimeoutMs: 1000, intervalMs: 20, onError: (e) => errors.push(e) });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
     const insert = db.prepare('insert into t (v) values (?)');
     const pad = 'x'.repeat(2000);
-    // a commit of 10 rows every millisecond or so (as the gateway's write batches under load):
-    // a passive checkpoint alone never catches up with the end of the WAL, so SQLite would
-    // never start it over
+    // a commit of 10 rows every millisecond or so, as the gateway's write batches under load,
+    // each asking the checkpointer first (as the batcher does); a checkpoint running beside
+    // the commits would never catch up with the end of the WAL, and SQLite would never start
+    // it over
     const batch = db.transaction(() => {
       for (let i = 0; i < 10; i++) insert.run(pad);
     });
     let commits = 0;
     const until = Date.now() + 800;
+    let held = 0;
     while (Date.now() < until) {
+      const hold = cp.due();
+      if (hold) {
+        held++;
+        await hold;
+      }
       batch();
       commits++;
       await sleep(1);
@@ -49,6 +56,7 @@ describe('WAL checkpoints in a worker thread', () => {
     const r = await cp.checkpoint('PASSIVE');
     // each commit adds several frames: without restarts the WAL would hold them all
     expect(commits).toBeGreaterThan(200);
+    expect(held).toBeGreaterThan(5);
     expect(r.log).toBeLessThan(commits * 2);
     expect(statSync(`${file}-wal`).size).toBeLessThan(commits * 2 * 4200);
     expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: commits * 10 });
@@ -62,11 +70,12 @@ describe('WAL checkpoints in a worker thread', () => {
     const db = openDb(file);
     const errors: Error[] = [];
     const cp = startCheckpointer(db, { file, busyTimeoutMs: 1000, intervalMs: 1000, onError: (e) => errors.push(e) });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
     await cp.worker.terminate();
     await sleep(10);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('checkpoint worker stopped')]);
+    expect(cp.due()).toBeUndefined();
     db.close();
   });
 
