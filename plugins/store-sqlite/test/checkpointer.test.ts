@@ -25,12 +25,18 @@ describe('WAL checkpoints in a worker thread', () => {
     return db;
   }
 
-  it('takes checkpoints out of commits, between batches, and keeps the WAL from growing while writes go on', async () => {
-    const file = path.join(dir, 'a.db');
+  /** A WAL database with a checkpointer on it; in-commit checkpoints are then the safety net only. */
+  function withCheckpointer(name: string, intervalMs: number) {
+    const file = path.join(dir, name);
     const db = openDb(file);
     const errors: Error[] = [];
-    const cp = startCheckpointer(db, { file, busyTimeoutMs: 1000, intervalMs: 20, onError: (e) => errors.push(e) });
+    const cp = startCheckpointer(db, { file, busyTimeoutMs: 1000, intervalMs, onError: (e) => errors.push(e) });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    return { file, db, errors, cp };
+  }
+
+  it('takes checkpoints out of commits, between batches, and keeps the WAL from growing while writes go on', async () => {
+    const { file, db, errors, cp } = withCheckpointer('a.db', 20);
     const insert = db.prepare('insert into t (v) values (?)');
     const pad = 'x'.repeat(2000);
     // a commit of 10 rows every millisecond or so, as the gateway's write batches under load,
@@ -66,11 +72,7 @@ describe('WAL checkpoints in a worker thread', () => {
   });
 
   it('gives checkpoints back to SQLite if the worker is lost, and says so', async () => {
-    const file = path.join(dir, 'b.db');
-    const db = openDb(file);
-    const errors: Error[] = [];
-    const cp = startCheckpointer(db, { file, busyTimeoutMs: 1000, intervalMs: 1000, onError: (e) => errors.push(e) });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    const { db, errors, cp } = withCheckpointer('b.db', 1000);
     await cp.worker.terminate();
     await sleep(10);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
