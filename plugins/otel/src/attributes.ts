@@ -124,8 +124,13 @@ export function contentAttributes(event: CallEvent): Attributes {
   return a;
 }
 
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+/** Parsed once per deployment object (deployments are immutable), not once per call. */
+const serverCache = new WeakMap<Deployment, Attributes>();
+
 /**
- * `server.address` / `server.port` of the upstream a deployment calls.
+ * `server.address` / `server.port` of the upstream a deployment calls (a shared, frozen
+ * object: spread it, do not change it).
  *
  * @example
  * ```ts
@@ -133,14 +138,20 @@ export function contentAttributes(event: CallEvent): Attributes {
  * ```
  */
 export function serverAttributes(deployment: Deployment): Attributes {
-  if (!deployment.apiBase) return {};
-  try {
-    const url = new URL(deployment.apiBase);
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    return { 'server.address': url.hostname, 'server.port': port };
-  } catch {
-    return {};
+  let a = serverCache.get(deployment);
+  if (a) return a;
+  a = NO_ATTRIBUTES;
+  if (deployment.apiBase) {
+    try {
+      const url = new URL(deployment.apiBase);
+      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+      a = Object.freeze({ 'server.address': url.hostname, 'server.port': port });
+    } catch {
+      // not a URL: no server attributes
+    }
   }
+  serverCache.set(deployment, a);
+  return a;
 }
 
 /**
