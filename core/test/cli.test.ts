@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,31 @@ import { killClis, startCli } from '@switchyard/test-kit';
 import { parseCli } from '../src/cli/args.js';
 
 afterEach(killClis);
+
+/** The pids whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+async function until<T>(what: () => T | undefined | false, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = what();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('switchyard CLI', () => {
   it('parses flags and rejects bad ones', () => {
@@ -53,5 +78,42 @@ describe('switchyard CLI', () => {
     const cli = startCli(['--config', 'bad.yaml', '--port', '0'], dir);
     await expect(cli.url).rejects.toThrow(/GW_ERR_CONFIG_INVALID.*unknown key "modles"/s);
     expect(await cli.exited).toBe(1);
+  });
+
+  it('--workers 2 serves from two processes on one port, restarts a crashed worker, and drains all on SIGTERM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sy-cli-'));
+    writeFileSync(path.join(dir, '.switchyardrc.yaml'), ['plugins:', '  - "@switchyard/provider-mock"', ''].join('\n'));
+    writeFileSync(path.join(dir, 'package.json'), '{}');
+    const cli = startCli(['--workers', '2', '--port', '0'], dir);
+    const origin = await cli.url;
+    await until(() => /primary \d+: 2 workers on port \d+/.test(cli.output()));
+    const primary = cli.child.pid!;
+    const first = await until(() => {
+      const pids = childrenOf(primary);
+      return pids.length === 2 && pids;
+    });
+    const ask = async () => {
+      const res = await fetch(`${origin}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      return res.status;
+    };
+    expect(await Promise.all(Array.from({ length: 20 }, ask))).toEqual(Array(20).fill(200));
+
+    process.kill(first[0]!, 'SIGKILL');
+    await until(() => /worker \d+ exited \(SIGKILL\); restarting/.test(cli.errors()));
+    const second = await until(() => {
+      const pids = childrenOf(primary);
+      return pids.length === 2 && !pids.includes(first[0]!) && pids;
+    });
+    expect(second).toContain(first[1]);
+    await until(() => (cli.output().match(/listening on/g) ?? []).length >= 3); // the new worker is up
+    expect(await Promise.all(Array.from({ length: 20 }, ask))).toEqual(Array(20).fill(200));
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    await until(() => childrenOf(primary).length === 0);
   });
 });
