@@ -16,7 +16,7 @@ export type ChunkWriter = (chunk: string, done: (err?: Error | null) => void) =>
  * @example
  * ```ts
  * const batch = new LineBatch((chunk, done) => stream.write(chunk, done), 64 << 20);
- * batch.push('{"id":"a"}\n');
+ * await batch.push('{"id":"a"}\n'); // resolves once the line's batch is written
  * // at shutdown: stream.end(batch.take());
  * ```
  */
@@ -24,6 +24,8 @@ export class LineBatch {
   private pending: string[] = [];
   private pendingBytes = 0;
   private writing = false;
+  /** Resolves when the waiting lines are written (one promise per batch, not per line). */
+  private waiting: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Lines dropped because the backlog was over the cap. */
   dropped = 0;
 
@@ -32,20 +34,38 @@ export class LineBatch {
     private readonly maxPendingBytes: number,
   ) {}
 
-  /** Queues a line (with its newline); false when it was dropped. */
-  push(line: string): boolean {
+  /**
+   * Queues a line (with its newline). Returns a promise that resolves once the line has been
+   * handed to the file (never rejects: write errors go to the stream's error event), or
+   * undefined when the line was dropped.
+   */
+  push(line: string): Promise<void> | undefined {
     if (this.pendingBytes + line.length > this.maxPendingBytes && this.pending.length > 0) {
       this.dropped++;
-      return false;
+      return undefined;
     }
     this.pending.push(line);
     this.pendingBytes += line.length;
+    if (!this.waiting) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.waiting = { promise, resolve };
+    }
+    const written = this.waiting.promise;
     if (!this.writing) this.flush();
-    return true;
+    return written;
   }
 
-  /** Takes every waiting line as one chunk (for the final write at shutdown). */
+  /** Takes every waiting line as one chunk (for the final write at shutdown); their promises resolve. */
   take(): string {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    const chunk = this.drain();
+    waiting?.resolve();
+    return chunk;
+  }
+
+  private drain(): string {
     const chunk = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
@@ -55,8 +75,11 @@ export class LineBatch {
   private flush(): void {
     if (this.pending.length === 0) return;
     this.writing = true;
-    this.write(this.take(), () => {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    this.write(this.drain(), () => {
       this.writing = false;
+      waiting?.resolve();
       this.flush();
     });
   }

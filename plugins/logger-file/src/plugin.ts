@@ -64,8 +64,10 @@ export function fileLogger(options?: FileLoggerOptions): GatewayPlugin {
       const batch = new LineBatch((chunk, done) => open().write(chunk, done), opts.maxPendingBytes);
       let droppedReported = 0;
 
+      // resolves once the record is in the file, so gateway.flush() waits for it too
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
-        if (batch.push(`${JSON.stringify(toCallRecord(event, { redact: opts.redact }))}\n`)) return;
+        const written = batch.push(`${JSON.stringify(toCallRecord(event, { redact: opts.redact }))}\n`);
+        if (written) return written;
         if (batch.dropped === 1 || batch.dropped - droppedReported >= 1000) {
           gateway.diagnostics.warn(`${file} is behind: ${batch.dropped} call records dropped so far (over ${opts.maxPendingBytes} characters waiting)`);
           droppedReported = batch.dropped;

@@ -48,7 +48,7 @@ describe('@switchyard/logger-file', () => {
     const t = await createTestGateway({ plugins: [mockProvider(), fileLogger({ path: file, maxSize: '300B', maxFiles: 2, redact: true })] });
     for (let i = 0; i < 6; i++) {
       await t.client.chat.completions.create(ask(`call ${i}`));
-      await t.gateway.flush(); // one record per write, so each rotation sees one line
+      await t.gateway.flush(); // waits until the record is in the file: one record per write, so each rotation sees one line
     }
     await t.close();
     const files = (await readdir(dir)).sort();

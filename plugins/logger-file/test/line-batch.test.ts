@@ -34,9 +34,9 @@ describe('LineBatch', () => {
   it('drops and counts lines past the cap while the writer is behind, and keeps the ones before', () => {
     const w = manualWriter();
     const batch = new LineBatch(w.write, 10);
-    expect(batch.push('first\n')).toBe(true); // written at once
-    expect(batch.push('12345\n')).toBe(true); // 6 waiting
-    expect(batch.push('67890\n')).toBe(false); // 12 > 10
+    expect(batch.push('first\n')).toBeInstanceOf(Promise); // written at once
+    expect(batch.push('12345\n')).toBeInstanceOf(Promise); // 6 waiting
+    expect(batch.push('67890\n')).toBeUndefined(); // 12 > 10
     expect(batch.dropped).toBe(1);
     w.complete();
     expect(w.writes).toEqual(['first\n', '12345\n']);
@@ -52,5 +52,24 @@ describe('LineBatch', () => {
     expect(batch.take()).toBe('');
     w.complete();
     expect(w.writes).toEqual(['a\n']);
+  });
+
+  it('a line\'s promise resolves once its batch is written, one promise per batch', async () => {
+    const w = manualWriter();
+    const batch = new LineBatch(w.write, 1 << 20);
+    const done: string[] = [];
+    const a = batch.push('a\n')!.then(() => done.push('a'));
+    const b = batch.push('b\n')!;
+    const c = batch.push('c\n')!;
+    expect(b).toBe(c);
+    void b.then(() => done.push('b+c'));
+    await Promise.resolve();
+    expect(done).toEqual([]);
+    w.complete();
+    await a;
+    expect(done).toEqual(['a']);
+    w.complete();
+    await b;
+    expect(done).toEqual(['a', 'b+c']);
   });
 });
