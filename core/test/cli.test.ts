@@ -7,14 +7,18 @@ import { parseCli } from '../src/cli/args.js';
 
 afterEach(killClis);
 
-/** The pids whose parent is `pid` (Linux /proc). */
+/**
+ * The gateway worker processes of `pid` (Linux /proc): its children running the CLI. Other
+ * children (tsx's esbuild service, when the sources are being compiled) do not count.
+ */
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('cli/main')) out.push(Number(name));
     } catch {
       // the process ended while we looked
     }
@@ -22,12 +26,12 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-async function until<T>(what: () => T | undefined | false, ms = 20_000): Promise<T> {
+async function until<T>(label: string, what: () => T | undefined | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = what();
     if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -80,15 +84,16 @@ describe('switchyard CLI', () => {
     expect(await cli.exited).toBe(1);
   });
 
-  it('--workers 2 serves from two processes on one port, restarts a crashed worker, and drains all on SIGTERM', async () => {
+  // three processes compile the TypeScript sources on start: slow when the suite runs in parallel
+  it('--workers 2 serves from two processes on one port, restarts a crashed worker, and drains all on SIGTERM', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-cli-'));
     writeFileSync(path.join(dir, '.switchyardrc.yaml'), ['plugins:', '  - "@switchyard/provider-mock"', ''].join('\n'));
     writeFileSync(path.join(dir, 'package.json'), '{}');
     const cli = startCli(['--workers', '2', '--port', '0'], dir);
     const origin = await cli.url;
-    await until(() => /primary \d+: 2 workers on port \d+/.test(cli.output()));
+    await until('the primary', () => /primary \d+: 2 workers on port \d+/.test(cli.output()));
     const primary = cli.child.pid!;
-    const first = await until(() => {
+    const first = await until('two workers', () => {
       const pids = childrenOf(primary);
       return pids.length === 2 && pids;
     });
@@ -103,17 +108,17 @@ describe('switchyard CLI', () => {
     expect(await Promise.all(Array.from({ length: 20 }, ask))).toEqual(Array(20).fill(200));
 
     process.kill(first[0]!, 'SIGKILL');
-    await until(() => /worker \d+ exited \(SIGKILL\); restarting/.test(cli.errors()));
-    const second = await until(() => {
+    await until('the restart message', () => /worker \d+ exited \(SIGKILL\); restarting/.test(cli.errors()));
+    const second = await until('the replacement worker', () => {
       const pids = childrenOf(primary);
       return pids.length === 2 && !pids.includes(first[0]!) && pids;
     });
     expect(second).toContain(first[1]);
-    await until(() => (cli.output().match(/listening on/g) ?? []).length >= 3); // the new worker is up
+    await until('the replacement to listen', () => (cli.output().match(/listening on/g) ?? []).length >= 3);
     expect(await Promise.all(Array.from({ length: 20 }, ask))).toEqual(Array(20).fill(200));
 
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
-    await until(() => childrenOf(primary).length === 0);
+    await until('every worker to exit', () => childrenOf(primary).length === 0);
   });
 });

@@ -41,6 +41,8 @@ describe('chat completions through the OpenAI provider to the OpenAI emulator', 
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('echo: one two three');
     expect(chunks.every((c) => c.choices.length === 1)).toBe(true);
     expect((emu.requests[0]!.body as { stream_options: unknown }).stream_options).toEqual({ include_usage: true });
+    // upstream put `usage: null` on every chunk because the gateway asked; the client did not
+    expect(chunks.some((c) => 'usage' in c)).toBe(false);
 
     const withUsage = await t.client.chat.completions.create({
       model: 'gpt-4o',
@@ -49,8 +51,13 @@ describe('chat completions through the OpenAI provider to the OpenAI emulator', 
       messages: [{ role: 'user', content: 'one two three' }],
     });
     let usage;
-    for await (const c of withUsage) if (c.usage) usage = c.usage;
+    const nulls = [];
+    for await (const c of withUsage) {
+      if (c.usage) usage = c.usage;
+      else nulls.push(c.usage);
+    }
     expect(usage).toMatchObject({ completion_tokens: 5 }); // echo : one two three
+    expect(nulls.every((u) => u === null)).toBe(true); // a client that asked sees OpenAI's own shape
   });
 
   it('round-trips tool calls, streamed through the strict SDK helper', async () => {

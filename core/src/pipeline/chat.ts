@@ -3,8 +3,8 @@
  * postCall → respond, then cost and log observers after the response is sent.
  *
  * Streams: chunks are relayed as they arrive (the `chunk` hook runs only when tapped);
- * the gateway always asks upstream for usage, hides the usage chunk from clients that did
- * not ask for it, and runs `postCall`, `cost` and `log` once on the aggregate after the
+ * the gateway always asks upstream for usage, hides the usage chunk (and the `usage: null`
+ * of the other chunks) from clients that did not ask for it, and runs `postCall`, `cost` and `log` once on the aggregate after the
  * last byte is written, so observers add no latency per chunk.
  */
 import { GatewayError, toGatewayError } from '../errors.js';
@@ -89,7 +89,12 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       for await (const chunk of source) {
         if (agg.count === 0) attempt.firstChunkAt = ctx.firstTokenAt = now();
         agg.add(chunk);
-        if (chunk.choices.length === 0 && chunk.usage && !clientWantsUsage) continue;
+        if (!clientWantsUsage && chunk.usage !== undefined) {
+          // usage was asked for by the gateway, not the client: drop the usage chunk and the
+          // `usage: null` OpenAI adds to every other chunk, as OpenAI would without it
+          if (chunk.choices.length === 0 && chunk.usage) continue;
+          chunk.usage = undefined;
+        }
         yield chunkHook ? chunkHook.call(chunk, ctx) : chunk;
       }
       completed = true;
