@@ -21,7 +21,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v
  * if (res.status >= 400) throw openAIError(res, await readText(res, 'openai'), 'openai');
  * ```
  */
-export function openAIError(res: UpstreamResponse, text: string, provider: string): GatewayError {
+export function openAIError(res: Pick<UpstreamResponse, 'status' | 'headers'>, text: string, provider: string): GatewayError {
   let err: OpenAIErrorShape | undefined;
   try {
     const parsed = JSON.parse(text) as { error?: OpenAIErrorShape | string };

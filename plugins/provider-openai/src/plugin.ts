@@ -8,9 +8,10 @@ import {
   headerValue,
   parseDeploymentOptions,
   parsePluginOptions,
-  readJson,
+  parseJson,
   readText,
   sseEvents,
+  upstreamBuffered,
   upstreamFetch,
   z,
   type ChatChunk,
@@ -105,18 +106,25 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
 
   async function chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
     const d = call.deployment;
-    const res = await upstreamFetch({
+    const upstream = {
       url: `${trimSlash(d.apiBase ?? defaultBase)}/chat/completions`,
       headers: request.stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d),
       body: request,
       signal: call.signal,
       timeoutMs: d.timeoutMs ?? opts.timeoutMs,
       provider: id,
-    });
+    };
+    if (!request.stream) {
+      // read whole: no response stream object per call
+      const res = await upstreamBuffered(upstream);
+      const upstreamRequestId = headerValue(res.headers, 'x-request-id');
+      if (res.status >= 400) throw openAIError(res, res.text, id);
+      return { type: 'completion', body: parseJson<ChatCompletion>(res.text, id), upstreamRequestId };
+    }
+    const res = await upstreamFetch(upstream);
     const upstreamRequestId = headerValue(res.headers, 'x-request-id');
     if (res.status >= 400) throw openAIError(res, await readText(res, id), id);
-    if (request.stream) return { type: 'stream', chunks: chunks(res), upstreamRequestId };
-    return { type: 'completion', body: await readJson<ChatCompletion>(res, id), upstreamRequestId };
+    return { type: 'stream', chunks: chunks(res), upstreamRequestId };
   }
 
   async function passthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
