@@ -40,7 +40,7 @@ function fallbackType(status: number): string {
  * if (res.status >= 400) throw azureError(res, await readText(res, 'azure'), 'azure');
  * ```
  */
-export function azureError(res: UpstreamResponse, text: string, provider: string): GatewayError {
+export function azureError(res: Pick<UpstreamResponse, 'status' | 'headers'>, text: string, provider: string): GatewayError {
   let err: AzureErrorShape | undefined;
   try {
     const parsed = JSON.parse(text) as { error?: AzureErrorShape | string; message?: unknown };

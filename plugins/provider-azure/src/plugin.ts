@@ -7,8 +7,9 @@ import {
   GatewayError,
   definePlugin,
   parsePluginOptions,
-  readJson,
+  parseJson,
   readText,
+  upstreamBuffered,
   upstreamFetch,
   type ChatCompletion,
   type ChatRequest,
@@ -71,11 +72,17 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
   }
 
   async function send(id: string, url: string, headers: Record<string, string>, request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
-    const res = await upstreamFetch({ url, headers, body: request, signal: call.signal, timeoutMs: call.deployment.timeoutMs ?? opts.timeoutMs, provider: id });
+    const upstream = { url, headers, body: request, signal: call.signal, timeoutMs: call.deployment.timeoutMs ?? opts.timeoutMs, provider: id };
+    if (!request.stream) {
+      // read whole: no response stream object per call
+      const res = await upstreamBuffered(upstream);
+      if (res.status >= 400) throw azureError(res, res.text, id);
+      return { type: 'completion', body: parseJson<ChatCompletion>(res.text, id), upstreamRequestId: azureRequestId(res.headers) };
+    }
+    const res = await upstreamFetch(upstream);
     const upstreamRequestId = azureRequestId(res.headers);
     if (res.status >= 400) throw azureError(res, await readText(res, id), id);
-    if (request.stream) return { type: 'stream', chunks: azureChunks(res, id), upstreamRequestId };
-    return { type: 'completion', body: await readJson<ChatCompletion>(res, id), upstreamRequestId };
+    return { type: 'stream', chunks: azureChunks(res, id), upstreamRequestId };
   }
 
   function azureUrl(d: Deployment, path: string, query?: string): string {
