@@ -3,8 +3,9 @@
  * from /proc (Linux) with a `ps` fallback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { childProcesses } from '@switchyard/test-kit';
 
 const live = new Set<ChildProcess>();
 
@@ -102,25 +103,10 @@ export async function startProcess(
   return { proc, match };
 }
 
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
-
 /** A process and all its descendants (a cluster primary and its workers). */
 export function processTree(pid: number): number[] {
   const all = [pid];
-  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
+  for (let i = 0; i < all.length; i++) all.push(...childProcesses(all[i]!).map((c) => c.pid));
   return all;
 }
 

@@ -24,4 +24,6 @@ export { checkConverseRequest } from './emulators/bedrock-validate.js';
 export { startOtlpReceiver, spansOf, metricsOf } from './otlp.js';
 export type { OtlpReceiver, ReceivedSpan, ReceivedMetric } from './otlp.js';
 export { startCli, killClis } from './cli.js';
+export { childProcesses } from './procs.js';
+export type { ChildProcessInfo } from './procs.js';
 export type { CliProcess } from './cli.js';
