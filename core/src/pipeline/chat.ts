@@ -4,8 +4,9 @@
  *
  * Streams: chunks are relayed as they arrive (the `chunk` hook runs only when tapped);
  * the gateway always asks upstream for usage, hides the usage chunk (and the `usage: null`
- * of the other chunks) from clients that did not ask for it, and runs `postCall`, `cost` and `log` once on the aggregate after the
- * last byte is written, so observers add no latency per chunk.
+ * of the other chunks) from clients that did not ask for it, and runs `postCall`, `cost`
+ * and `log` once on the aggregate after the last byte is written, so observers add no
+ * latency per chunk.
  */
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';

@@ -52,8 +52,10 @@ export function acquireSqlite(file: string, busyTimeoutMs: number, onError: (err
     sqlite.pragma('journal_size_limit = 67108864'); // a WAL that was reset shrinks back to 64 MB
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), refs: 0 };
-    if (key) shared.checkpointer = startCheckpointer(sqlite, { file: key, busyTimeoutMs, onError });
-    if (key) open.set(key, shared);
+    if (key) {
+      shared.checkpointer = startCheckpointer(sqlite, { file: key, busyTimeoutMs, onError });
+      open.set(key, shared);
+    }
   }
   const s = shared;
   s.refs++;
