@@ -85,7 +85,7 @@ async function startGateway(configFile: string, dist: boolean, profileDir: strin
   const cli = script(dist, 'core/src/cli/main');
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...prof, ...cli, '--config', configFile, '--port', '0', ...(workers ? ['--workers', String(workers)] : [])];
-  const ready = workers ? /workers on port (\d+)/ : /listening on http:\/\/[^\s]+:(\d+)\/v1/;
+  const ready = workers ? /workers listening on port (\d+)/ : /listening on http:\/\/[^\s]+:(\d+)\/v1/;
   const { proc, match } = await startProcess(args, ready, { cwd: ROOT });
   return { proc, port: Number(match[1]) };
 }

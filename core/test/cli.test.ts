@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childProcesses, killClis, startCli } from '@switchyard/test-kit';
+import { childProcesses, freePort, killClis, startCli } from '@switchyard/test-kit';
+import net from 'node:net';
 import { parseCli } from '../src/cli/args.js';
 
 afterEach(killClis);
@@ -78,10 +79,14 @@ describe('switchyard CLI', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-cli-'));
     writeFileSync(path.join(dir, '.switchyardrc.yaml'), ['plugins:', '  - "@switchyard/provider-mock"', ''].join('\n'));
     writeFileSync(path.join(dir, 'package.json'), '{}');
-    const cli = startCli(['--workers', '2', '--port', '0'], dir);
+    // a fixed port: with --port 0, a worker killed before its sibling listened would close the
+    // shared handle and the replacement would listen on a new random port
+    const port = await freePort();
+    const cli = startCli(['--workers', '2', '--port', String(port)], dir);
     debug = () => `stdout:\n${cli.output()}\nstderr:\n${cli.errors()}`;
     const origin = await cli.url;
-    await until('the primary', () => /primary \d+: 2 workers on port \d+/.test(cli.output()));
+    // the primary announces once both workers hold the port, not when the first one does
+    await until('both workers listening', () => new RegExp(`primary \\d+: 2 workers listening on port ${port}`).test(cli.output()));
     const primary = cli.child.pid!;
     const first = await until('two workers', () => {
       const pids = childrenOf(primary);
@@ -121,5 +126,37 @@ describe('switchyard CLI', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     await until('every worker to exit', () => childrenOf(primary).length === 0);
+  });
+  describe('a busy port', () => {
+    let blocker: net.Server | undefined;
+    afterEach(() => void blocker?.close());
+    const occupy = async (): Promise<number> => {
+      const port = await freePort();
+      blocker = net.createServer();
+      await new Promise<void>((resolve) => blocker!.listen(port, '127.0.0.1', resolve));
+      return port;
+    };
+    const mockDir = () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sy-cli-'));
+      writeFileSync(path.join(dir, '.switchyardrc.yaml'), ['plugins:', '  - "@switchyard/provider-mock"', ''].join('\n'));
+      writeFileSync(path.join(dir, 'package.json'), '{}');
+      return dir;
+    };
+
+    it('says so in one line and exits 1 (no stack)', async () => {
+      const port = await occupy();
+      const cli = startCli(['--port', String(port)], mockDir());
+      expect(await cli.exited).toBe(1);
+      expect(cli.errors().trim()).toBe(`switchyard: failed to start: port ${port} is in use; pick another with --port`);
+    });
+
+    it('with --workers, exits 1 instead of restarting workers that die at boot', { timeout: 120_000 }, async () => {
+      const port = await occupy();
+      const cli = startCli(['--workers', '2', '--port', String(port)], mockDir());
+      expect(await cli.exited).toBe(1);
+      expect(cli.errors()).toContain(`port ${port} is in use; pick another with --port`);
+      expect(cli.errors()).toMatch(/before it served; not restarting/);
+      expect(cli.errors()).not.toMatch(/\); restarting/);
+    });
   });
 });

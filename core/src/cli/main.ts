@@ -24,8 +24,18 @@ async function main(): Promise<void> {
   onShutdownSignals(serving.gateway);
 }
 
+/** One line for the start failures a user can fix; a stack only for the unexpected. */
+function startFailure(err: unknown): string {
+  if (err instanceof GatewayError) return `${err.code}: ${err.message}`;
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  const port = e?.port === undefined ? 'the port' : `port ${e.port}`;
+  if (e?.code === 'EADDRINUSE') return `${port} is in use; pick another with --port`;
+  if (e?.code === 'EACCES' && e.syscall === 'listen') return `no permission to listen on ${port}; pick another with --port`;
+  if (e?.code === 'EADDRNOTAVAIL') return `address ${e.address ?? ''} is not available on this machine; pick another with --host`;
+  return e?.stack ?? String(err);
+}
+
 main().catch((err: unknown) => {
-  const message = err instanceof GatewayError ? `${err.code}: ${err.message}` : ((err as Error)?.stack ?? String(err));
-  process.stderr.write(`switchyard: failed to start: ${message}\n`);
+  process.stderr.write(`switchyard: failed to start: ${startFailure(err)}\n`);
   process.exit(1);
 });

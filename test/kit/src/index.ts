@@ -8,6 +8,7 @@ export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.j
 export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
 export { tempDbFile } from './temp.js';
+export { freePort } from './ports.js';
 export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
 export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
 export { checkMessagesRequest } from './emulators/anthropic-validate.js';
