@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   GW_ERR_PROVIDER_CONNECTION: { status: 502, type: 'server_error' },
   GW_ERR_PROVIDER_TIMEOUT: { status: 504, type: 'timeout_error' },
   GW_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error' },
+  GW_ERR_OVERLOADED: { status: 503, type: 'server_error' },
   GW_ERR_INTERNAL: { status: 500, type: 'server_error' },
 } as const satisfies Record<string, { status: number; type: OpenAIErrorType }>;
 
@@ -64,6 +65,17 @@ export interface GatewayErrorOptions {
   /** Headers to send with the error (e.g. `retry-after`). */
   headers?: Record<string, string>;
   cause?: unknown;
+}
+
+/**
+ * The status an error is sent with: a 4xx or 5xx (499 included). Anything else (a status
+ * under 100 that Node refuses to send, a 1xx that leaves the client waiting, a 2xx/3xx
+ * that would pass a failure as success, a non-integer) becomes the code's own status
+ * (502 for an upstream error).
+ */
+function errorStatus(status: number | undefined, fallback: number): number {
+  if (status === undefined) return fallback;
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : fallback;
 }
 
 /** The OpenAI error envelope. */
@@ -95,7 +107,7 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
     const def = ERROR_CODES[code];
     this.code = code;
-    this.status = options.status ?? def.status;
+    this.status = errorStatus(options.status, def.status);
     this.type = options.type ?? def.type;
     this.param = options.param ?? null;
     this.publicCode = options.publicCode ?? null;

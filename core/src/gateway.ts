@@ -2,7 +2,7 @@
  * createGateway(): config → plugins applied in dependency order → model table → pipeline
  * → Koa app. One gateway serves HTTP and in-process calls through the same pipeline.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Koa from 'koa';
@@ -16,6 +16,7 @@ import { guardHooks } from './hook-guards.js';
 import { createHooks, type GatewayHooks, type GatewayLifecycle } from './hooks.js';
 import { createApp } from './http/app.js';
 import { parseSize } from './http/body.js';
+import { createHttpServer, defaultServerLimits, type ServerLimits } from './http/server.js';
 import { chatRoute } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
@@ -157,13 +158,23 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   const routes: RouteDefinition[] = [chatRoute(call), ...modelRoutes(table), ...healthRoutes(() => state)];
   hooks.routes.call({ add: (route) => void routes.push(route) });
+  const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({
     hooks,
     diagnostics,
-    bodyLimit: parseSize(cfg.server?.bodyLimit ?? '20mb'),
+    body: { bytes: parseSize(serverCfg.bodyLimit ?? '20mb'), depth: serverCfg.jsonDepth ?? 64 },
+    streams: { open: 0, max: serverCfg.maxStreams ?? 10_000 },
     routes,
     track,
   });
+  const defaults = defaultServerLimits();
+  const limits: ServerLimits = {
+    headersTimeoutMs: serverCfg.headersTimeoutMs ?? defaults.headersTimeoutMs,
+    requestTimeoutMs: serverCfg.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    keepAliveTimeoutMs: serverCfg.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs,
+    maxHeaderSize: serverCfg.maxHeaderSize ?? defaults.maxHeaderSize,
+    maxConnections: serverCfg.maxConnections ?? defaults.maxConnections,
+  };
   const servers = new Set<http.Server>();
   const lifecycle: GatewayLifecycle = { models: table.deployments };
   await hooks.ready.promise(lifecycle);
@@ -184,8 +195,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     call,
     callback: () => listener,
     async listen(opts = {}) {
-      const server = http.createServer(listener);
-      server.keepAliveTimeout = 65_000;
+      const server = createHttpServer(listener, limits, diagnostics);
       const port = opts.port ?? cfg.server?.port ?? 4000;
       const host = opts.host ?? cfg.server?.host ?? '127.0.0.1';
       await new Promise<void>((resolve, reject) => {

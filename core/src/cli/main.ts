@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { runWorkers } from './workers.js';
 import { banner, onShutdownSignals, serve } from './serve.js';
+import { guardProcess } from './guard.js';
 
 async function main(): Promise<void> {
   let options: CliOptions;
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const serving = await serve(options);
   process.stdout.write(`${banner(serving)}\n`);
   onShutdownSignals(serving.gateway);
+  guardProcess(serving.gateway);
 }
 
 /** One line for the start failures a user can fix; a stack only for the unexpected. */

@@ -60,6 +60,20 @@ export const ServerConfigSchema = z.strictObject({
   bodyLimit: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i)]).optional(),
   /** How long shutdown waits for in-flight calls and streams before aborting them. */
   shutdownTimeoutMs: z.number().int().positive().optional(),
+  /** Deepest nesting of objects and arrays in a JSON body (default 64). */
+  jsonDepth: z.number().int().min(8).max(1000).optional(),
+  /** Time for a client to send the request headers (default 10 s). */
+  headersTimeoutMs: z.number().int().positive().optional(),
+  /** Time for a client to send the whole request, body included (default 120 s). */
+  requestTimeoutMs: z.number().int().positive().optional(),
+  /** How long an idle keep-alive connection is kept open (default 65 s). */
+  keepAliveTimeoutMs: z.number().int().positive().optional(),
+  /** Largest request head (default 16 KiB). */
+  maxHeaderSize: z.number().int().min(1024).max(1024 * 1024).optional(),
+  /** Most open client connections (default: the open-files limit less 256). */
+  maxConnections: z.number().int().positive().optional(),
+  /** Most streamed responses in flight at once (default 10,000); more get a 503. */
+  maxStreams: z.number().int().positive().optional(),
 });
 
 /** The whole config. Unknown top-level keys are reported. */

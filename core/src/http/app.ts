@@ -70,7 +70,7 @@ function createKoa(deps: AppDeps, router: Router<State>): Koa<State> {
       methodNotAllowed: () =>
         new GatewayError('GW_ERR_METHOD_NOT_ALLOWED', 'This method is not allowed on this URL.', { publicCode: 'method_not_allowed' }),
       notImplemented: () =>
-        new GatewayError('GW_ERR_METHOD_NOT_ALLOWED', 'This method is not implemented.', { status: 501, publicCode: 'not_implemented' }),
+        new GatewayError('GW_ERR_METHOD_NOT_ALLOWED', 'This HTTP method is not supported.', { status: 501, publicCode: 'not_implemented', expose: true }),
     }),
   );
   app.on('error', (err) => deps.diagnostics.error('unhandled server error', err));
@@ -82,7 +82,7 @@ function createKoa(deps: AppDeps, router: Router<State>): Koa<State> {
  *
  * @example
  * ```ts
- * const { app, listener } = createApp({ hooks, diagnostics, bodyLimit: 20 << 20, routes, track });
+ * const { app, listener } = createApp({ hooks, diagnostics, body: { bytes: 20 << 20, depth: 64 }, routes, track });
  * http.createServer(listener).listen(4000); // or mount app.callback() in another server
  * ```
  */

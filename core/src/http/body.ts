@@ -1,9 +1,19 @@
 /**
- * Reading JSON request bodies with a size limit (raw-body), failing in the OpenAI shape.
+ * Reading JSON request bodies with a size limit (raw-body) and a nesting limit, failing in
+ * the OpenAI shape. Only JSON content types are parsed as JSON: a `text/plain` or form body
+ * is what a web page can send cross-site without a preflight, so it is refused (415).
  */
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { GatewayError } from '../errors.js';
+
+/** Limits applied to every JSON body. */
+export interface BodyLimits {
+  /** Most bytes. */
+  bytes: number;
+  /** Deepest nesting of objects and arrays. */
+  depth: number;
+}
 
 /**
  * Parses a size like `'20mb'` or a byte count.
@@ -21,28 +31,69 @@ export function parseSize(size: string | number): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
 /**
- * Reads and parses a JSON body. Oversized → 413, malformed → 400, multipart → 415.
+ * Whether `text` (valid JSON) nests objects and arrays deeper than `max`. Strings are skipped
+ * with `indexOf`, so the scan costs little beside `JSON.parse`.
  *
  * @example
  * ```ts
- * const body = await readJsonBody(req, 20 * 1024 * 1024);
+ * nestedDeeperThan('[[[1]]]', 2); // true
  * ```
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = req.headers['content-type'];
-  if (type && /^multipart\//i.test(type)) {
-    throw new GatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE', `This endpoint expects a JSON body, not ${type.split(';')[0]}.`, {
-      publicCode: 'unsupported_media_type',
-    });
+export function nestedDeeperThan(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false; // each level needs two brackets
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i === -1) return false;
+        let slashes = 0;
+        while (text.charCodeAt(i - 1 - slashes) === 92 /* \ */) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+    }
   }
+  return false;
+}
+
+function unsupportedType(type: string | undefined): GatewayError {
+  const what = type ? type.split(';')[0]!.trim() : 'a body without a content-type';
+  return new GatewayError(
+    'GW_ERR_UNSUPPORTED_MEDIA_TYPE',
+    `This endpoint expects a JSON body with content-type: application/json, not ${what}.`,
+    { publicCode: 'unsupported_media_type' },
+  );
+}
+
+/**
+ * Reads and parses a JSON body. Oversized → 413, not JSON content type → 415, malformed or
+ * too deeply nested → 400.
+ *
+ * @example
+ * ```ts
+ * const body = await readJsonBody(req, { bytes: 20 * 1024 * 1024, depth: 64 });
+ * ```
+ */
+export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const type = req.headers['content-type'];
+  const length = req.headers['content-length'];
+  // a body-less POST (content-length 0, no type) reaches the "empty body" answer below
+  if (!(type && JSON_TYPE.test(type)) && !(type === undefined && length === '0')) throw unsupportedType(type);
   let text: string;
   try {
-    text = await getRawBody(req, { limit, length: req.headers['content-length'], encoding: 'utf8' });
+    text = await getRawBody(req, { limit: limits.bytes, length, encoding: 'utf8' });
   } catch (err) {
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') {
-      throw new GatewayError('GW_ERR_BODY_TOO_LARGE', `The request body is larger than the gateway's limit of ${limit} bytes.`, {
+      throw new GatewayError('GW_ERR_BODY_TOO_LARGE', `The request body is larger than the gateway's limit of ${limits.bytes} bytes.`, {
         publicCode: 'request_too_large',
       });
     }
@@ -55,8 +106,9 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       publicCode: 'invalid_json',
     });
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new GatewayError(
       'GW_ERR_INVALID_JSON',
@@ -64,4 +116,10 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       { publicCode: 'invalid_json' },
     );
   }
+  if (nestedDeeperThan(text, limits.depth)) {
+    throw new GatewayError('GW_ERR_INVALID_JSON', `The JSON body nests objects and arrays deeper than ${limits.depth} levels.`, {
+      publicCode: 'json_too_deep',
+    });
+  }
+  return value;
 }

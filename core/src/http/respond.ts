@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { Readable, pipeline } from 'node:stream';
 import type { Diagnostics } from '../diagnostics.js';
-import { publicErrorBody, toGatewayError } from '../errors.js';
+import { GatewayError, publicErrorBody, toGatewayError } from '../errors.js';
 import type { RouteResponse } from './routes-api.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -17,6 +17,21 @@ function end(res: ServerResponse, head: boolean, type: string, body: string | Ui
   res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   if (head) res.end();
   else res.end(body);
+}
+
+const UNSENDABLE = /[^\t\x20-\x7e]/;
+
+/**
+ * Sets a header whatever its value holds: a value Node cannot send (outside printable
+ * ASCII: a session id in Japanese, a newline) is percent-encoded rather than throwing after
+ * the work was done; a name that is not a token is dropped and reported.
+ */
+function setHeaderSafely(res: ServerResponse, name: string, value: string): void {
+  try {
+    res.setHeader(name, UNSENDABLE.test(value) ? encodeURIComponent(value) : value);
+  } catch {
+    /* an invalid header name from a plugin: the response goes out without it */
+  }
 }
 
 /**
@@ -30,9 +45,17 @@ function end(res: ServerResponse, head: boolean, type: string, body: string | Ui
  */
 export function writeRouteResponse(res: ServerResponse, r: RouteResponse, method: string): void {
   const headers = r.headers;
-  if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+  if (headers) for (const name in headers) setHeaderSafely(res, name, String(headers[name]));
   const body = r.body;
   const status = r.status ?? (body === undefined ? 204 : 200);
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    // a 1xx would leave the client waiting, a status under 100 throws inside Node
+    if (body instanceof Readable) body.destroy();
+    throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The route answered with an invalid HTTP status (${String(status)}).`, {
+      publicCode: 'upstream_invalid_response',
+      expose: true,
+    });
+  }
   res.statusCode = status;
   const head = method === 'HEAD';
   if (body === undefined || body === null || status === 204 || status === 304) {
@@ -73,7 +96,7 @@ export function writeError(res: ServerResponse, err: unknown, requestId: string,
     return;
   }
   for (const name of res.getHeaderNames()) if (name !== 'x-request-id') res.removeHeader(name);
-  for (const name in e.headers) res.setHeader(name, e.headers[name]!);
+  for (const name in e.headers) setHeaderSafely(res, name, String(e.headers[name]));
   res.statusCode = e.status;
   end(res, method === 'HEAD', JSON_TYPE, JSON.stringify(publicErrorBody(e, requestId)));
 }

@@ -58,6 +58,8 @@ export interface RouteDefinition {
   body?: 'json' | 'raw' | 'none';
   /** Run the `authenticate` hook before the handler (default true). */
   auth?: boolean;
+  /** Largest JSON body in bytes for this route (default: the gateway's `server.bodyLimit`). */
+  bodyLimit?: number;
   handler(request: RouteRequest): Promise<RouteResponse> | RouteResponse;
 }
 

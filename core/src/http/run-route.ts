@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Diagnostics } from '../diagnostics.js';
+import { GatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';
 import { requestIdFrom } from '../pipeline/context.js';
 import type { Principal } from '../types.js';
-import { readJsonBody } from './body.js';
+import { readJsonBody, type BodyLimits } from './body.js';
 import { writeError, writeRouteResponse } from './respond.js';
 import type { RouteDefinition, RouteRequest } from './routes-api.js';
 
@@ -16,7 +17,10 @@ import type { RouteDefinition, RouteRequest } from './routes-api.js';
 export interface RouteDeps {
   hooks: GatewayHooks;
   diagnostics: Diagnostics;
-  bodyLimit: number;
+  /** Limits of JSON bodies (a route may lower or raise the size). */
+  body: BodyLimits;
+  /** Streamed responses in flight and the most allowed. */
+  streams: { open: number; readonly max: number };
   /** Called when a request starts; the returned function when its response is closed. */
   track(): () => void;
 }
@@ -44,6 +48,19 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, track: (
   return requestId;
 }
 
+/** Counts a streamed request until its response closes; over the limit it is refused before any work. */
+function holdStream(streams: RouteDeps['streams'], res: ServerResponse): void {
+  if (streams.open >= streams.max) {
+    throw new GatewayError('GW_ERR_OVERLOADED', `The gateway is serving its limit of ${streams.max} streams; retry shortly.`, {
+      publicCode: 'too_many_streams',
+      headers: { 'retry-after': '1' },
+      expose: true,
+    });
+  }
+  streams.open++;
+  res.once('close', () => streams.open--);
+}
+
 /**
  * Runs a route and writes its response; throws what the route throws (the caller renders it
  * with {@link writeError}).
@@ -67,7 +84,9 @@ export async function runRoute(
     principal = (await hooks.authenticate.promise({ method: req.method ?? route.method, path: match.path, headers: req.headers })) ?? {};
   }
   const bodyMode = route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json');
-  const body = bodyMode === 'json' ? await readJsonBody(req, deps.bodyLimit) : undefined;
+  const body =
+    bodyMode === 'json' ? await readJsonBody(req, route.bodyLimit === undefined ? deps.body : { ...deps.body, bytes: route.bodyLimit }) : undefined;
+  if (body !== null && typeof body === 'object' && (body as { stream?: unknown }).stream === true) holdStream(deps.streams, res);
   const ac = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) ac.abort();

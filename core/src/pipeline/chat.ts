@@ -12,7 +12,9 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../plugin-api.js';
-import type { CallContext, ChatChunk, ChatRequest, Deployment, UpstreamAttempt } from '../types.js';
+import type { CallContext, ChatChunk, ChatCompletion, ChatRequest, Deployment, UpstreamAttempt } from '../types.js';
+import { scrubError } from '../upstream/scrub.js';
+import { checkChunk, checkCompletion, checkStreamEnd } from './check.js';
 import { ChatRequestSchema } from '../validation/chat.js';
 import { validate } from '../validation/issues.js';
 import { ChunkAggregator } from './aggregate.js';
@@ -86,8 +88,11 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
     const chunkHook = hooks.chunk.isUsed() ? hooks.chunk : undefined;
     let error: GatewayError | undefined;
     let completed = false;
+    const provider = attempt.deployment.provider;
+    let aggregate: ChatCompletion | undefined;
     try {
       for await (const chunk of source) {
+        checkChunk(chunk, provider);
         if (agg.count === 0) attempt.firstChunkAt = ctx.firstTokenAt = now();
         agg.add(chunk);
         if (!clientWantsUsage && chunk.usage !== undefined) {
@@ -98,9 +103,12 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         }
         yield chunkHook ? chunkHook.call(chunk, ctx) : chunk;
       }
+      aggregate = agg.result();
+      checkStreamEnd(aggregate, provider);
       completed = true;
     } catch (err) {
-      error = toGatewayError(err);
+      // a client that hung up surfaces here as an abort from the upstream read: a 499
+      error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), attempt.deployment, ctx);
       throw error;
     } finally {
       ctx.endedAt = attempt.endedAt = now();
@@ -108,7 +116,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       attempt.status = error ? error.status : 200;
       attempt.error = error;
       ctx.usage = agg.usage;
-      const aggregate = agg.result();
+      aggregate ??= agg.result();
       const failure = error;
       background.add(
         (async () => {
@@ -164,7 +172,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         result = await provider.chat(upstreamRequest(request, deployment), { deployment, ctx, signal: ctx.signal });
       } catch (err) {
         // a client that hung up while upstream was working is a 499, not an internal error
-        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : toGatewayError(err);
+        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), deployment, ctx);
         attempt.endedAt = now();
         attempt.status = e.status;
         attempt.error = e;
@@ -175,7 +183,18 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       if (result.type === 'stream' && ctx.stream) {
         return { type: 'stream', chunks: relay(result.chunks, request, ctx, attempt), ctx };
       }
-      let body = result.type === 'completion' ? result.body : await chunksToCompletion(result.chunks);
+      let body: ChatCompletion;
+      try {
+        if (result.type === 'completion') checkCompletion(result.body, deployment.provider);
+        if (result.type === 'completion') body = result.body;
+        else checkStreamEnd((body = await chunksToCompletion(result.chunks)), deployment.provider);
+      } catch (err) {
+        const e = scrubError(toGatewayError(err), deployment, ctx);
+        attempt.endedAt = now();
+        attempt.status = e.status;
+        attempt.error = e;
+        throw e;
+      }
       attempt.endedAt = attempt.firstChunkAt = ctx.firstTokenAt = now();
       attempt.status = 200;
       ctx.usage = body.usage;

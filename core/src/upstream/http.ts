@@ -158,11 +158,31 @@ export function upstreamFailure(err: unknown, provider: string): unknown {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new GatewayError('GW_ERR_PROVIDER_TIMEOUT', `The ${provider} upstream timed out.`, { publicCode: 'upstream_timeout', cause: err, expose: true });
   }
-  return new GatewayError('GW_ERR_PROVIDER_CONNECTION', `Could not reach the ${provider} upstream: ${e.message ?? e.code ?? 'connection failed'}.`, {
+  return new GatewayError('GW_ERR_PROVIDER_CONNECTION', `Could not reach the ${provider} upstream (${transportReason(err)}).`, {
     publicCode: 'upstream_connection_error',
     cause: err,
     expose: true,
   });
+}
+
+/**
+ * What went wrong on the wire, in words that name no address: the client learns the kind
+ * of failure, the server log (the error's cause) keeps the host and port.
+ */
+function transportReason(err: unknown): string {
+  let e = err as { code?: string; cause?: unknown } | undefined;
+  for (let i = 0; i < 3 && e; i++) {
+    const code = e.code ?? '';
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'connection reset';
+    if (code === 'ETIMEDOUT' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return 'network unreachable';
+    if (/CERT|TLS|SSL/.test(code)) return 'TLS error';
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return 'answer too large';
+    if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_URL') return 'invalid upstream URL';
+    e = e.cause as typeof e;
+  }
+  return 'connection failed';
 }
 
 /**
@@ -223,4 +243,26 @@ export function parseJson<T>(text: string, provider: string): T {
 export function headerValue(headers: UpstreamResponse['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Throws a 502 (after discarding the body) unless an upstream answer to a stream request is
+ * an event stream: a 200 with an HTML page, a JSON object or nothing is not a stream, and
+ * relaying it would end in a `[DONE]` the client takes for an answer.
+ *
+ * @example
+ * ```ts
+ * const res = await upstreamFetch({ ...req, headers: { accept: 'text/event-stream' } });
+ * await expectEventStream(res, 'openai');
+ * ```
+ */
+export async function expectEventStream(res: UpstreamResponse, provider: string, type = 'text/event-stream'): Promise<void> {
+  const got = headerValue(res.headers, 'content-type') ?? '';
+  if (got.toLowerCase().includes(type)) return;
+  await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+  throw new GatewayError(
+    'GW_ERR_PROVIDER_UPSTREAM',
+    `The ${provider} upstream answered a stream request with ${got ? got.split(';')[0] : 'no content type'} instead of an event stream.`,
+    { publicCode: 'upstream_invalid_response', expose: true },
+  );
 }

@@ -58,6 +58,14 @@ export function azureError(res: Pick<UpstreamResponse, 'status' | 'headers'>, te
   const upstreamId = azureRequestId(res.headers);
   if (upstreamId) headers['x-upstream-request-id'] = upstreamId;
   const status = res.status;
+  if (status < 400) {
+    // a redirect or an odd status: say what happened without the address it pointed at
+    return new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${provider} upstream answered with status ${status}; check the deployment's apiBase.`, {
+      publicCode: 'upstream_invalid_response',
+      headers,
+      expose: true,
+    });
+  }
   const code = str(err?.code);
   const message = str(err?.message) ?? (text.trim().slice(0, 500) || `The ${provider} upstream answered with status ${status}.`);
   return new GatewayError('GW_ERR_PROVIDER_UPSTREAM', message, {

@@ -6,6 +6,7 @@
 import {
   GatewayError,
   definePlugin,
+  expectEventStream,
   parsePluginOptions,
   parseJson,
   readText,
@@ -76,12 +77,13 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     if (!request.stream) {
       // read whole: no response stream object per call
       const res = await upstreamBuffered(upstream);
-      if (res.status >= 400) throw azureError(res, res.text, id);
+      if (res.status < 200 || res.status >= 300) throw azureError(res, res.text, id);
       return { type: 'completion', body: parseJson<ChatCompletion>(res.text, id), upstreamRequestId: azureRequestId(res.headers) };
     }
     const res = await upstreamFetch(upstream);
     const upstreamRequestId = azureRequestId(res.headers);
-    if (res.status >= 400) throw azureError(res, await readText(res, id), id);
+    if (res.status < 200 || res.status >= 300) throw azureError(res, await readText(res, id), id);
+    await expectEventStream(res, id);
     return { type: 'stream', chunks: azureChunks(res, id), upstreamRequestId };
   }
 
@@ -114,7 +116,7 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
       timeoutMs: d.timeoutMs ?? opts.timeoutMs,
       provider: 'azure',
     });
-    if (res.status >= 400) throw azureError(res, await readText(res, 'azure'), 'azure');
+    if (res.status < 200 || res.status >= 300) throw azureError(res, await readText(res, 'azure'), 'azure');
     return res;
   }
 

@@ -7,6 +7,12 @@ import { lorem } from './tokens.js';
 /** The mock models (served as `mock/<name>`). */
 export const MOCK_MODELS = ['echo', 'transcript', 'lorem', 'tool', 'error-400', 'error-429', 'error-500', 'drop'] as const;
 
+/** `error-<status>` models: any 4xx or 5xx status (others are not errors a provider sends). */
+export const ERROR_MODEL = /^error-([45]\d\d)$/;
+
+/** Most tokens a mock model writes, as a real model's output limit (more is a 400, as upstream). */
+export const MAX_OUTPUT_TOKENS = 65_536;
+
 /** What a mock model decided to answer. */
 export interface MockAnswer {
   content: string | null;
@@ -42,7 +48,15 @@ export function lastUserText(request: ChatRequest): string {
  */
 export function answer(model: string, request: ChatRequest): MockAnswer {
   const max = request.max_completion_tokens ?? request.max_tokens ?? undefined;
-  const error = /^error-(\d{3})$/.exec(model);
+  if (max !== undefined && max > MAX_OUTPUT_TOKENS) {
+    const param = request.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+    throw new GatewayError(
+      'GW_ERR_INVALID_REQUEST',
+      `${param} is too large: ${max}. This model supports at most ${MAX_OUTPUT_TOKENS} completion tokens, whereas you provided ${max}.`,
+      { param, publicCode: 'invalid_value' },
+    );
+  }
+  const error = ERROR_MODEL.exec(model);
   if (error) {
     const status = Number(error[1]);
     throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `mock error ${status}`, {

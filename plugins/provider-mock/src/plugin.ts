@@ -17,7 +17,7 @@ import {
   type ProviderCall,
   type Usage,
 } from '@switchyard/core';
-import { answer, MOCK_MODELS, type MockAnswer } from './models.js';
+import { answer, ERROR_MODEL, MOCK_MODELS, type MockAnswer } from './models.js';
 import { countTokens, pieces } from './tokens.js';
 
 const PLUGIN_NAME = '@switchyard/provider-mock';
@@ -62,7 +62,7 @@ function usageOf(request: ChatRequest, a: MockAnswer): Usage {
  * The mock provider. Models: `mock/echo` (echoes the last user message), `mock/transcript`
  * (every user turn and tool result joined by ` | `), `mock/lorem`
  * (`max_tokens` words, default 32), `mock/tool` (calls the first offered tool),
- * `mock/error-400|429|500` (fails), `mock/drop` (stream breaks after 3 chunks).
+ * `mock/error-<4xx|5xx>` (fails with that status), `mock/drop` (stream breaks after 3 chunks).
  *
  * @example
  * ```ts
@@ -142,7 +142,7 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
         chat,
         validateDeployment(deployment) {
           parseDeploymentOptions(DeploymentSchema, deployment.options);
-          if (!/^error-\d{3}$/.test(deployment.model) && !(MOCK_MODELS as readonly string[]).includes(deployment.model)) {
+          if (!ERROR_MODEL.test(deployment.model) && !(MOCK_MODELS as readonly string[]).includes(deployment.model)) {
             throw new Error(`the mock provider has no model "${deployment.model}" (it has ${MOCK_MODELS.join(', ')})`);
           }
         },

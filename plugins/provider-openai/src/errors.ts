@@ -37,6 +37,14 @@ export function openAIError(res: Pick<UpstreamResponse, 'status' | 'headers'>, t
   const upstreamId = headerValue(res.headers, 'x-request-id');
   if (upstreamId) headers['x-upstream-request-id'] = upstreamId;
   const status = res.status;
+  if (status < 400) {
+    // a redirect or an odd status: say what happened without the address it pointed at
+    return new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${provider} upstream answered with status ${status}; check the deployment's apiBase.`, {
+      publicCode: 'upstream_invalid_response',
+      headers,
+      expose: true,
+    });
+  }
   const fallbackType = status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
   const message = str(err?.message) ?? (text.trim().slice(0, 500) || `The ${provider} upstream answered with status ${status}.`);
   return new GatewayError('GW_ERR_PROVIDER_UPSTREAM', message, {

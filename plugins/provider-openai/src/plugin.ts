@@ -5,6 +5,7 @@
 import {
   GatewayError,
   definePlugin,
+  expectEventStream,
   headerValue,
   parseDeploymentOptions,
   parsePluginOptions,
@@ -118,12 +119,13 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
       // read whole: no response stream object per call
       const res = await upstreamBuffered(upstream);
       const upstreamRequestId = headerValue(res.headers, 'x-request-id');
-      if (res.status >= 400) throw openAIError(res, res.text, id);
+      if (res.status < 200 || res.status >= 300) throw openAIError(res, res.text, id);
       return { type: 'completion', body: parseJson<ChatCompletion>(res.text, id), upstreamRequestId };
     }
     const res = await upstreamFetch(upstream);
     const upstreamRequestId = headerValue(res.headers, 'x-request-id');
-    if (res.status >= 400) throw openAIError(res, await readText(res, id), id);
+    if (res.status < 200 || res.status >= 300) throw openAIError(res, await readText(res, id), id);
+    await expectEventStream(res, id);
     return { type: 'stream', chunks: chunks(res), upstreamRequestId };
   }
 
@@ -139,7 +141,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
       timeoutMs: d.timeoutMs ?? opts.timeoutMs,
       provider: id,
     });
-    if (res.status >= 400) throw openAIError(res, await readText(res, id), id);
+    if (res.status < 200 || res.status >= 300) throw openAIError(res, await readText(res, id), id);
     return res;
   }
 

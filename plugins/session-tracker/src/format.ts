@@ -86,6 +86,7 @@ export function sessionCall(c: CallRow) {
   };
   if (c.request_body !== undefined) out.request = fromJsonColumn(c.request_body) ?? null;
   if (c.response_body !== undefined) out.response = fromJsonColumn(c.response_body) ?? null;
+  if ((c as { bodies_omitted?: boolean }).bodies_omitted) out.bodies_omitted = true;
   return out;
 }
 

@@ -13,7 +13,7 @@ import {
   type SessionRow,
   type Store,
 } from '@switchyard/core';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** Filters of `GET /v1/sessions`. */
 export interface SessionFilters {
@@ -63,32 +63,98 @@ export async function listSessions(
   return keysetPage(q, { sortColumn: 'last_at', idColumn: 'id', direction: 'desc', limit: paging.limit, after: cursor });
 }
 
-/** A session and its calls in order. */
+/** A session and one page of its calls in order. */
 export interface SessionDetail {
   session: SessionRow;
-  calls: CallRow[];
-  /** True when the session has more than {@link MAX_SESSION_CALLS} calls. */
+  calls: Array<CallRow & { bodies_omitted?: boolean }>;
+  /** True when the session has calls after this page (ask again with `after` = the last call's id). */
   truncated: boolean;
 }
 
+/** How a session is read: one page of calls, with stored bodies up to a byte budget. */
+export interface SessionReadOptions {
+  /** Include stored request and response bodies. */
+  bodies: boolean;
+  /** Calls per page (default and most: {@link MAX_SESSION_CALLS}). */
+  limit?: number;
+  /** Id of the last call of the previous page. */
+  after?: string;
+  /** Most body bytes in one answer (default 8 MB); calls past it come without bodies. */
+  bodyBudget?: number;
+  /** Most body bytes of one call (default 2 MB); a bigger call comes without bodies. */
+  callBodyLimit?: number;
+}
+
+/** Bodies of this many calls are read per query. */
+const BODY_BATCH = 200;
+
 /**
- * One session of the owner with its calls, oldest first; undefined when the owner has no such
- * session (another owner's session is "not found" too).
+ * One session of the owner with a page of its calls, oldest first; undefined when the owner
+ * has no such session (another owner's session is "not found" too). Bodies are read only
+ * for the calls that fit the byte budget (sizes are asked of the database first), so a
+ * session of huge stored calls never loads them all into memory.
  *
  * @example
  * ```ts
- * const detail = await getSession(store, ownerOf(req.principal), 'chat-42');
+ * const detail = await getSession(store, ownerOf(req.principal), 'chat-42', { bodies: true, limit: 100 });
  * ```
  */
-export async function getSession(store: Store, owner: string, id: string, options: { bodies: boolean }): Promise<SessionDetail | undefined> {
+export async function getSession(store: Store, owner: string, id: string, options: SessionReadOptions): Promise<SessionDetail | undefined> {
   const session = await db(store).selectFrom(SESSIONS_TABLE).selectAll().where('owner', '=', owner).where('id', '=', id).executeTakeFirst();
   if (!session) return undefined;
-  const q = db(store).selectFrom(CALLS_TABLE).where('owner', '=', owner).where('session_id', '=', id);
-  const calls: CallRow[] = options.bodies
-    ? await q.selectAll().orderBy('started_at', 'asc').orderBy('id', 'asc').limit(MAX_SESSION_CALLS + 1).execute()
-    : ((await q.select(CALL_COLUMNS_WITHOUT_BODIES).orderBy('started_at', 'asc').orderBy('id', 'asc').limit(MAX_SESSION_CALLS + 1).execute()) as CallRow[]);
-  const truncated = calls.length > MAX_SESSION_CALLS;
-  return { session, calls: truncated ? calls.slice(0, MAX_SESSION_CALLS) : calls, truncated };
+  const limit = Math.min(options.limit ?? MAX_SESSION_CALLS, MAX_SESSION_CALLS);
+  let q = db(store)
+    .selectFrom(CALLS_TABLE)
+    .select(CALL_COLUMNS_WITHOUT_BODIES)
+    .select(sql<number>`coalesce(length(request_body), 0) + coalesce(length(response_body), 0)`.as('body_bytes'))
+    .where('owner', '=', owner)
+    .where('session_id', '=', id);
+  if (options.after) {
+    const cursor = await db(store).selectFrom(CALLS_TABLE).select(['started_at', 'id']).where('owner', '=', owner).where('id', '=', options.after).executeTakeFirst();
+    if (!cursor) throw new GatewayError('GW_ERR_INVALID_REQUEST', `No call '${options.after}' in this session to page after.`, { param: 'after', publicCode: 'invalid_value' });
+    const t = Number(cursor.started_at);
+    q = q.where((eb) => eb.or([eb('started_at', '>', t), eb.and([eb('started_at', '=', t), eb('id', '>', cursor.id)])]));
+  }
+  const rows = await q.orderBy('started_at', 'asc').orderBy('id', 'asc').limit(limit + 1).execute();
+  const truncated = rows.length > limit;
+  const page = (truncated ? rows.slice(0, limit) : rows) as Array<CallRow & { body_bytes?: unknown; bodies_omitted?: boolean }>;
+  if (options.bodies) await attachBodies(store, page, options.bodyBudget ?? 8 * 1024 * 1024, options.callBodyLimit ?? 2 * 1024 * 1024);
+  for (const c of page) delete c.body_bytes;
+  return { session, calls: page, truncated };
+}
+
+/** Reads the bodies of the calls that fit the budget; the others are marked `bodies_omitted`. */
+async function attachBodies(store: Store, calls: Array<CallRow & { body_bytes?: unknown; bodies_omitted?: boolean }>, budget: number, perCall: number): Promise<void> {
+  const wanted: typeof calls = [];
+  let total = 0;
+  for (const c of calls) {
+    const bytes = Number(c.body_bytes ?? 0);
+    if (bytes === 0) {
+      c.request_body = null;
+      c.response_body = null;
+    } else if (bytes <= perCall && total + bytes <= budget) {
+      total += bytes;
+      wanted.push(c);
+    } else {
+      c.request_body = null;
+      c.response_body = null;
+      c.bodies_omitted = true;
+    }
+  }
+  for (let i = 0; i < wanted.length; i += BODY_BATCH) {
+    const batch = wanted.slice(i, i + BODY_BATCH);
+    const bodies = await db(store)
+      .selectFrom(CALLS_TABLE)
+      .select(['id', 'request_body', 'response_body'])
+      .where('id', 'in', batch.map((c) => c.id))
+      .execute();
+    const byId = new Map(bodies.map((b) => [b.id, b]));
+    for (const c of batch) {
+      const b = byId.get(c.id);
+      c.request_body = b?.request_body ?? null;
+      c.response_body = b?.response_body ?? null;
+    }
+  }
 }
 
 const CALL_COLUMNS_WITHOUT_BODIES = [

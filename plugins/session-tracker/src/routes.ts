@@ -3,7 +3,7 @@
  */
 import { GatewayError, ownerOf, parseLimit, type RouteDefinition, type RouteRequest, type Store } from '@switchyard/core';
 import { conversationOf, sessionCall, sessionSummary } from './format.js';
-import { getSession, listSessions, type SessionFilters } from './queries.js';
+import { getSession, listSessions, MAX_SESSION_CALLS, type SessionFilters } from './queries.js';
 
 const one = (v: string | string[] | undefined): string | undefined => {
   const s = Array.isArray(v) ? v[0] : v;
@@ -71,7 +71,8 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
       async handler(req: RouteRequest) {
         const id = req.params.id ?? '';
         const bodies = flag(one(req.query.include_bodies), 'include_bodies', true);
-        const detail = await getSession(store, ownerOf(req.principal), id, { bodies });
+        const limit = parseLimit(one(req.query.limit), { fallback: MAX_SESSION_CALLS, max: MAX_SESSION_CALLS });
+        const detail = await getSession(store, ownerOf(req.principal), id, { bodies, limit, after: one(req.query.after) });
         if (!detail) throw notFound(id);
         const calls = detail.calls.map(sessionCall);
         const ends = detail.calls.map((c) => Number(c.ended_at ?? c.started_at));
@@ -83,6 +84,8 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
             duration_ms: first === undefined ? 0 : Math.round((Math.max(...ends) - first) * 1000) / 1000,
             models: [...new Set(detail.calls.map((c) => c.model).filter((m): m is string => !!m))],
             calls,
+            calls_has_more: detail.truncated,
+            calls_last_id: calls.at(-1)?.id ?? null,
             calls_truncated: detail.truncated,
             ...(conversation ? { conversation } : {}),
           },

@@ -30,6 +30,14 @@ export interface Fault {
   dropAfterEvents?: number;
   /** Close the socket without any answer. */
   reset?: boolean;
+  /** Answer with exactly this (any status, content type and body text: HTML, `{}`, `null`, a redirect). */
+  raw?: { status: number; headers?: Record<string, string>; body?: string };
+  /** Streams: end the response cleanly after this many events (no final event, no `[DONE]`). */
+  endAfterEvents?: number;
+  /** Streams: stall (send nothing more, keep the connection) after this many events. */
+  stallAfterEvents?: number;
+  /** Streams: send these frames (raw SSE text) after the first event instead of the rest. */
+  replaceEvents?: string[];
   /** How many requests this fault applies to (default 1). */
   times?: number;
   /** Only requests whose path includes this. */
@@ -54,6 +62,8 @@ export interface Emulator {
   fault(fault: Fault): void;
   /** Clears faults and recorded requests. */
   reset(): void;
+  /** Connections open at the emulator now (a leak check: the gateway's pool keeps only what it reuses). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -95,6 +105,10 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault!.delayMs));
       if (fault?.hang) return;
       if (fault?.reset) return void req.socket.destroy();
+      if (fault?.raw) {
+        res.writeHead(fault.raw.status, fault.raw.headers ?? {});
+        return void res.end(fault.raw.body ?? '');
+      }
       if (fault?.status) {
         res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
         return void res.end(JSON.stringify(fault.body ?? { error: { message: `emulated ${fault.status}`, type: 'server_error', param: null, code: null } }));
@@ -121,6 +135,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
       faults.length = 0;
       requests.length = 0;
     },
+    connections: () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -139,11 +154,14 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
  */
 export async function writeSse(res: http.ServerResponse, frames: string[], fault?: Fault, paceMs = 0): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  for (const [i, frame] of frames.entries()) {
+  const sent = fault?.replaceEvents ? [...frames.slice(0, 1), ...fault.replaceEvents] : frames;
+  for (const [i, frame] of sent.entries()) {
     if (fault?.dropAfterEvents !== undefined && i >= fault.dropAfterEvents) {
       res.socket?.destroy();
       return;
     }
+    if (fault?.endAfterEvents !== undefined && i >= fault.endAfterEvents) break;
+    if (fault?.stallAfterEvents !== undefined && i >= fault.stallAfterEvents) return; // the client's idle timeout must end it
     // wait for the frame to reach the socket, so a later drop cuts the stream, not the buffer
     await new Promise<void>((resolve) => res.write(frame, () => resolve()));
     if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));
