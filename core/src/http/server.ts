@@ -1,8 +1,8 @@
 /**
  * The Node HTTP server the gateway listens with, hardened against slow and abusive clients:
  * header, body and keep-alive timeouts checked every second, a header size limit, a cap on
- * open connections below the process's file-descriptor limit (idle keep-alive connections
- * are closed first when it nears), and Node's own protocol errors (bad request line, header
+ * open connections below the process's file-descriptor limit (at the cap the oldest connection
+ * with no request in flight is closed to make room), and Node's own protocol errors (bad request line, header
  * overflow, request timeout) answered in the OpenAI error shape instead of an empty body.
  */
 import { readFileSync } from 'node:fs';
@@ -99,20 +99,40 @@ export function createHttpServer(listener: RequestListener, limits: ServerLimits
     },
     listener,
   );
+  // sockets with no request in flight, oldest first: the ones to close when the cap is reached
+  // (a flood of connections that never send a request, or idle keep-alives, must not lock out
+  // a client that does)
+  const idle = new Set<Socket>();
   let open = 0;
   let warned = 0;
   server.on('connection', (socket: Socket) => {
     open++;
-    socket.once('close', () => open--);
-    if (open > limits.maxConnections * 0.9) server.closeIdleConnections();
-    if (open > limits.maxConnections) {
-      if (Date.now() - warned > 10_000) {
-        warned = Date.now();
-        diagnostics.warn(`refusing connections: ${open - 1} open, the limit is ${limits.maxConnections} (server.maxConnections)`);
-      }
-      socket.end(rawError(503, 'server_overloaded', 'The gateway has too many open connections; retry shortly.'));
-      socket.destroySoon();
+    idle.add(socket);
+    socket.once('close', () => {
+      open--;
+      idle.delete(socket);
+    });
+    if (open <= limits.maxConnections) return;
+    const oldest = idle.values().next().value;
+    if (oldest && oldest !== socket) {
+      idle.delete(oldest);
+      oldest.destroy();
+      return;
     }
+    if (Date.now() - warned > 10_000) {
+      warned = Date.now();
+      diagnostics.warn(`refusing connections: ${open - 1} open with requests in flight, the limit is ${limits.maxConnections} (server.maxConnections)`);
+    }
+    idle.delete(socket);
+    socket.end(rawError(503, 'server_overloaded', 'The gateway has too many open connections; retry shortly.'));
+    socket.destroySoon();
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    idle.delete(socket);
+    res.once('close', () => {
+      if (!socket.destroyed) idle.add(socket);
+    });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     const inFlight = (socket as Socket & { _httpMessage?: http.ServerResponse })._httpMessage;

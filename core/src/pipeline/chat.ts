@@ -14,7 +14,7 @@ import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../plugin-api.js';
 import type { CallContext, ChatChunk, ChatCompletion, ChatRequest, Deployment, UpstreamAttempt } from '../types.js';
 import { scrubError } from '../upstream/scrub.js';
-import { checkChunk, checkCompletion, checkStreamEnd } from './check.js';
+import { checkChunk, checkCompletion, checkStreamEnd, invalidAnswer } from './check.js';
 import { ChatRequestSchema } from '../validation/chat.js';
 import { validate } from '../validation/issues.js';
 import { ChunkAggregator } from './aggregate.js';
@@ -23,6 +23,20 @@ import type { CallInput, CallOutput } from './call-types.js';
 import { createCallContext, now } from './context.js';
 import { chunksToCompletion, completionToChunks } from './convert.js';
 import { createFinish } from './observers.js';
+
+/** A stream whose first chunk has been read. */
+interface FirstRead {
+  it: AsyncIterator<ChatChunk>;
+  first: ChatChunk;
+}
+
+/** The next chunk of an upstream stream (checked), or undefined at its end. */
+async function nextChunk(it: AsyncIterator<ChatChunk>, provider: string): Promise<ChatChunk | undefined> {
+  const r = await it.next();
+  if (r.done) return undefined;
+  checkChunk(r.value, provider);
+  return r.value;
+}
 
 /** What the pipeline needs from the gateway. */
 export interface PipelineDeps {
@@ -77,12 +91,28 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
     return deployment;
   }
 
-  async function* relay(
-    source: AsyncIterable<ChatChunk>,
-    request: ChatRequest,
-    ctx: CallContext,
-    attempt: UpstreamAttempt,
-  ): AsyncGenerator<ChatChunk> {
+  /**
+   * Reads a stream's first chunk before the response is committed: an upstream that fails
+   * (or sends nothing) before its first chunk gets a real HTTP error status, not a 200 with
+   * an error frame (a 429 the SDK can retry, say).
+   */
+  async function firstChunk(source: AsyncIterable<ChatChunk>, ctx: CallContext, attempt: UpstreamAttempt): Promise<FirstRead> {
+    const it = source[Symbol.asyncIterator]();
+    const provider = attempt.deployment.provider;
+    try {
+      const first = await it.next();
+      if (first.done) throw invalidAnswer(provider, 'ended the stream before the answer was complete', 'upstream_stream_incomplete');
+      checkChunk(first.value, provider);
+      attempt.firstChunkAt = ctx.firstTokenAt = now();
+      return { it, first: first.value };
+    } catch (err) {
+      await it.return?.()?.catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function* relay(read: FirstRead, request: ChatRequest, ctx: CallContext, attempt: UpstreamAttempt): AsyncGenerator<ChatChunk> {
+    const { it } = read;
     const agg = new ChunkAggregator();
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const chunkHook = hooks.chunk.isUsed() ? hooks.chunk : undefined;
@@ -90,18 +120,21 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
     let completed = false;
     const provider = attempt.deployment.provider;
     let aggregate: ChatCompletion | undefined;
+    let chunk: ChatChunk | undefined = read.first;
     try {
-      for await (const chunk of source) {
-        checkChunk(chunk, provider);
-        if (agg.count === 0) attempt.firstChunkAt = ctx.firstTokenAt = now();
+      while (chunk !== undefined) {
         agg.add(chunk);
         if (!clientWantsUsage && chunk.usage !== undefined) {
           // usage was asked for by the gateway, not the client: drop the usage chunk and the
           // `usage: null` OpenAI adds to every other chunk, as OpenAI would without it
-          if (chunk.choices.length === 0 && chunk.usage) continue;
+          if (chunk.choices.length === 0 && chunk.usage) {
+            chunk = await nextChunk(it, provider);
+            continue;
+          }
           chunk.usage = undefined;
         }
         yield chunkHook ? chunkHook.call(chunk, ctx) : chunk;
+        chunk = await nextChunk(it, provider);
       }
       aggregate = agg.result();
       checkStreamEnd(aggregate, provider);
@@ -111,6 +144,8 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), attempt.deployment, ctx);
       throw error;
     } finally {
+      // the consumer stopped early (client gone): end the upstream read too
+      if (!completed) await it.return?.()?.catch(() => undefined);
       ctx.endedAt = attempt.endedAt = now();
       if (!completed && !error) error = clientClosed();
       attempt.status = error ? error.status : 200;
@@ -181,7 +216,17 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       attempt.upstreamRequestId = result.upstreamRequestId;
 
       if (result.type === 'stream' && ctx.stream) {
-        return { type: 'stream', chunks: relay(result.chunks, request, ctx, attempt), ctx };
+        let read: FirstRead;
+        try {
+          read = await firstChunk(result.chunks, ctx, attempt);
+        } catch (err) {
+          const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), deployment, ctx);
+          attempt.endedAt = now();
+          attempt.status = e.status;
+          attempt.error = e;
+          throw e;
+        }
+        return { type: 'stream', chunks: relay(read, request, ctx, attempt), ctx };
       }
       let body: ChatCompletion;
       try {

@@ -5,9 +5,10 @@
  */
 import {
   createCallContext,
-  type GatewayError,
+  GatewayError,
   now,
   readJson,
+  scrubError,
   sessionIdFrom,
   sseEvents,
   sseFrame,
@@ -93,7 +94,10 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   const attempt: UpstreamAttempt = { deployment: d, startedAt: now() };
   ctx.attempts.push(attempt);
   const fail = (err: unknown): GatewayError => {
-    const e = toGatewayError(err);
+    const e =
+      req.signal.aborted && !(err instanceof GatewayError)
+        ? new GatewayError('GW_ERR_INVALID_REQUEST', 'The client closed the connection before the response was complete.', { status: 499, publicCode: 'client_closed_request' })
+        : scrubError(toGatewayError(err), d, ctx);
     attempt.endedAt = now();
     attempt.status = e.status;
     attempt.error = e;
@@ -114,23 +118,32 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   });
   const finish = async (r: ResponseObject, upstreamId: string) => {
     ctx.sessionId ??= r.id; // a chain of responses is one session, started by its first response
+    ctx.usage = chatUsage(r.usage);
+    if (c.body.store !== false) {
+      try {
+        await repo.insert(stored(c, owner, r, upstreamId, ctx));
+      } catch (err) {
+        if (await repo.get(r.id, owner)) throw upstreamInvalid(d.provider, `answered with the id of a response it had already returned (${upstreamId})`, 'upstream_duplicate_id');
+        throw err;
+      }
+    }
     attempt.endedAt = ctx.endedAt = now();
     attempt.status = 200;
-    ctx.usage = chatUsage(r.usage);
-    if (c.body.store !== false) await repo.insert(stored(c, owner, r, upstreamId, ctx));
     api.report({ ctx, request: undefined, outcome: r.status === 'failed' ? 'error' : 'ok', status: 200, payload: { request: c.body, response: r } });
   };
 
   if (!ctx.stream) {
     let json: ResponseObject;
+    let out: ResponseObject;
     try {
       json = await readJson<ResponseObject>(res, d.provider);
+      if (!isResponseObject(json)) throw upstreamInvalid(d.provider, 'answered with something that is not a response object');
+      attempt.firstChunkAt = ctx.firstTokenAt = now();
+      out = rewrite(json, json.id);
+      await finish(out, json.id);
     } catch (err) {
       throw fail(err);
     }
-    attempt.firstChunkAt = ctx.firstTokenAt = now();
-    const out = rewrite(json, json.id);
-    await finish(out, json.id);
     ctx.responseHeaders['x-session-id'] = ctx.sessionId!;
     return { headers: ctx.responseHeaders, body: out };
   }
@@ -139,10 +152,18 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   async function* frames(): AsyncGenerator<string> {
     let upstreamId = '';
     let sequence = 0;
+    let ended = false;
     try {
       for await (const ev of sseEvents(body, d.provider)) {
         if (!ev.data || ev.data === '[DONE]') continue;
-        const data = JSON.parse(ev.data) as { type: string; sequence_number?: number; response?: ResponseObject };
+        if (ended) continue; // nothing after the terminal event counts (a repeated one must not finish twice)
+        let data: { type: string; sequence_number?: number; response?: ResponseObject };
+        try {
+          data = JSON.parse(ev.data) as typeof data;
+        } catch {
+          throw upstreamInvalid(d.provider, 'sent a stream event that is not JSON');
+        }
+        if (typeof data !== 'object' || data === null || typeof data.type !== 'string') throw upstreamInvalid(d.provider, 'sent a stream event without a type');
         if (ctx.firstTokenAt === undefined) attempt.firstChunkAt = ctx.firstTokenAt = now();
         sequence = (data.sequence_number ?? sequence) + 1;
         if (data.response?.id) {
@@ -150,10 +171,12 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
           data.response = rewrite(data.response, upstreamId);
           if (data.type === 'response.completed' || data.type === 'response.incomplete' || data.type === 'response.failed') {
             await finish(data.response, upstreamId);
+            ended = true;
           }
         }
         yield sseFrame(data, ev.event ?? data.type);
       }
+      if (!ended) throw upstreamInvalid(d.provider, 'ended the stream before the response completed', 'upstream_stream_incomplete');
     } catch (err) {
       const e = fail(err);
       yield sseFrame(
@@ -167,6 +190,16 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     }
   }
   return sseResponse(frames(), ctx.responseHeaders);
+}
+
+/** A 502 for an upstream Responses answer that is not what was asked for. */
+function upstreamInvalid(provider: string, what: string, code = 'upstream_invalid_response'): GatewayError {
+  return new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${provider} upstream ${what}.`, { publicCode: code, expose: true });
+}
+
+function isResponseObject(v: unknown): v is ResponseObject {
+  const r = v as Partial<ResponseObject> | null;
+  return typeof r === 'object' && r !== null && typeof r.id === 'string' && r.id.length > 0 && Array.isArray(r.output);
 }
 
 function stored(c: NativeCall, owner: string, r: ResponseObject, upstreamId: string, ctx: CallContext): StoredResponse {
