@@ -49,6 +49,9 @@ const Tool = z.looseObject({
   }),
 });
 
+/** Most messages in one request (as OpenAI's API): bounds the work one request can ask for. */
+export const MAX_MESSAGES = 2048;
+
 const nullableNumber = (min: number, max: number) => z.number().min(min).max(max).nullable().optional();
 const positiveInt = z.number().int().positive().nullable().optional();
 
@@ -62,7 +65,7 @@ const positiveInt = z.number().int().positive().nullable().optional();
  */
 export const ChatRequestSchema: z.ZodType<ChatRequest> = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(Message).min(1),
+  messages: z.array(Message).min(1).max(MAX_MESSAGES),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
   max_tokens: positiveInt,

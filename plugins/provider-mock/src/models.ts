@@ -2,7 +2,7 @@
  * What each mock model answers.
  */
 import { GatewayError, type ChatMessage, type ChatRequest, type ChatToolCall, type FinishReason } from '@switchyard/core';
-import { lorem } from './tokens.js';
+import { firstTokens, lorem } from './tokens.js';
 
 /** The mock models (served as `mock/<name>`). */
 export const MOCK_MODELS = ['echo', 'transcript', 'lorem', 'tool', 'error-400', 'error-429', 'error-500', 'drop'] as const;
@@ -38,6 +38,12 @@ export function lastUserText(request: ChatRequest): string {
   return '';
 }
 
+/** An answer of at most {@link MAX_OUTPUT_TOKENS} tokens, cut with `length` beyond (as a real model stops). */
+function bounded(text: string): MockAnswer {
+  const cut = text.length > MAX_OUTPUT_TOKENS ? firstTokens(text, MAX_OUTPUT_TOKENS) : text;
+  return { content: cut, finish: cut.length < text.length ? 'length' : 'stop' };
+}
+
 /**
  * Decides the answer of `model` to `request`.
  *
@@ -68,14 +74,12 @@ export function answer(model: string, request: ChatRequest): MockAnswer {
     });
   }
   switch (model) {
-    case 'echo': {
-      const text = lastUserText(request);
-      return { content: text, finish: 'stop' };
-    }
+    case 'echo':
+      return bounded(lastUserText(request));
     case 'transcript': {
       // every user turn and tool result, in order: shows exactly which history reached the model
       const turns = request.messages.filter((m) => m.role === 'user' || m.role === 'tool').map((m) => (m.role === 'tool' ? `tool:${textOf(m)}` : textOf(m)));
-      return { content: turns.join(' | '), finish: 'stop' };
+      return bounded(turns.join(' | '));
     }
     case 'lorem': {
       const n = max ?? 32;

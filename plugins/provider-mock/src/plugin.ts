@@ -112,9 +112,13 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
     async function* chunks(): AsyncGenerator<ChatChunk> {
       yield mk({ role: 'assistant', content: '' });
       let n = 0;
+      let sent = 0;
       for (const piece of pieces(a.content ?? '')) {
         if (pace > 0) await sleep(pace, undefined, { signal: call.signal });
-        if (a.dropAfter !== undefined && n++ >= a.dropAfter) {
+        // unpaced, a long answer would be produced in one run of promise jobs and hold the
+        // event loop (a real upstream's chunks arrive as I/O): let other work in now and then
+        else if (++n % 256 === 0) await new Promise((r) => setImmediate(r));
+        if (a.dropAfter !== undefined && sent++ >= a.dropAfter) {
           throw new GatewayError('GW_ERR_PROVIDER_CONNECTION', 'The mock upstream dropped the connection mid-stream.', {
             publicCode: 'upstream_connection_error',
             expose: true,

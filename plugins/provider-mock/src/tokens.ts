@@ -18,6 +18,20 @@ export function countTokens(text: string): number {
 }
 
 /**
+ * The first `n` tokens of `text` (the whole text when it has no more).
+ *
+ * @example
+ * ```ts
+ * firstTokens('Hello, world!', 2); // 'Hello,'
+ * ```
+ */
+export function firstTokens(text: string, n: number): string {
+  let count = 0;
+  for (const m of text.matchAll(TOKEN)) if (++count === n) return text.slice(0, m.index + m[0].length);
+  return text;
+}
+
+/**
  * Splits text into stream pieces: each word with its leading space.
  *
  * @example

@@ -46,7 +46,7 @@ const FunctionTool = z.looseObject({
 /** The create-response request. */
 export const CreateResponseSchema = z.looseObject({
   model: z.string().min(1),
-  input: z.union([z.string(), z.array(InputItemSchema)]).optional(),
+  input: z.union([z.string(), z.array(InputItemSchema).max(2048)]).optional(),
   instructions: z.string().nullable().optional(),
   previous_response_id: z.string().min(1).nullable().optional(),
   stream: z.boolean().nullable().optional(),
