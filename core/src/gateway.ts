@@ -117,7 +117,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   let pipeline: ((input: CallInput) => Promise<CallOutput>) | undefined;
   let models: ReturnType<typeof createModelTable> | undefined;
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
-  const finish = createFinish(hooks, background);
+  const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
 
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
     hooks: view,
@@ -134,13 +134,13 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return pipeline(input);
     },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
-    report: (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
+    report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
   await applyPlugins(plugins, apiFor, cfg.pluginTimeoutMs ?? 10_000);
 
   models = createModelTable(cfg.models ?? [], providers);
   const table = models;
-  pipeline = createChatPipeline({ hooks, providers, models: table, background });
+  pipeline = createChatPipeline({ hooks, providers, models: table, background, finish });
   const call = pipeline;
 
   let state: 'ready' | 'draining' = 'ready';

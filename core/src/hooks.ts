@@ -10,8 +10,9 @@
  * | resolveDeployment | async series bail | request → deployment; the core's model table taps last |
  * | chunk | sync waterfall | streamed chunk → chunk sent to the client (sync: no await per chunk) |
  * | postCall | async series waterfall | completion → completion; on streams runs once at the end on the aggregate |
+ * | cost | async parallel | CostEvent of a finished call: price it (sets ctx.cost); failures are isolated |
+ * | record | async parallel | CallEvent before the response's last bytes: durable records (call log, spend); awaited, bounded |
  * | log | async parallel | CallEvent after the response is sent; failures are isolated |
- * | cost | async parallel | CostEvent after the response is sent; failures are isolated |
  * | routes | sync | add HTTP routes, once at build |
  * | ready / close | async series | start-up after plugins are applied / shutdown after in-flight calls drained |
  */
@@ -69,10 +70,17 @@ export function createHooks() {
     chunk: new SyncWaterfallHook<[ChatChunk, CallContext]>(['chunk', 'ctx']),
     /** Waterfall: the completion before it is sent; for streams, the aggregate at stream end (read-only then). */
     postCall: new AsyncSeriesWaterfallHook<[ChatCompletion, ChatRequest, CallContext]>(['response', 'request', 'ctx']),
+    /** Parallel observer: usage of every finished call that reported usage (pricing). Runs first; a throwing tap is isolated. */
+    cost: new AsyncParallelHook<[CostEvent]>(['event']),
+    /**
+     * Parallel recorder: every finished call, after `cost` and before the response's last bytes
+     * (the body, a stream's `[DONE]`), which wait for it (bounded by `server.recordTimeoutMs`):
+     * a call the client saw succeed is durably recorded. Taps only enqueue store writes and
+     * return their commit. A throwing tap is isolated.
+     */
+    record: new AsyncParallelHook<[CallEvent]>(['event']),
     /** Parallel observer: every finished call, after the response is sent. A throwing tap is isolated. */
     log: new AsyncParallelHook<[CallEvent]>(['event']),
-    /** Parallel observer: usage of every finished call that reported usage. A throwing tap is isolated. */
-    cost: new AsyncParallelHook<[CostEvent]>(['event']),
     /** Sync: add HTTP routes. Called once when the server is built. */
     routes: new SyncHook<[RouteRegistrar]>(['routes']),
     /** Series: after every plugin is applied, before the gateway serves. Throw to stop boot. */
@@ -94,7 +102,7 @@ type TapOnly<H> = H extends { tap: unknown } ? Omit<H, 'promise' | 'callAsync' |
 export type PluginHooks = { readonly [K in HookName]: TapOnly<GatewayHooks[K]> };
 
 /** Hooks whose taps are observers: isolated, never fail a call. */
-export const OBSERVER_HOOKS: ReadonlySet<HookName> = new Set(['log', 'cost']);
+export const OBSERVER_HOOKS: ReadonlySet<HookName> = new Set(['cost', 'record', 'log']);
 
 /** Re-exported hook classes for plugin authors' type annotations. */
 export type {

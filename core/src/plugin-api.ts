@@ -79,8 +79,9 @@ export interface PluginApi {
   background(work: Promise<unknown>): void;
   /**
    * Reports a call the plugin served outside the chat pipeline (native pass-through) to the
-   * `cost` and `log` observers, exactly once, after its response was sent. Build its context
+   * `cost`, `record` and `log` hooks, exactly once. Await it before sending the response's
+   * last bytes (it resolves once the call is recorded); `log` runs after. Build its context
    * with `createCallContext` and fill deployment, attempts and usage.
    */
-  report(event: CallEvent): void;
+  report(event: CallEvent): Promise<void>;
 }

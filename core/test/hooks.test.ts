@@ -121,8 +121,8 @@ describe('errors from decision hooks', () => {
   });
 });
 
-describe('observers (log, cost)', () => {
-  it('run after the call resolves, cost before log, with the call event', async () => {
+describe('observers (cost, record, log)', () => {
+  it('cost then record before the call resolves (the answer waits for its record), log after, with the call event', async () => {
     const order: string[] = [];
     let event: CallEvent | undefined;
     const { gateway } = await gatewayWith(
@@ -137,13 +137,17 @@ describe('observers (log, cost)', () => {
             order.push(`cost:${e.usage.total_tokens}`);
             e.ctx.cost = 0.5;
           });
+          g.hooks.record.tapPromise('obs', async (e) => {
+            await new Promise((r) => setTimeout(r, 20)); // a commit: the call must not resolve before it
+            order.push(`record:${e.ctx.cost}`);
+          });
         },
       }),
     );
     const out = await gateway.call({ body: hi('x') });
     order.push('returned');
     await gateway.flush();
-    expect(order).toEqual(['returned', 'cost:5', 'log']);
+    expect(order).toEqual(['cost:5', 'record:0.5', 'returned', 'log']);
     expect(event).toMatchObject({ outcome: 'ok', status: 200 });
     expect(event!.ctx.cost).toBe(0.5);
     expect(event!.response!.choices[0]!.message.content).toBe('fixed:x');

@@ -22,7 +22,7 @@ import type { Background } from './background.js';
 import type { CallInput, CallOutput } from './call-types.js';
 import { createCallContext, now } from './context.js';
 import { chunksToCompletion, completionToChunks } from './convert.js';
-import { createFinish } from './observers.js';
+import type { FinishCall } from './observers.js';
 
 /** A stream whose first chunk has been read. */
 interface FirstRead {
@@ -44,6 +44,8 @@ export interface PipelineDeps {
   providers: ProviderRegistry;
   models: ResolvingModelTable;
   background: Background;
+  /** Settles finished calls (cost, record, log). */
+  finish: FinishCall;
 }
 
 function modelNotFound(model: string): GatewayError {
@@ -76,13 +78,12 @@ function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequ
  *
  * @example
  * ```ts
- * const call = createChatPipeline({ hooks, providers, models, background });
+ * const call = createChatPipeline({ hooks, providers, models, background, finish: createFinish(hooks, background) });
  * const out = await call({ body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] } });
  * ```
  */
 export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Promise<CallOutput> {
-  const { hooks, providers, models, background } = deps;
-  const finish = createFinish(hooks, background);
+  const { hooks, providers, models, background, finish } = deps;
 
   async function resolveDeployment(request: ChatRequest, ctx: CallContext): Promise<Deployment> {
     const chosen = hooks.resolveDeployment.isUsed() ? await hooks.resolveDeployment.promise(request, ctx) : undefined;
@@ -142,24 +143,28 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
     } catch (err) {
       // a client that hung up surfaces here as an abort from the upstream read: a 499
       error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), attempt.deployment, ctx);
-      throw error;
     } finally {
-      // the consumer stopped early (client gone): end the upstream read too
-      if (!completed) await it.return?.()?.catch(() => undefined);
+      if (!completed && !error) {
+        // the consumer stopped early (client gone): end the upstream read, record in the background
+        await it.return?.()?.catch(() => undefined);
+        background.add(settle(clientClosed()));
+      }
+    }
+    // the last bytes (`[DONE]` or the error frame) wait until the call is recorded
+    await settle(error);
+    if (error) throw error;
+
+    async function settle(failure: GatewayError | undefined): Promise<void> {
       ctx.endedAt = attempt.endedAt = now();
-      if (!completed && !error) error = clientClosed();
-      attempt.status = error ? error.status : 200;
-      attempt.error = error;
+      attempt.status = failure ? failure.status : 200;
+      attempt.error = failure;
       ctx.usage = agg.usage;
-      aggregate ??= agg.result();
-      const failure = error;
-      background.add(
-        (async () => {
-          let response = aggregate;
-          if (!failure && hooks.postCall.isUsed()) response = await hooks.postCall.promise(aggregate, request, ctx);
-          finish(ctx, request, failure ? 'error' : 'ok', failure ? failure.status : 200, response, failure);
-        })(),
-      );
+      let response = (aggregate ??= agg.result());
+      if (!failure && hooks.postCall.isUsed()) {
+        // bytes are sent: a failing postCall tap cannot change the answer any more
+        response = await hooks.postCall.promise(response, request, ctx).catch(() => response);
+      }
+      await finish(ctx, request, failure ? 'error' : 'ok', failure ? failure.status : 200, response, failure);
     }
   }
 
@@ -188,7 +193,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         const short = await hooks.preCall.promise(request, ctx);
         if (short !== undefined) {
           ctx.usage = short.usage;
-          finish(ctx, request, 'short-circuit', 200, short);
+          await finish(ctx, request, 'short-circuit', 200, short);
           if (!ctx.stream) return { type: 'completion', body: short, ctx };
           return { type: 'stream', chunks: fromArray(completionToChunks(short, request.stream_options?.include_usage === true)), ctx };
         }
@@ -244,12 +249,12 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       attempt.status = 200;
       ctx.usage = body.usage;
       if (hooks.postCall.isUsed()) body = await hooks.postCall.promise(body, request, ctx);
-      finish(ctx, request, 'ok', 200, body);
+      await finish(ctx, request, 'ok', 200, body);
       if (!ctx.stream) return { type: 'completion', body, ctx };
       return { type: 'stream', chunks: fromArray(completionToChunks(body, request.stream_options?.include_usage === true)), ctx };
     } catch (err) {
       const e = toGatewayError(err);
-      finish(ctx, request, 'error', e.status, undefined, e);
+      await finish(ctx, request, 'error', e.status, undefined, e);
       throw e;
     }
   };

@@ -1,15 +1,20 @@
 /**
- * Hands finished calls to the `cost` and `log` observers, after the response is sent.
+ * Settling a finished call: `cost` prices it, `record` makes it durable (call log, spend)
+ * before the response's last bytes go out, and `log` sees it after the response is sent.
+ * A call the client saw succeed is therefore on disk even if the process is killed right
+ * after; what the client never saw (a client that hung up) is recorded in the background.
  */
+import type { Diagnostics } from '../diagnostics.js';
 import type { GatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';
 import type { CallContext, CallEvent, CallOutcome, ChatCompletion, ChatRequest } from '../types.js';
 import type { Background } from './background.js';
 import { now } from './context.js';
 
-const afterSend = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Reports one finished call. */
+/**
+ * Reports one finished call. Resolves when the call is recorded (immediately when nothing
+ * records); never rejects.
+ */
 export type FinishCall = (
   ctx: CallContext,
   request: ChatRequest | undefined,
@@ -18,31 +23,57 @@ export type FinishCall = (
   response?: ChatCompletion,
   error?: GatewayError,
   payload?: CallEvent['payload'],
-) => void;
+) => Promise<void> | undefined;
+
+/** Options of {@link createFinish}. */
+export interface FinishOptions {
+  /** Longest a response waits for `record` before it goes out anyway (default 5 s). */
+  recordTimeoutMs?: number;
+  diagnostics?: Diagnostics;
+}
 
 /**
- * The function that schedules observers for a finished call: `cost` first (so `log` sees
- * `ctx.cost`), then `log`, both on the next turn of the event loop and tracked by `background`.
- * Nothing is allocated when no observer is tapped.
+ * The function that settles finished calls: `cost` then `record` (awaited by the caller
+ * before the last bytes, tracked by `background`), then `log` on the next turn of the
+ * event loop, after the response was written. Nothing is allocated when no hook is tapped.
  *
  * @example
  * ```ts
  * const finish = createFinish(hooks, background);
- * finish(ctx, request, 'ok', 200, completion);
+ * await finish(ctx, request, 'ok', 200, completion); // then send the completion
  * ```
  */
-export function createFinish(hooks: GatewayHooks, background: Background): FinishCall {
+export function createFinish(hooks: GatewayHooks, background: Background, options: FinishOptions = {}): FinishCall {
+  const timeoutMs = options.recordTimeoutMs ?? 5_000;
+  let slow = 0;
+  const bounded = (work: Promise<void>): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        // a store that hangs must not hang every response: go on, the write is still tracked
+        if (slow++ % 100 === 0) options.diagnostics?.warn(`recording a call took over ${timeoutMs} ms; answering without waiting (${slow} so far)`);
+        resolve();
+      }, timeoutMs);
+      void work.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
   return (ctx, request, outcome, status, response, error, payload) => {
     ctx.endedAt ??= now();
     const logUsed = hooks.log.isUsed();
+    const recordUsed = hooks.record.isUsed();
     const costUsed = hooks.cost.isUsed() && ctx.usage !== undefined;
-    if (!logUsed && !costUsed) return;
+    if (!logUsed && !costUsed && !recordUsed) return undefined;
     const event: CallEvent = { ctx, request, response, error, outcome, status, ...(payload ? { payload } : {}) };
-    background.add(
-      afterSend().then(async () => {
-        if (costUsed) await hooks.cost.promise({ ctx, usage: ctx.usage!, model: ctx.model ?? '', deployment: ctx.deployment });
-        if (logUsed) await hooks.log.promise(event);
-      }),
-    );
+    const settled = (async () => {
+      if (costUsed) await hooks.cost.promise({ ctx, usage: ctx.usage!, model: ctx.model ?? '', deployment: ctx.deployment });
+      if (recordUsed) await hooks.record.promise(event);
+    })();
+    background.add(settled);
+    if (logUsed) background.add(settled.then(afterSend).then(() => hooks.log.promise(event)));
+    return recordUsed ? bounded(settled) : costUsed ? settled : undefined;
   };
 }
+
+const afterSend = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -44,41 +44,47 @@ export function isTransient(err: unknown): boolean {
  */
 export function createWriteBatcher(deps: BatcherDeps): WriteBatcher {
   const maxBatch = deps.maxBatch ?? 500;
-  let queue: BatchedWrite[] = [];
+  // batches not started yet, oldest first; a write joins the newest one that has room
+  let open: Batch[] = [];
   let running: Promise<void> | undefined;
   let committing = 0;
+  let queued = 0;
 
-  const runBatch = (batch: BatchedWrite[]) =>
+  const runBatch = (writes: BatchedWrite[]) =>
     deps.transaction(async (trx) => {
-      for (const write of batch) await write(trx);
+      for (const write of writes) await write(trx);
     });
 
-  async function commit(batch: BatchedWrite[]): Promise<void> {
+  async function commit(writes: BatchedWrite[]): Promise<void> {
     let lastErr: unknown;
     for (const delay of RETRY_DELAYS_MS) {
       if (delay > 0) await sleep(delay);
       try {
-        return await runBatch(batch);
+        return await runBatch(writes);
       } catch (err) {
         lastErr = err;
         if (!isTransient(err)) break;
       }
     }
-    if (batch.length === 1) return deps.onError(lastErr);
+    if (writes.length === 1) return deps.onError(lastErr);
     // one bad write must not lose the others: retry each on its own
-    for (const write of batch) await runBatch([write]).catch(deps.onError);
+    for (const write of writes) await runBatch([write]).catch(deps.onError);
   }
 
   async function drain(): Promise<void> {
     await nextTurn();
-    while (queue.length > 0) {
+    while (open.length > 0) {
       const hold = deps.beforeBatch?.();
       if (hold) await hold.catch(deps.onError);
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      committing = batch.length;
-      await commit(batch);
-      committing = 0;
+      const batch = open.shift()!;
+      queued -= batch.writes.length;
+      committing = batch.writes.length;
+      try {
+        await commit(batch.writes);
+      } finally {
+        committing = 0;
+        batch.done();
+      }
     }
   }
 
@@ -86,7 +92,7 @@ export function createWriteBatcher(deps: BatcherDeps): WriteBatcher {
     if (running) return;
     const work = drain().finally(() => {
       running = undefined;
-      if (queue.length > 0) schedule();
+      if (open.length > 0) schedule();
     });
     running = work;
     deps.track?.(work);
@@ -94,17 +100,34 @@ export function createWriteBatcher(deps: BatcherDeps): WriteBatcher {
 
   return {
     enqueue(write) {
-      queue.push(write);
+      let batch = open[open.length - 1];
+      if (!batch || batch.writes.length >= maxBatch) open.push((batch = newBatch()));
+      batch.writes.push(write);
+      queued++;
       schedule();
+      return batch.committed;
     },
     async flush() {
-      while (running || queue.length > 0) {
+      while (running || open.length > 0) {
         if (!running) schedule();
         await running?.catch(() => undefined);
       }
     },
     get pending() {
-      return queue.length + committing;
+      return queued + committing;
     },
   };
+}
+
+/** Writes committed together, and the promise their callers wait on. */
+interface Batch {
+  writes: BatchedWrite[];
+  committed: Promise<void>;
+  done(): void;
+}
+
+function newBatch(): Batch {
+  let done!: () => void;
+  const committed = new Promise<void>((resolve) => (done = resolve));
+  return { writes: [], committed, done };
 }

@@ -125,16 +125,16 @@ const upsertSession = compiledWrite((db, delta: SessionRow) =>
 );
 
 /**
- * Records a finished call through the store's write batcher (returns at once).
+ * Records a finished call through the store's write batcher; resolves once it is committed.
  *
  * @example
  * ```ts
- * gateway.hooks.log.tapPromise(NAME, async (event) => recordCall(store, event, gateway.settings.storePrompts));
+ * gateway.hooks.record.tapPromise(NAME, (event) => recordCall(store, event, gateway.settings.storePrompts));
  * ```
  */
-export function recordCall(store: Store, event: CallEvent, storePrompts: boolean): void {
+export function recordCall(store: Store, event: CallEvent, storePrompts: boolean): Promise<void> {
   const row = callRowOf(event, storePrompts);
-  store.writes.enqueue((db) => writeCall(db, row));
+  return store.writes.enqueue((db) => writeCall(db, row));
 }
 
 /**

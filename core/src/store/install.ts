@@ -45,7 +45,8 @@ export async function installStore(api: PluginApi, store: Store, pluginName: str
   api.services.store = store;
   if (options.recordCalls !== false) {
     const storePrompts = api.settings.storePrompts;
-    api.hooks.log.tapPromise(pluginName, async (event) => recordCall(store, event, storePrompts));
+    // on `record`: the response's last bytes wait for this commit, so a served call survives a kill -9
+    api.hooks.record.tapPromise(pluginName, (event) => recordCall(store, event, storePrompts));
   }
   let timer: NodeJS.Timeout | undefined;
   if (options.retentionDays !== undefined) {

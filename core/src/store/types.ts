@@ -52,8 +52,11 @@ export type BatchedWrite = (db: AnyKysely) => Promise<unknown>;
  * ```
  */
 export interface WriteBatcher {
-  /** Queues a write; it starts on the next turn of the event loop at the latest. */
-  enqueue(write: BatchedWrite): void;
+  /**
+   * Queues a write; it starts on the next turn of the event loop at the latest. The promise
+   * resolves once the write's batch is committed (or its failure reported): never rejects.
+   */
+  enqueue(write: BatchedWrite): Promise<void>;
   /** Resolves once everything queued so far is committed (or reported as failed). */
   flush(): Promise<void>;
   /** Writes queued and not yet committed. */

@@ -70,9 +70,9 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
 
       // rows queued in the store's write batcher and not committed yet: budgets count them too
       const pendingRows = new Set<SpendRow>();
-      const record = (row: SpendRow) => {
+      const record = (row: SpendRow): Promise<void> => {
         pendingRows.add(row);
-        store.writes.enqueue(async (trx) => {
+        return store.writes.enqueue(async (trx) => {
           try {
             await spend.insert(row, trx);
           } finally {
@@ -93,12 +93,13 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         return response;
       });
       gateway.hooks.cost.tapPromise(PLUGIN_NAME, async (event) => price(event.ctx));
-      gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event: CallEvent) => {
+      // on `record`: the response waits for the spend row's commit, so spend survives a kill -9
+      gateway.hooks.record.tapPromise(PLUGIN_NAME, async (event: CallEvent) => {
         const { ctx } = event;
         if (!ctx.usage || !ctx.deployment) return;
         const t = tokenCounts(ctx.usage);
         const requestUser = event.request?.user ?? (event.payload?.request as { user?: string } | undefined)?.user;
-        record({
+        await record({
           id: timeOrderedId(),
           request_id: ctx.requestId,
           created_at: Math.round(ctx.startedAt),

@@ -93,7 +93,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   if (ctx.sessionId) ctx.responseHeaders['x-session-id'] = ctx.sessionId;
   const attempt: UpstreamAttempt = { deployment: d, startedAt: now() };
   ctx.attempts.push(attempt);
-  const fail = (err: unknown): GatewayError => {
+  const fail = async (err: unknown): Promise<GatewayError> => {
     const e =
       req.signal.aborted && !(err instanceof GatewayError)
         ? new GatewayError('GW_ERR_INVALID_REQUEST', 'The client closed the connection before the response was complete.', { status: 499, publicCode: 'client_closed_request' })
@@ -101,7 +101,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     attempt.endedAt = now();
     attempt.status = e.status;
     attempt.error = e;
-    api.report({ ctx, request: undefined, outcome: 'error', status: e.status, error: e, payload: { request: c.body } });
+    await api.report({ ctx, request: undefined, outcome: 'error', status: e.status, error: e, payload: { request: c.body } });
     return e;
   };
 
@@ -109,7 +109,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   try {
     res = await c.adapter.passthrough!({ method: 'POST', path: '/responses', body: upstream, stream: ctx.stream }, { deployment: d, ctx, signal: req.signal });
   } catch (err) {
-    throw fail(err);
+    throw await fail(err);
   }
   const rewrite = (r: ResponseObject, upstreamId: string): ResponseObject => ({
     ...r,
@@ -129,7 +129,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     }
     attempt.endedAt = ctx.endedAt = now();
     attempt.status = 200;
-    api.report({ ctx, request: undefined, outcome: r.status === 'failed' ? 'error' : 'ok', status: 200, payload: { request: c.body, response: r } });
+    await api.report({ ctx, request: undefined, outcome: r.status === 'failed' ? 'error' : 'ok', status: 200, payload: { request: c.body, response: r } });
   };
 
   if (!ctx.stream) {
@@ -142,7 +142,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
       out = rewrite(json, json.id);
       await finish(out, json.id);
     } catch (err) {
-      throw fail(err);
+      throw await fail(err);
     }
     ctx.responseHeaders['x-session-id'] = ctx.sessionId!;
     return { headers: ctx.responseHeaders, body: out };
@@ -178,7 +178,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
       }
       if (!ended) throw upstreamInvalid(d.provider, 'ended the stream before the response completed', 'upstream_stream_incomplete');
     } catch (err) {
-      const e = fail(err);
+      const e = await fail(err);
       yield sseFrame(
         {
           type: 'response.failed',
