@@ -45,7 +45,7 @@ export function isTransient(err: unknown): boolean {
 export function createWriteBatcher(deps: BatcherDeps): WriteBatcher {
   const maxBatch = deps.maxBatch ?? 500;
   // batches not started yet, oldest first; a write joins the newest one that has room
-  let open: Batch[] = [];
+  const open: Batch[] = [];
   let running: Promise<void> | undefined;
   let committing = 0;
   let queued = 0;
