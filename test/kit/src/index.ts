@@ -21,7 +21,7 @@ export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
 export { startBedrockEmulator, bedrockErrorFault, eventFrame } from './emulators/bedrock.js';
 export type { BedrockEmulator, BedrockEmulatorOptions, BedrockEmulatorCredentials, BedrockStreamFault } from './emulators/bedrock.js';
-export { checkConverseRequest } from './emulators/bedrock-validate.js';
+export { checkConverseRequest, checkConverseForModel, reasoningSignature } from './emulators/bedrock-validate.js';
 export { startOtlpReceiver, spansOf, metricsOf } from './otlp.js';
 export type { OtlpReceiver, ReceivedSpan, ReceivedMetric } from './otlp.js';
 export { startCli, killClis } from './cli.js';
