@@ -11,7 +11,7 @@ export { tempDbFile } from './temp.js';
 export { freePort } from './ports.js';
 export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
 export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
-export { checkMessagesRequest } from './emulators/anthropic-validate.js';
+export { checkMessagesRequest, thinkingSignature } from './emulators/anthropic-validate.js';
 export { startAzureEmulator, azureErrorBody } from './emulators/azure.js';
 export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
 export { startGeminiEmulator, geminiErrorBody } from './emulators/gemini.js';
