@@ -15,7 +15,7 @@ export { checkMessagesRequest, thinkingSignature } from './emulators/anthropic-v
 export { startAzureEmulator, azureErrorBody } from './emulators/azure.js';
 export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
 export { startGeminiEmulator, geminiErrorBody } from './emulators/gemini.js';
-export type { GeminiEmulator, GeminiEmulatorOptions } from './emulators/gemini.js';
+export type { GeminiEmulator, GeminiEmulatorOptions, GeminiAnswerFault } from './emulators/gemini.js';
 export { checkGenerateContentRequest } from './emulators/gemini-validate.js';
 export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
