@@ -27,6 +27,7 @@ import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { checkConverseForModel, checkConverseRequest, reasoningSignature } from './bedrock-validate.js';
+import { sampleFor, toolInputFor } from './sample.js';
 import { startEmulator, type Emulator, type EmulatorExchange, type Fault, type RecordedRequest } from './server.js';
 
 /** Test credentials the emulator knows. */
@@ -198,12 +199,11 @@ function converseAnswer(body: Obj): Answer {
   if (tools && !toolResult) {
     const name = tools.toolChoice?.tool?.name ?? tools.tools[0]!.toolSpec.name;
     const schema = (tools.tools.find((t) => t.toolSpec.name === name)?.toolSpec as { inputSchema?: { json?: Obj } } | undefined)?.inputSchema?.json;
-    const input = isObj(schema?.properties) && Object.keys(schema.properties).length ? sample(schema, lastUserText) : { q: lastUserText };
-    content.push({ toolUse: { toolUseId: `tooluse_emu${++counter}`, name, input: input as never } });
+    content.push({ toolUse: { toolUseId: `tooluse_emu${++counter}`, name, input: toolInputFor(schema, lastUserText) as never } });
     stopReason = 'tool_use';
   } else if (outputSchema) {
     // structured output: a JSON text that follows the schema
-    content.push({ text: JSON.stringify(sample(JSON.parse(outputSchema), toolResult ? `tool result: ${textOf(toolResult.content)}` : lastUserText)) });
+    content.push({ text: JSON.stringify(sampleFor(JSON.parse(outputSchema), toolResult ? `tool result: ${textOf(toolResult.content)}` : lastUserText)) });
   } else if (body.guardrailConfig && lastUserText.includes('trigger-guardrail')) {
     content.push({ text: 'Sorry, the model cannot answer this question.' });
     stopReason = 'guardrail_intervened';
@@ -233,29 +233,6 @@ function converseAnswer(body: Obj): Answer {
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A value that follows a JSON schema: strings are `text`, numbers 1, the first enum value. */
-function sample(schema: unknown, text: string, depth = 0): unknown {
-  if (!isObj(schema) || depth > 8) return text;
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  if ('const' in schema) return schema.const;
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(isObj(schema.properties) ? schema.properties : {}).map(([k, v]) => [k, sample(v, text, depth + 1)]));
-    case 'array':
-      return [sample(schema.items, text, depth + 1)];
-    case 'integer':
-    case 'number':
-      return 1;
-    case 'boolean':
-      return true;
-    case 'null':
-      return null;
-    default:
-      return text;
-  }
 }
 
 function streamEvents(a: Answer): StreamEvent[] {

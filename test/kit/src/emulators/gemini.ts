@@ -8,6 +8,7 @@
  *
  * The model echoes the last user text (`echo: …`), calls the first (or only allowed)
  * declared function when tools are offered and the last turn is not a function response,
+ * answers JSON that follows `responseJsonSchema` in JSON mode,
  * answers `tool result: …` after function responses, thinks first when `thinkingConfig`
  * has a budget, honours `stopSequences` and `maxOutputTokens` (in words), blocks the
  * answer (finishReason `SAFETY`) when the text contains `safetyTrigger` and the prompt
@@ -21,6 +22,7 @@ import type http from 'node:http';
 import type { BlockedReason, Candidate, FinishReason, GenerateContentResponse, GenerateContentResponseUsageMetadata, HarmCategory, HarmProbability, Part, SafetyRating } from '@google/genai';
 import { tokenGrant } from './gemini-token.js';
 import { checkGenerateContentRequest } from './gemini-validate.js';
+import { sampleFor } from './sample.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
 
 /** Options of the Gemini emulator. */
@@ -153,8 +155,12 @@ function answerFor(body: Json, model: string, opts: Required<Pick<GeminiEmulator
     return { parts: [part], finishReason: 'STOP', thought: thinking };
   }
   let text = responses.length ? `tool result: ${responses.map((p) => JSON.stringify(p.functionResponse.response)).join(' ')}` : `echo: ${userText}`;
-  // JSON mode answers a JSON object (not cut by stop sequences or the token limit here)
-  if (g.responseMimeType === 'application/json') return { parts: [{ text: JSON.stringify({ echo: userText }) }], finishReason: 'STOP', thought: thinking };
+  // JSON mode answers a JSON object that follows the schema when there is one (not cut by stop sequences or the token limit here)
+  if (g.responseMimeType === 'application/json') {
+    const said = responses.length ? text : userText;
+    const json = g.responseJsonSchema ?? g.responseSchema;
+    return { parts: [{ text: JSON.stringify(json ? sampleFor(json, said) : { echo: said }) }], finishReason: 'STOP', thought: thinking };
+  }
   let finishReason: Answer['finishReason'] = 'STOP';
   for (const s of (g.stopSequences ?? []) as string[]) {
     const at = text.indexOf(s);
