@@ -19,13 +19,33 @@ function substantive(chunk: ChatChunk): boolean {
   return false;
 }
 
-async function* replay(held: ChatChunk[], rest: AsyncGenerator<ChatChunk> | undefined): AsyncGenerator<ChatChunk> {
-  try {
-    yield* held;
-    if (rest) yield* rest;
-  } finally {
-    // a consumer that stops early (client gone) ends the upstream read
-    await rest?.return(undefined);
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * The held chunks, then the rest of the upstream stream: a plain iterator that hands
+ * `next()` straight to the upstream once the held chunks are out (no extra generator per
+ * chunk), and ends the upstream read when the consumer stops early.
+ */
+class Primed implements AsyncIterableIterator<ChatChunk> {
+  #i = 0;
+  constructor(
+    private readonly held: ChatChunk[],
+    private readonly rest: AsyncGenerator<ChatChunk> | undefined,
+  ) {}
+
+  next(): Promise<IteratorResult<ChatChunk>> {
+    if (this.#i < this.held.length) return Promise.resolve({ value: this.held[this.#i++]!, done: false });
+    return this.rest ? this.rest.next() : Promise.resolve(DONE);
+  }
+
+  async return(): Promise<IteratorResult<ChatChunk>> {
+    this.#i = this.held.length;
+    await this.rest?.return(undefined);
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChatChunk> {
+    return this;
   }
 }
 
@@ -38,12 +58,12 @@ async function* replay(held: ChatChunk[], rest: AsyncGenerator<ChatChunk> | unde
  * return { type: 'stream', chunks: await primeStream(toChatChunks(events)), upstreamRequestId };
  * ```
  */
-export async function primeStream(chunks: AsyncGenerator<ChatChunk>): Promise<AsyncGenerator<ChatChunk>> {
+export async function primeStream(chunks: AsyncGenerator<ChatChunk>): Promise<AsyncIterableIterator<ChatChunk>> {
   const held: ChatChunk[] = [];
   for (;;) {
     const r = await chunks.next();
-    if (r.done) return replay(held, undefined);
+    if (r.done) return new Primed(held, undefined);
     held.push(r.value);
-    if (substantive(r.value)) return replay(held, chunks);
+    if (substantive(r.value)) return new Primed(held, chunks);
   }
 }

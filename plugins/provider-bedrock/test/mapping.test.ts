@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, type ChatRequest } from '@switchyard/core';
+import { GatewayError, type ChatChunk, type ChatRequest } from '@switchyard/core';
 import {
   JSON_TOOL_NAME,
   awsErrorType,
@@ -11,6 +11,7 @@ import {
   toConverseRequest,
   toUsage,
   toolUseIdFor,
+  primeStream,
   type BedrockEvent,
 } from '@switchyard/provider-bedrock';
 import { checkConverseForModel, checkConverseRequest } from '@switchyard/test-kit';
@@ -395,5 +396,37 @@ describe('error mapping', () => {
 describe('bedrockEndpoint', () => {
   it('is the regional runtime endpoint', () => {
     expect(bedrockEndpoint('eu-central-1')).toBe('https://bedrock-runtime.eu-central-1.amazonaws.com');
+  });
+});
+
+describe('primeStream', () => {
+  const c = (delta: Record<string, unknown>, finish: ChatChunk['choices'][number]['finish_reason'] = null): ChatChunk => ({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+
+  it('throws what fails before the first substantive chunk, replays what it held, and stops the upstream when the consumer does', async () => {
+    async function* failing(): AsyncGenerator<ChatChunk> {
+      yield c({ role: 'assistant', content: '' });
+      throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', 'slow down', { status: 429 });
+    }
+    await expect(primeStream(failing())).rejects.toMatchObject({ status: 429 });
+
+    let finished = false;
+    async function* upstream(): AsyncGenerator<ChatChunk> {
+      try {
+        yield c({ role: 'assistant', content: '' });
+        yield c({ content: 'a' });
+        yield c({ content: 'b' });
+        yield c({}, 'stop');
+      } finally {
+        finished = true;
+      }
+    }
+    const primed = await primeStream(upstream());
+    const got: unknown[] = [];
+    for await (const chunk of primed) {
+      got.push(chunk.choices[0]!.delta);
+      if (got.length === 2) break;
+    }
+    expect(got).toEqual([{ role: 'assistant', content: '' }, { content: 'a' }]);
+    expect(finished).toBe(true);
   });
 });
