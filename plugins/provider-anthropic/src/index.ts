@@ -13,5 +13,7 @@ export type { ResponseMappingOptions } from './response.js';
 export { AnthropicStreamTranslator, toChatChunks } from './stream.js';
 export type { StreamMappingOptions } from './stream.js';
 export { anthropicError, anthropicStreamError, ANTHROPIC_ERROR_STATUS } from './errors.js';
+export { checkParams, MAPPED_PARAMS } from './params.js';
+export { primeStream } from './prime.js';
 export type * from './wire.js';
 export default anthropicProvider;

@@ -3,6 +3,7 @@
  * (`POST /v1/messages`), answers and streams translated back.
  */
 import {
+  GatewayError,
   definePlugin,
   headerValue,
   parseDeploymentOptions,
@@ -21,6 +22,7 @@ import {
 import { anthropicError } from './errors.js';
 import { JSON_TOOL_NAME, toAnthropicRequest, type RequestMappingOptions } from './request.js';
 import { toChatCompletion } from './response.js';
+import { primeStream } from './prime.js';
 import { toChatChunks } from './stream.js';
 import type { AnthropicResponse } from './wire.js';
 
@@ -146,7 +148,15 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
     if (res.status >= 400) throw anthropicError(res, await readText(res, id), id);
     if (stream) {
       const includeUsage = request.stream_options?.include_usage === true;
-      return { type: 'stream', chunks: toChatChunks(sseEvents(res, id), { includeUsage, jsonTool, provider: id }), upstreamRequestId };
+      try {
+        // an `error` event before the answer starts (overloaded, rate limited) is then an
+        // HTTP error with its own status, not a 200 with an error frame
+        const chunks = await primeStream(toChatChunks(sseEvents(res, id), { includeUsage, jsonTool, provider: id }));
+        return { type: 'stream', chunks, upstreamRequestId };
+      } catch (err) {
+        if (err instanceof GatewayError && upstreamRequestId) err.headers['x-upstream-request-id'] ??= upstreamRequestId;
+        throw err;
+      }
     }
     const message = await readJson<AnthropicResponse>(res, id);
     return { type: 'completion', body: toChatCompletion(message, { jsonTool }), upstreamRequestId };

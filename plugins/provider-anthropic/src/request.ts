@@ -2,6 +2,7 @@
  * OpenAI chat request → Anthropic Messages API request (pure functions).
  */
 import { GatewayError, type ChatContentPart, type ChatMessage, type ChatRequest, type ChatTool } from '@switchyard/core';
+import { checkParams } from './params.js';
 import type {
   AnthropicCacheControl,
   AnthropicContentBlock,
@@ -233,7 +234,7 @@ function thinkingOf(request: ChatRequest, opts: RequestMappingOptions): Anthropi
  *
  * `max_completion_tokens` wins over `max_tokens`, with a default when both are absent;
  * `reasoning_effort` becomes a thinking budget (and `max_tokens` grows past it when needed);
- * `response_format: json_schema` becomes a tool the model is made to call
+ * `response_format` (`json_schema`, or `json_object` with a free-form schema) becomes a tool the model is made to call
  * ({@link JSON_TOOL_NAME}), whose input the response mapping returns as the content.
  *
  * @example
@@ -243,6 +244,7 @@ function thinkingOf(request: ChatRequest, opts: RequestMappingOptions): Anthropi
  * ```
  */
 export function toAnthropicRequest(request: ChatRequest, opts: RequestMappingOptions = {}): AnthropicRequest {
+  checkParams(request);
   if (request.n != null && request.n > 1) throw badRequest('The anthropic provider returns one choice; `n` must be 1.', 'n');
   const { system, messages } = toAnthropicMessages(request.messages);
   const body: Mutable<AnthropicRequest> = {
@@ -255,7 +257,11 @@ export function toAnthropicRequest(request: ChatRequest, opts: RequestMappingOpt
   if (request.temperature != null) body.temperature = request.temperature;
   if (request.top_p != null) body.top_p = request.top_p;
   if (typeof request.top_k === 'number') body.top_k = request.top_k;
-  if (request.user) body.metadata = { user_id: request.user };
+  const userId = request.user ?? request.safety_identifier;
+  if (typeof userId === 'string' && userId) body.metadata = { user_id: userId };
+  const tier = request.service_tier;
+  if (tier === 'default') body.service_tier = 'standard_only';
+  else if (tier != null && tier !== 'auto') throw badRequest(`service_tier '${String(tier)}' is not an Anthropic tier (auto, default → standard_only).`, 'service_tier');
   if (request.stream === true) body.stream = true;
 
   const thinking = thinkingOf(request, opts);
@@ -267,8 +273,9 @@ export function toAnthropicRequest(request: ChatRequest, opts: RequestMappingOpt
   const tools = request.tools?.length ? request.tools.map(toolOf) : [];
   let toolChoice = tools.length ? toolChoiceOf(request) : undefined;
   const rf = request.response_format;
-  if (rf?.type === 'json_schema') {
-    const schema = (rf.json_schema?.schema as Record<string, unknown> | undefined) ?? { type: 'object' };
+  if (rf && rf.type !== 'text' && rf.type !== 'json_schema' && rf.type !== 'json_object') throw badRequest(`Invalid value for 'response_format.type': '${String(rf.type)}'.`, 'response_format.type');
+  if (rf?.type === 'json_schema' || rf?.type === 'json_object') {
+    const schema = (rf.type === 'json_schema' ? (rf.json_schema?.schema as Record<string, unknown> | undefined) : undefined) ?? { type: 'object' };
     tools.push({ name: JSON_TOOL_NAME, description: 'Respond with a JSON object that matches the input schema.', input_schema: schema });
     // forcing a tool is not allowed with thinking, and would shut out the client's own tools
     if (!thinking && tools.length === 1) toolChoice = { type: 'tool', name: JSON_TOOL_NAME };

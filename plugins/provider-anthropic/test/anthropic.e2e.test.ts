@@ -353,6 +353,64 @@ describe('the anthropic provider through the Anthropic emulator (openai SDK over
     expect((err as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'overloaded_error', message: 'Overloaded' });
   });
 
+  it.each([
+    ['overloaded_error before message_start', 0, 'overloaded_error', 503],
+    ['overloaded_error after message_start and ping', 2, 'overloaded_error', 503],
+    ['rate_limit_error after message_start', 1, 'rate_limit_error', 429],
+  ] as const)('an %s is an HTTP error the SDK can retry, not a 200 with an error frame', async (_name, afterEvents, type, status) => {
+    emu.fault({ streamError: { afterEvents, type, message: 'Overloaded' } });
+    const res = await fetch(`${t.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+      body: JSON.stringify({ model: 'claude', stream: true, messages: [user('x')] }),
+    });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(res.headers.get('x-upstream-request-id')).toMatch(/^req_emu/);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ type, message: 'Overloaded', code: type });
+    emu.fault({ streamError: { afterEvents: 2, type: 'overloaded_error' } });
+    const retrying = new OpenAI({ apiKey: 'sk-test', baseURL: t.url, maxRetries: 1 });
+    const final = await retrying.chat.completions.stream({ model: 'claude', messages: [user('again')] }).finalChatCompletion();
+    expect(final.choices[0]!.message.content).toBe('echo: again');
+  });
+
+  it('answers response_format json_object through a forced free-form tool, streamed and not', async () => {
+    const r = await t.client.chat.completions.create({ model: 'claude', response_format: { type: 'json_object' }, messages: [user('any json')] });
+    expect(JSON.parse(r.choices[0]!.message.content!)).toEqual({ q: 'any json' });
+    expect(sent().tools).toEqual([{ name: 'json_tool_call', description: expect.any(String), input_schema: { type: 'object' } }]);
+    const streamed = await t.client.chat.completions.stream({ model: 'claude', response_format: { type: 'json_object' }, messages: [user('any json')] }).finalChatCompletion();
+    expect(streamed.choices[0]!.message.content).toBe(r.choices[0]!.message.content);
+  });
+
+  it('replays thinking in a tool loop; without it the next turn is refused as Claude refuses it', async () => {
+    const first = await t.client.chat.completions.create({ model: 'claude', reasoning_effort: 'low', tools, messages: [user('Paris')] });
+    const msg = first.choices[0]!.message as OpenAI.ChatCompletionMessage & { thinking_blocks?: unknown[] };
+    const call = msg.tool_calls![0]!;
+    const second = await t.client.chat.completions.create({ model: 'claude', reasoning_effort: 'low', tools, messages: [user('Paris'), msg, { role: 'tool', tool_call_id: call.id, content: 'sunny' }] });
+    expect(second.choices[0]!.message.content).toBe('tool result: sunny');
+    const { thinking_blocks: _gone, ...bare } = msg;
+    await expectError(
+      t.client.chat.completions.create({ model: 'claude', reasoning_effort: 'low', tools, messages: [user('Paris'), bare, { role: 'tool', tool_call_id: call.id, content: 'sunny' }] }),
+      400,
+      { message: expect.stringMatching(/a final `assistant` message must start with a thinking block/) },
+    );
+  });
+
+  it('maps user, safety_identifier and service_tier; refuses parameters Anthropic cannot honour', async () => {
+    await t.client.chat.completions.create({ model: 'claude', safety_identifier: 'sid-1', service_tier: 'default', n: 1, presence_penalty: 0, messages: [user('x')] });
+    expect(sent()).toMatchObject({ metadata: { user_id: 'sid-1' }, service_tier: 'standard_only' });
+    for (const [extra, param] of [
+      [{ seed: 3 }, 'seed'],
+      [{ presence_penalty: 1 }, 'presence_penalty'],
+      [{ logprobs: true }, 'logprobs'],
+      [{ service_tier: 'flex' }, 'service_tier'],
+      [{ frobnicate: true }, 'frobnicate'],
+    ] as const) {
+      await expectError(t.client.chat.completions.create({ model: 'claude', messages: [user('x')], ...(extra as object) }), 400, { param });
+    }
+    expect(emu.requests).toHaveLength(1);
+  });
+
   it('rejects what Anthropic cannot serve with a 400 before calling upstream', async () => {
     await expectError(t.client.chat.completions.create({ model: 'claude', n: 2, messages: [user('x')] }), 400, { param: 'n' });
     await expectError(

@@ -33,11 +33,29 @@ describe('toAnthropicRequest', () => {
     expect(toAnthropicRequest(input)).toMatchObject(expected);
   });
 
-  it('drops OpenAI-only fields and leaves optional ones out', () => {
+  it('leaves neutral OpenAI-only fields and optional ones out', () => {
     // 'none' is accepted by the gateway's schema, though not (yet) in ChatRequest's type
-    const input = { ...req({ frequency_penalty: 1, presence_penalty: 1, seed: 3, logprobs: true, stream: false }), reasoning_effort: 'none' } as unknown as ChatRequest;
+    const input = { ...req({ frequency_penalty: 0, presence_penalty: 0, seed: null, logprobs: false, n: 1, stream: false, prompt_cache_key: 'k' }), reasoning_effort: 'none' } as unknown as ChatRequest;
     const out = toAnthropicRequest(input);
     expect(out).toEqual({ model: 'claude-x', max_tokens: 4096, messages: [{ role: 'user', content: 'hi' }] });
+  });
+
+  it.each([
+    ['frequency_penalty', { frequency_penalty: 1 }],
+    ['presence_penalty', { presence_penalty: 1 }],
+    ['seed', { seed: 3 }],
+    ['logprobs', { logprobs: true }],
+    ['logit_bias', { logit_bias: { 5: 1 } }],
+    ['audio', { audio: { voice: 'alloy' } }],
+    ['service_tier', { service_tier: 'priority' }],
+  ])('refuses %s it cannot honour with a 400 naming it', (param, extra) => {
+    let err: unknown;
+    try {
+      toAnthropicRequest(req(extra as Partial<ChatRequest>));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ status: 400, param });
   });
 
   it('honours the default max_tokens and thinking budgets options', () => {

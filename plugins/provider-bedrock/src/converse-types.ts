@@ -23,11 +23,24 @@ export interface ConverseRequest {
   system?: Array<{ text: string }>;
   inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
   toolConfig?: {
-    tools: Array<{ toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } }>;
+    tools: Array<{ toolSpec: ConverseToolSpec }>;
     toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
   };
   additionalModelRequestFields?: Record<string, unknown>;
   guardrailConfig?: { guardrailIdentifier: string; guardrailVersion: string; trace?: 'enabled' | 'disabled' | 'enabled_full' };
+  /** Structured output: the text answer follows a JSON schema (sent as a JSON string). */
+  outputConfig?: { textFormat: { type: 'json_schema'; structure: { jsonSchema: { schema: string; name?: string; description?: string } } } };
+  /** Key-value pairs recorded with the invocation logs. */
+  requestMetadata?: Record<string, string>;
+  serviceTier?: { type: 'default' | 'flex' | 'priority' | 'reserved' };
+}
+
+/** A tool specification (`strict` asks Bedrock to hold tool inputs to the schema). */
+export interface ConverseToolSpec {
+  name: string;
+  description?: string;
+  inputSchema: { json: unknown };
+  strict?: boolean;
 }
 
 /** Converse token usage. */

@@ -102,3 +102,21 @@ export function bedrockError(res: UpstreamResponse, text: string): GatewayError 
   const errorType = awsErrorType(headerValue(res.headers, 'x-amzn-errortype') ?? bodyType);
   return bedrockErrorFor(errorType, res.status, message ?? (text.trim().slice(0, 500) || `The bedrock upstream answered with status ${res.status}.`), headers);
 }
+
+/**
+ * Adds the upstream request id and `retry-after` of a streaming response to an error raised
+ * before its first event, which the gateway then answers as a plain HTTP error.
+ *
+ * @example
+ * ```ts
+ * try { chunks = await primeStream(streamChunks(res, meta)); } catch (err) { throw withUpstreamHeaders(err, res); }
+ * ```
+ */
+export function withUpstreamHeaders(err: unknown, res: UpstreamResponse): unknown {
+  if (!(err instanceof GatewayError)) return err;
+  const requestId = headerValue(res.headers, 'x-amzn-requestid');
+  if (requestId) err.headers['x-upstream-request-id'] ??= requestId;
+  const retryAfter = headerValue(res.headers, 'retry-after');
+  if (retryAfter) err.headers['retry-after'] ??= retryAfter;
+  return err;
+}

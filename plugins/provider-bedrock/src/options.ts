@@ -37,6 +37,12 @@ export const BedrockDeploymentSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   /** Guardrail for this deployment; an intervention ends the answer with `finish_reason: content_filter`. */
   guardrailConfig: GuardrailSchema.optional(),
+  /**
+   * How `response_format` is served: `native` sends Converse `outputConfig.textFormat`, `tool`
+   * a forced tool whose input becomes the answer. Default: `native` for the models Bedrock lists
+   * for structured output (Claude Sonnet/Haiku/Opus 4.5 and later), `tool` for the others.
+   */
+  structuredOutput: z.enum(['native', 'tool']).optional(),
 });
 
 /** Options of the Bedrock provider. */

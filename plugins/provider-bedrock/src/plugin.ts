@@ -23,6 +23,9 @@ import { toConverseRequest } from './request.js';
 import { toChatCompletion } from './response.js';
 import { credentialSource, signBedrockRequest, type CredentialSource } from './signer.js';
 import { streamChunks } from './stream.js';
+import { primeStream } from './prime.js';
+import { JSON_TOOL_NAME } from './structured.js';
+import { withUpstreamHeaders } from './errors.js';
 
 const PLUGIN_NAME = '@switchyard/provider-bedrock';
 const VERSION = '0.1.0';
@@ -72,8 +75,9 @@ export function bedrockProvider(options?: BedrockProviderOptions): GatewayPlugin
     const base = (d.apiBase ?? opts.apiBase ?? bedrockEndpoint(region)).replace(/\/+$/, '');
     const action = request.stream ? 'converse-stream' : 'converse';
     const url = `${base}/model/${encodeURIComponent(d.model)}/${action}`;
-    const converse = toConverseRequest({ ...request, model: d.model });
+    const converse = toConverseRequest({ ...request, model: d.model }, { structuredOutput: o.structuredOutput });
     if (o.guardrailConfig) converse.guardrailConfig = o.guardrailConfig;
+    const jsonTool = converse.toolConfig?.tools.some((t) => t.toolSpec.name === JSON_TOOL_NAME) === true;
     const body = JSON.stringify(converse);
     const headers = await signBedrockRequest({
       method: 'POST',
@@ -92,8 +96,15 @@ export function bedrockProvider(options?: BedrockProviderOptions): GatewayPlugin
     const upstreamRequestId = headerValue(res.headers, 'x-amzn-requestid');
     if (res.status >= 400) throw bedrockError(res, await readText(res, 'bedrock'));
     const id = `chatcmpl-${upstreamRequestId ?? randomUUID()}`;
-    if (request.stream) return { type: 'stream', chunks: streamChunks(res, { id, model: request.model }), upstreamRequestId };
-    return { type: 'completion', body: toChatCompletion(await readJson<ConverseResponse>(res, 'bedrock'), request.model, id), upstreamRequestId };
+    if (request.stream) {
+      try {
+        // an exception as the first event (a throttle) is then an HTTP error, not a 200
+        return { type: 'stream', chunks: await primeStream(streamChunks(res, { id, model: request.model, jsonTool })), upstreamRequestId };
+      } catch (err) {
+        throw withUpstreamHeaders(err, res);
+      }
+    }
+    return { type: 'completion', body: toChatCompletion(await readJson<ConverseResponse>(res, 'bedrock'), request.model, id, { jsonTool }), upstreamRequestId };
   }
 
   return definePlugin({

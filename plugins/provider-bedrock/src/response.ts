@@ -3,6 +3,8 @@
  */
 import type { ChatCompletion, ChatToolCall, FinishReason, Usage } from '@switchyard/core';
 import type { ConverseResponse, ConverseStopReason, ConverseUsage } from './converse-types.js';
+import { thinkingBlockOf, type ThinkingBlock } from './reasoning.js';
+import { JSON_TOOL_NAME } from './structured.js';
 
 const STOP_REASONS: Record<string, FinishReason> = {
   end_turn: 'stop',
@@ -50,23 +52,37 @@ export function toUsage(u: Partial<ConverseUsage> | undefined): Usage {
 }
 
 /**
- * The chat completion for a Converse response.
+ * The chat completion for a Converse response. Reasoning becomes `reasoning_content`, and
+ * each signed or redacted reasoning block a `thinking_blocks` entry to send back next turn;
+ * with `jsonTool`, the JSON tool's input is the content.
  *
  * @example
  * ```ts
  * const completion = toChatCompletion(converse, 'claude', 'chatcmpl-123');
  * ```
  */
-export function toChatCompletion(res: ConverseResponse, model: string, id: string): ChatCompletion {
+export function toChatCompletion(res: ConverseResponse, model: string, id: string, opts: { jsonTool?: boolean } = {}): ChatCompletion {
   let text = '';
   let reasoning = '';
+  let jsonAnswer = false;
+  const thinkingBlocks: ThinkingBlock[] = [];
   const toolCalls: ChatToolCall[] = [];
   for (const block of res.output?.message?.content ?? []) {
     if ('text' in block) text += block.text;
     else if ('toolUse' in block) {
-      toolCalls.push({ id: block.toolUse.toolUseId, type: 'function', function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) } });
-    } else if ('reasoningContent' in block && block.reasoningContent.reasoningText) reasoning += block.reasoningContent.reasoningText.text;
+      const args = JSON.stringify(block.toolUse.input ?? {});
+      if (opts.jsonTool && block.toolUse.name === JSON_TOOL_NAME) {
+        text += args;
+        jsonAnswer = true;
+      } else toolCalls.push({ id: block.toolUse.toolUseId, type: 'function', function: { name: block.toolUse.name, arguments: args } });
+    } else if ('reasoningContent' in block) {
+      reasoning += block.reasoningContent.reasoningText?.text ?? '';
+      const replay = thinkingBlockOf(block.reasoningContent);
+      if (replay) thinkingBlocks.push(replay);
+    }
   }
+  let finish = finishReason(res.stopReason);
+  if (jsonAnswer && finish === 'tool_calls' && toolCalls.length === 0) finish = 'stop';
   return {
     id,
     object: 'chat.completion',
@@ -80,9 +96,10 @@ export function toChatCompletion(res: ConverseResponse, model: string, id: strin
           content: text || (toolCalls.length ? null : ''),
           refusal: null,
           ...(reasoning ? { reasoning_content: reasoning } : {}),
+          ...(thinkingBlocks.length ? { thinking_blocks: thinkingBlocks } : {}),
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
         },
-        finish_reason: finishReason(res.stopReason),
+        finish_reason: finish,
         logprobs: null,
       },
     ],

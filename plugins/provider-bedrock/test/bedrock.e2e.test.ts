@@ -3,11 +3,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { definePlugin } from '@switchyard/core';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { definePlugin, z } from '@switchyard/core';
 import bedrockProvider from '@switchyard/provider-bedrock';
-import { bedrockErrorFault, createTestGateway, startBedrockEmulator, type BedrockEmulator, type TestGateway } from '@switchyard/test-kit';
+import { bedrockErrorFault, createTestGateway, reasoningSignature, startBedrockEmulator, type BedrockEmulator, type TestGateway } from '@switchyard/test-kit';
 
 const CLAUDE = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+const CLAUDE45 = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+type Converse = { messages: Array<{ role: string; content: Array<Record<string, unknown>> }>; [key: string]: unknown };
+type ReasoningMessage = OpenAI.ChatCompletionMessage & { reasoning_content?: string; thinking_blocks?: Array<{ type: string; thinking?: string; signature?: string }> };
 
 describe('bedrock provider through the openai SDK', () => {
   let emu: BedrockEmulator;
@@ -42,6 +47,9 @@ describe('bedrock provider through the openai SDK', () => {
         { name: 'denied', provider: 'bedrock', model: 'denied.some-model-v1:0' },
         { name: 'impatient', provider: 'bedrock', model: CLAUDE, timeoutMs: 300 },
         { name: 'guarded', provider: 'bedrock', model: CLAUDE, guardrailConfig: { guardrailIdentifier: 'gr-emu', guardrailVersion: '1' } },
+        { name: 'claude45', provider: 'bedrock', model: CLAUDE45 },
+        { name: 'claude45-tool', provider: 'bedrock', model: CLAUDE45, structuredOutput: 'tool' },
+        { name: 'llama', provider: 'bedrock', model: 'meta.llama3-70b-instruct-v1:0' },
       ],
     });
   });
@@ -52,6 +60,14 @@ describe('bedrock provider through the openai SDK', () => {
   beforeEach(() => emu.reset());
 
   const user = (content: string) => [{ role: 'user' as const, content }];
+  async function failure(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    return err as InstanceType<typeof OpenAI.APIError>;
+  }
   const tools: OpenAI.ChatCompletionTool[] = [
     { type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] } } },
   ];
@@ -149,11 +165,146 @@ describe('bedrock provider through the openai SDK', () => {
     expect(streamed.usage).toEqual(plain.usage);
   });
 
-  it('sends reasoning_effort as a thinking budget to Claude and returns reasoning_content', async () => {
+  it('sends reasoning_effort as a thinking budget to Claude and returns reasoning_content with its signature', async () => {
     const r = await t.client.chat.completions.create({ model: 'claude', reasoning_effort: 'low', messages: user('think') });
     expect((emu.requests[0]!.body as { additionalModelRequestFields: unknown }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
-    expect((r.choices[0]!.message as unknown as { reasoning_content: string }).reasoning_content).toBe('Let me think about that.');
+    const msg = r.choices[0]!.message as ReasoningMessage;
+    expect(msg.reasoning_content).toBe('Considering: think (budget 1024)');
+    expect(msg.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'Considering: think (budget 1024)', signature: reasoningSignature('Considering: think (budget 1024)') }]);
     expect(r.choices[0]!.message.content).toBe('echo: think');
+  });
+
+  describe('agent loops with extended thinking and tools', () => {
+    it.each([false, true])('turn 2 replays the signed reasoning before the toolUse (stream: %s)', async (stream) => {
+      const ask = { model: 'claude45', reasoning_effort: 'low' as const, tools, messages: user('Paris') };
+      const first = stream ? await t.client.chat.completions.stream(ask).finalChatCompletion() : await t.client.chat.completions.create(ask);
+      const msg = first.choices[0]!.message as ReasoningMessage;
+      const thought = 'Considering: Paris (budget 1024)';
+      expect(msg.thinking_blocks).toEqual([{ type: 'thinking', thinking: thought, signature: reasoningSignature(thought) }]);
+      const call = msg.tool_calls![0]!;
+      const next = { model: 'claude45', reasoning_effort: 'low' as const, tools, messages: [...user('Paris'), msg, { role: 'tool' as const, tool_call_id: call.id, content: '21 degrees' }] };
+      const second = stream ? await t.client.chat.completions.stream(next).finalChatCompletion() : await t.client.chat.completions.create(next);
+      expect(second.choices[0]!.message.content).toBe('tool result: 21 degrees');
+      expect(second.choices[0]!.finish_reason).toBe('stop');
+      const replayed = (emu.requests.at(-1)!.body as Converse).messages[1]!.content;
+      expect(replayed[0]).toEqual({ reasoningContent: { reasoningText: { text: thought, signature: reasoningSignature(thought) } } });
+      expect(Object.keys(replayed[1]!)).toEqual(['toolUse']);
+    });
+
+    it('without the reasoning, turn 2 is refused with the error Bedrock relays from Claude', async () => {
+      const first = await t.client.chat.completions.create({ model: 'claude45', reasoning_effort: 'low', tools, messages: user('Rome') });
+      const { thinking_blocks: _dropped, ...bare } = first.choices[0]!.message as ReasoningMessage;
+      const e = await failure(
+        t.client.chat.completions.create({ model: 'claude45', reasoning_effort: 'low', tools, messages: [...user('Rome'), bare, { role: 'tool', tool_call_id: bare.tool_calls![0]!.id, content: 'sunny' }] }),
+      );
+      expect(e.status).toBe(400);
+      expect(e.message).toMatch(/a final `assistant` message must start with a thinking block/);
+      const forged = { ...(first.choices[0]!.message as ReasoningMessage), thinking_blocks: [{ type: 'thinking', thinking: 'Considering: Rome (budget 1024)', signature: 'forged' }] };
+      const f = await failure(t.client.chat.completions.create({ model: 'claude45', reasoning_effort: 'low', tools, messages: [...user('Rome'), forged, { role: 'tool', tool_call_id: forged.tool_calls![0]!.id, content: 'sunny' }] }));
+      expect(f.message).toMatch(/Invalid `signature` in `thinking` block/);
+    });
+  });
+
+  it("reasoning_effort 'none' sends no thinking, 'xhigh' an 8192 budget; an effort a model cannot take is a 400 before upstream", async () => {
+    const none = await t.client.chat.completions.create({ model: 'claude', reasoning_effort: 'none', messages: user('quick') });
+    expect(none.choices[0]!.message.content).toBe('echo: quick');
+    expect((emu.requests[0]!.body as Converse).additionalModelRequestFields).toBeUndefined();
+    const xhigh = await t.client.chat.completions.create({ model: 'claude', reasoning_effort: 'xhigh', messages: user('deep') });
+    expect((xhigh.choices[0]!.message as ReasoningMessage).reasoning_content).toBe('Considering: deep (budget 8192)');
+    expect((emu.requests[1]!.body as Converse).inferenceConfig).toEqual({ maxTokens: 4096 + 8192 });
+    const e = await failure(t.client.chat.completions.create({ model: 'llama', reasoning_effort: 'high', messages: user('x') }));
+    expect(e.status).toBe(400);
+    expect(e.param).toBe('reasoning_effort');
+    expect(e.message).toMatch(/meta\.llama3-70b-instruct-v1:0/);
+    expect(emu.requests).toHaveLength(2);
+  });
+
+  describe('structured output', () => {
+    const Trip = z.object({ city: z.string(), days: z.number().int() });
+    const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'], additionalProperties: false };
+
+    it.each([
+      ['claude45', 'outputConfig'],
+      ['claude45-tool', 'toolConfig'],
+      ['claude', 'toolConfig'],
+    ])('%s answers json_schema as JSON content (through %s), and the SDK parse() reads it', async (model, field) => {
+      const parsed = await t.client.chat.completions.parse({ model, messages: user('Lisbon'), response_format: zodResponseFormat(Trip, 'trip') });
+      expect(parsed.choices[0]!.message.parsed).toEqual({ city: 'Lisbon', days: 1 });
+      expect(parsed.choices[0]!.finish_reason).toBe('stop');
+      expect(parsed.choices[0]!.message.tool_calls ?? []).toEqual([]);
+      expect(emu.requests[0]!.body).toHaveProperty(field);
+      const streamed = await t.client.chat.completions.stream({ model, messages: user('Lisbon'), response_format: { type: 'json_schema', json_schema: { name: 'trip', schema } } }).finalChatCompletion();
+      expect(JSON.parse(streamed.choices[0]!.message.content!)).toEqual({ city: 'Lisbon', days: 1 });
+      expect(streamed.choices[0]!.finish_reason).toBe('stop');
+    });
+
+    it('answers json_object as a JSON object, streamed and not', async () => {
+      const plain = await t.client.chat.completions.create({ model: 'nova', messages: user('any json'), response_format: { type: 'json_object' } });
+      expect(JSON.parse(plain.choices[0]!.message.content!)).toEqual({ q: 'any json' });
+      const streamed = await t.client.chat.completions.stream({ model: 'nova', messages: user('any json'), response_format: { type: 'json_object' } }).finalChatCompletion();
+      expect(streamed.choices[0]!.message.content).toBe(plain.choices[0]!.message.content);
+    });
+
+    it('keeps structured output, tools and thinking together on Claude 4.5', async () => {
+      const first = await t.client.chat.completions.create({ model: 'claude45', reasoning_effort: 'low', tools, messages: user('Oslo'), response_format: { type: 'json_schema', json_schema: { name: 'trip', schema } } });
+      const msg = first.choices[0]!.message as ReasoningMessage;
+      expect(msg.tool_calls![0]!.type === 'function' && msg.tool_calls![0]!.function.name).toBe('get_weather');
+      const second = await t.client.chat.completions.create({
+        model: 'claude45',
+        reasoning_effort: 'low',
+        tools,
+        response_format: { type: 'json_schema', json_schema: { name: 'trip', schema } },
+        messages: [...user('Oslo'), msg, { role: 'tool', tool_call_id: msg.tool_calls![0]!.id, content: 'cold' }],
+      });
+      expect(JSON.parse(second.choices[0]!.message.content!)).toEqual({ city: 'tool result: cold', days: 1 });
+    });
+
+    it('a model with neither structured output nor tool use gets a 400 naming the parameter and the model', async () => {
+      const e = await failure(t.client.chat.completions.create({ model: 'llama', messages: user('x'), response_format: { type: 'json_schema', json_schema: { name: 'trip', schema } } }));
+      expect(e.status).toBe(400);
+      expect(e.param).toBe('response_format');
+      expect(e.message).toMatch(/meta\.llama3-70b-instruct-v1:0/);
+      expect(emu.requests).toHaveLength(0);
+    });
+  });
+
+  it('forwards strict on tools: Claude 4.5 takes it, Claude 3.5 refuses it upstream', async () => {
+    const strictTools = [{ ...tools[0]!, function: { ...(tools[0] as OpenAI.ChatCompletionFunctionTool).function, strict: true } }];
+    const r = await t.client.chat.completions.create({ model: 'claude45', tools: strictTools, messages: user('Paris') });
+    expect(r.choices[0]!.finish_reason).toBe('tool_calls');
+    expect((emu.requests[0]!.body as { toolConfig: { tools: Array<{ toolSpec: { strict?: boolean } }> } }).toolConfig.tools[0]!.toolSpec.strict).toBe(true);
+    const e = await failure(t.client.chat.completions.create({ model: 'claude', tools: strictTools, messages: user('Paris') }));
+    expect(e.status).toBe(400);
+    expect(e.code).toBe('ValidationException');
+  });
+
+  it('continues a conversation whose tool call ids another provider made too long for Bedrock', async () => {
+    const longId = `call_4f2a9c__thought__${'Q2lRQm'.repeat(115)}`;
+    const r = await t.client.chat.completions.create({
+      model: 'claude',
+      tools,
+      messages: [...user('Paris'), { role: 'assistant', content: null, tool_calls: [{ id: longId, type: 'function', function: { name: 'get_weather', arguments: '{"q":"Paris"}' } }] }, { role: 'tool', tool_call_id: longId, content: 'warm' }],
+    });
+    expect(r.choices[0]!.message.content).toBe('tool result: warm');
+    const sent = (emu.requests[0]!.body as Converse).messages[1]!.content[0] as { toolUse: { toolUseId: string } };
+    expect(sent.toolUse.toolUseId).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+  });
+
+  it('refuses n > 1 and parameters Converse cannot honour with a 400 naming them, upstream not called', async () => {
+    for (const [extra, param] of [
+      [{ n: 2 }, 'n'],
+      [{ seed: 7 }, 'seed'],
+      [{ presence_penalty: 1 }, 'presence_penalty'],
+      [{ logprobs: true }, 'logprobs'],
+    ] as const) {
+      const e = await failure(t.client.chat.completions.create({ model: 'claude', messages: user('x'), ...extra }));
+      expect(e.status).toBe(400);
+      expect(e.param).toBe(param);
+    }
+    expect(emu.requests).toHaveLength(0);
+    const ok = await t.client.chat.completions.create({ model: 'claude', messages: user('x'), n: 1, user: 'user-42', service_tier: 'priority' });
+    expect(ok.choices).toHaveLength(1);
+    expect(emu.requests[0]!.body).toMatchObject({ requestMetadata: { user: 'user-42' }, serviceTier: { type: 'priority' } });
   });
 
   it('signs with a session token', async () => {
@@ -209,15 +360,6 @@ describe('bedrock provider through the openai SDK', () => {
   });
 
   describe('errors arrive in the OpenAI shape with the right status', () => {
-    async function failure(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-      const err = await p.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(OpenAI.APIError);
-      return err as InstanceType<typeof OpenAI.APIError>;
-    }
-
     it('a wrong secret is rejected by signature verification (401)', async () => {
       const e = await failure(t.client.chat.completions.create({ model: 'wrong-secret', messages: user('x') }));
       expect(e.status).toBe(401);
@@ -292,10 +434,36 @@ describe('bedrock provider through the openai SDK', () => {
       expect((err as InstanceType<typeof OpenAI.APIError>).message).toMatch(/Too many tokens/);
     });
 
-    it('a modelStreamErrorException before any content is a 502 in the OpenAI shape', async () => {
+    it('a modelStreamErrorException before any content is an HTTP 502 in the OpenAI shape', async () => {
       emu.streamException({ exceptionType: 'modelStreamErrorException', message: 'The model stream failed.', afterEvents: 0 });
       const e = await failure(t.client.chat.completions.stream({ model: 'claude', messages: user('x') }).finalChatCompletion());
+      expect(e.status).toBe(502);
       expect(e.message).toMatch(/model stream failed/);
+    });
+
+    it.each([
+      ['throttlingException', 429, 'rate_limit_error', 'Too many requests, please wait before trying again.', 0],
+      ['serviceUnavailableException', 503, 'server_error', 'Bedrock is unable to process your request.', 1],
+    ])('a %s as the first stream event is an HTTP %i, not a 200 with an error frame', async (exceptionType, status, type, message, afterEvents) => {
+      emu.streamException({ exceptionType, message, afterEvents });
+      const res = await fetch(`${t.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+        body: JSON.stringify({ model: 'claude', stream: true, messages: user('x') }),
+      });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect(res.headers.get('x-upstream-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const body = (await res.json()) as { error: { type: string; message: string } };
+      expect(body.error).toMatchObject({ type, message });
+    });
+
+    it('so the SDK retries a throttled stream and gets the answer', async () => {
+      emu.streamException({ exceptionType: 'throttlingException', message: 'Too many requests, please wait before trying again.', afterEvents: 1 });
+      const retrying = new OpenAI({ apiKey: 'sk-test', baseURL: t.url, maxRetries: 1 });
+      const final = await retrying.chat.completions.stream({ model: 'claude', messages: user('retry me') }).finalChatCompletion();
+      expect(final.choices[0]!.message.content).toBe('echo: retry me');
+      expect(emu.requests).toHaveLength(2);
     });
 
     it('an upstream that never answers is a 504 timeout_error', async () => {

@@ -3,6 +3,7 @@
  * only in URL and auth headers.
  */
 import {
+  GatewayError,
   readJson,
   readText,
   sseEvents,
@@ -16,6 +17,7 @@ import {
 import { geminiError, upstreamRequestIdOf } from './errors.js';
 import { toGeminiRequest, type RequestMappingOptions } from './request.js';
 import { toChatCompletion } from './response.js';
+import { primeStream } from './prime.js';
 import { toChatChunks } from './stream.js';
 import type { GeminiResponse } from './wire.js';
 
@@ -57,15 +59,6 @@ export function methodSuffix(stream: boolean): string {
   return stream ? ':streamGenerateContent?alt=sse' : ':generateContent';
 }
 
-function responseIdOf(data: string): string | undefined {
-  try {
-    const id = (JSON.parse(data) as GeminiResponse).responseId;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The `chat` function of a Gemini-wire provider adapter.
  *
@@ -92,18 +85,19 @@ export function geminiChat(t: GeminiTransport): ProviderAdapter['chat'] {
     if (res.status >= 400) throw geminiError(res, await readText(res, t.id), t.id);
     if (stream) {
       const includeUsage = request.stream_options?.include_usage === true;
-      // the first event is awaited here: its responseId names the upstream request, and a
-      // failure before it still becomes a plain HTTP error
-      const events = sseEvents(res, t.id);
-      const first = await events.next();
-      const replay = async function* () {
-        if (!first.done) yield first.value;
-        yield* events;
-      };
-      const upstreamRequestId = headerId ?? (first.done ? undefined : responseIdOf(first.value.data));
-      return { type: 'stream', chunks: toChatChunks(replay(), { includeUsage, model: d.model, provider: t.id }), upstreamRequestId };
+      let responseId: string | undefined;
+      const onResponseId = (rid: string) => void (responseId = rid);
+      try {
+        // held until the first chunk that says something: an error object, a failed finish or
+        // an answer without candidates up to there is a plain HTTP error, not a 200 stream
+        const chunks = await primeStream(toChatChunks(sseEvents(res, t.id), { includeUsage, model: d.model, provider: t.id, onResponseId }));
+        return { type: 'stream', chunks, upstreamRequestId: headerId ?? responseId };
+      } catch (err) {
+        if (err instanceof GatewayError && (headerId ?? responseId)) err.headers['x-upstream-request-id'] ??= (headerId ?? responseId)!;
+        throw err;
+      }
     }
     const answer = await readJson<GeminiResponse>(res, t.id);
-    return { type: 'completion', body: toChatCompletion(answer, d.model), upstreamRequestId: headerId ?? answer.responseId };
+    return { type: 'completion', body: toChatCompletion(answer, d.model, t.id), upstreamRequestId: headerId ?? answer.responseId };
   };
 }

@@ -6,10 +6,28 @@ import { geminiProvider } from './plugin.js';
 export { geminiProvider };
 export { GEMINI_API_BASE, GEMINI_MODELS } from './plugin.js';
 export type { GeminiProviderOptions } from './plugin.js';
-export { toGeminiRequest, toContents, toGenerationConfig, mimeTypeOf, DEFAULT_THINKING_BUDGETS } from './request.js';
+export { toGeminiRequest, toContents, toGenerationConfig, mimeTypeOf, DEFAULT_THINKING_BUDGETS, MIN_THINKING_BUDGET } from './request.js';
 export type { RequestMappingOptions, ThinkingBudgets } from './request.js';
-export { toGeminiSchema, GEMINI_SCHEMA_KEYS } from './schema.js';
-export { toChatCompletion, toFinishReason, toUsage, splitParts, toolCallId, signatureOf, completionId, THOUGHT_SIGNATURE_SEPARATOR } from './response.js';
+export { toGeminiSchema, toGeminiJsonSchema, GEMINI_SCHEMA_KEYS } from './schema.js';
+export { checkParams, MAPPED_PARAMS } from './params.js';
+export { primeStream } from './prime.js';
+export {
+  toChatCompletion,
+  toFinishReason,
+  finishError,
+  noCandidates,
+  toUsage,
+  splitParts,
+  toolCallId,
+  toToolCall,
+  isGeminiCallId,
+  signatureOf,
+  signatureContent,
+  completionId,
+  THOUGHT_SIGNATURE_SEPARATOR,
+  FOREIGN_CALL_SIGNATURE,
+} from './response.js';
+export type { ThoughtSignatureContent } from './response.js';
 export type { SplitCall } from './response.js';
 export type { SplitParts } from './response.js';
 export { toChatChunks } from './stream.js';

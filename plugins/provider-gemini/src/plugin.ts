@@ -32,6 +32,8 @@ const Common = {
   safetySettings: z.array(SafetySetting).optional(),
   /** Thinking budgets per `reasoning_effort` (defaults: none 0, minimal 128, low 1024, medium 2048, high 4096). */
   thinkingBudgets: Budgets.optional(),
+  /** Tool parameters as JSON Schema (`parametersJsonSchema`, default) or as the OpenAPI subset (`parameters`, for models without JSON Schema support). */
+  toolSchemas: z.enum(['jsonSchema', 'openapi']).optional(),
 };
 const VertexFields = {
   /** Google Cloud project (default: the service account's `project_id`, $GOOGLE_CLOUD_PROJECT, $VERTEXAI_PROJECT). */
@@ -100,7 +102,11 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
 
   const mapping = (d: Deployment): RequestMappingOptions => {
     const o = d.options as DeploymentOptions;
-    return { safetySettings: o.safetySettings ?? opts.safetySettings, thinkingBudgets: { ...opts.thinkingBudgets, ...o.thinkingBudgets } };
+    return {
+      safetySettings: o.safetySettings ?? opts.safetySettings,
+      thinkingBudgets: { ...opts.thinkingBudgets, ...o.thinkingBudgets },
+      toolSchemas: o.toolSchemas ?? opts.toolSchemas,
+    };
   };
   const extraHeaders = (d: Deployment) => ({ ...opts.headers, ...(d.options as DeploymentOptions).headers });
 

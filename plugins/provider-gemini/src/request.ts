@@ -3,8 +3,9 @@
  * `systemInstruction`, tools to `functionDeclarations`, sampling to `generationConfig`.
  */
 import { GatewayError, type ChatContentPart, type ChatMessage, type ChatRequest } from '@switchyard/core';
-import { signatureOf } from './response.js';
-import { toGeminiSchema } from './schema.js';
+import { checkParams } from './params.js';
+import { FOREIGN_CALL_SIGNATURE, isGeminiCallId, signatureOf } from './response.js';
+import { toGeminiJsonSchema, toGeminiSchema } from './schema.js';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequest, GeminiSafetySetting } from './wire.js';
 
 /** Thinking budgets (tokens) per `reasoning_effort`. */
@@ -17,7 +18,16 @@ export const DEFAULT_THINKING_BUDGETS: Required<ThinkingBudgets> = { none: 0, mi
 export interface RequestMappingOptions {
   thinkingBudgets?: ThinkingBudgets;
   safetySettings?: GeminiSafetySetting[];
+  /** Tool parameters as JSON Schema (`parametersJsonSchema`, default) or as the OpenAPI subset (`parameters`). */
+  toolSchemas?: 'jsonSchema' | 'openapi';
 }
+
+/** Models that cannot turn thinking off (`thinkingBudget: 0` is refused). */
+const THINKING_ONLY = /(^|\/)gemini-(2\.5-pro|3)/;
+/** The smallest budget Gemini 2.5 Pro takes: what `reasoning_effort: 'none'` gets on a thinking-only model. */
+export const MIN_THINKING_BUDGET = 128;
+/** Gemini 3 models check the thought signature of replayed function calls. */
+const SIGNS_CALLS = /(^|\/)gemini-3/;
 
 const MIME_BY_EXT: Record<string, string> = {
   png: 'image/png',
@@ -68,8 +78,11 @@ function contentParts(content: ChatMessage['content'], param: string): GeminiPar
   return content.flatMap((part: ChatContentPart, i): GeminiPart[] => {
     const p = part as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     switch (part.type) {
-      case 'text':
-        return [{ text: String(p.text ?? '') }];
+      case 'text': {
+        // Gemini refuses an empty text part (its `data` oneof is then unset)
+        const text = String(p.text ?? '');
+        return text ? [{ text }] : [];
+      }
       case 'image_url':
         return [urlPart(String(p.image_url?.url ?? ''), `${param}[${i}].image_url.url`)];
       case 'input_audio':
@@ -120,7 +133,8 @@ function toolResponse(content: ChatMessage['content']): Record<string, unknown> 
  * // { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
  * ```
  */
-export function toContents(messages: ChatMessage[]): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
+export function toContents(messages: ChatMessage[], opts: { model?: string } = {}): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
+  const signsCalls = opts.model !== undefined && SIGNS_CALLS.test(opts.model);
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
@@ -146,7 +160,11 @@ export function toContents(messages: ChatMessage[]): Pick<GeminiRequest, 'conten
         const parts = contentParts(m.content, `${param}.content`);
         (m.tool_calls ?? []).forEach((tc, j) => {
           toolNames.set(tc.id, tc.function.name);
-          const signature = signatureOf(tc.id);
+          let signature = signatureOf(tc);
+          // a call Gemini did not make (the conversation moved from another provider) gets the
+          // signature Google documents for that; a Gemini call that lost its own is left to
+          // the upstream, which names the problem
+          if (!signature && signsCalls && j === 0 && !isGeminiCallId(tc.id)) signature = FOREIGN_CALL_SIGNATURE;
           const functionCall = { name: tc.function.name, args: parseArgs(tc.function.arguments, `${param}.tool_calls[${j}].function.arguments`) };
           parts.push(signature ? { functionCall, thoughtSignature: signature } : { functionCall });
         });
@@ -164,6 +182,9 @@ export function toContents(messages: ChatMessage[]): Pick<GeminiRequest, 'conten
     }
   });
   if (contents.length === 0) throw bad('At least one user or assistant message with content is required.', 'messages');
+  // a history that opens with the model (a greeting, or a tool call) gets a user turn first:
+  // Gemini wants a function call turn to follow a user turn
+  if (contents[0]!.role === 'model') contents.unshift({ role: 'user', parts: [{ text: '.' }] });
   return system.length ? { contents, systemInstruction: { parts: system } } : { contents };
 }
 
@@ -179,6 +200,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * ```
  */
 export function toGenerationConfig(request: ChatRequest, budgets: ThinkingBudgets = {}): GeminiGenerationConfig | undefined {
+  const model = typeof request.model === 'string' ? request.model : '';
   const g: GeminiGenerationConfig = {};
   const set = <K extends keyof GeminiGenerationConfig>(key: K, value: GeminiGenerationConfig[K] | undefined) => {
     if (value !== undefined) g[key] = value;
@@ -198,14 +220,18 @@ export function toGenerationConfig(request: ChatRequest, budgets: ThinkingBudget
   if (rf?.type === 'json_schema') {
     g.responseMimeType = 'application/json';
     const schema = (rf.json_schema as { schema?: unknown } | undefined)?.schema;
-    if (schema !== undefined) g.responseJsonSchema = schema;
+    if (schema !== undefined) g.responseJsonSchema = toGeminiJsonSchema(schema as Record<string, unknown>) ?? schema;
+  } else if (rf && rf.type !== 'text' && rf.type !== 'json_object') {
+    throw bad(`Invalid value for 'response_format.type': '${String(rf.type)}'.`, 'response_format.type');
   }
   const effort = request.reasoning_effort as string | null | undefined;
   if (effort) {
     const table = { ...DEFAULT_THINKING_BUDGETS, ...budgets } as Record<string, number>;
     const budget = table[effort];
     if (budget === undefined) throw bad(`Unsupported reasoning_effort '${effort}'.`, 'reasoning_effort');
-    g.thinkingConfig = { thinkingBudget: budget, includeThoughts: budget !== 0 };
+    // a model that only works in thinking mode thinks as little as it can, and shows none of it
+    if (budget === 0 && THINKING_ONLY.test(model)) g.thinkingConfig = { thinkingBudget: MIN_THINKING_BUDGET, includeThoughts: false };
+    else g.thinkingConfig = { thinkingBudget: budget, includeThoughts: budget !== 0 };
   }
   return Object.keys(g).length ? g : undefined;
 }
@@ -219,17 +245,19 @@ export function toGenerationConfig(request: ChatRequest, budgets: ThinkingBudget
  * ```
  */
 export function toGeminiRequest(request: ChatRequest, options: RequestMappingOptions = {}): GeminiRequest {
-  const body: GeminiRequest = { ...toContents(request.messages) };
+  checkParams(request);
+  const body: GeminiRequest = { ...toContents(request.messages, { model: request.model }) };
   const tools = request.tools ?? [];
+  const openapi = options.toolSchemas === 'openapi';
   if (tools.length) {
     body.tools = [
       {
-        functionDeclarations: tools.map((t) => {
-          const parameters = toGeminiSchema(t.function.parameters);
+        functionDeclarations: tools.map((t, i) => {
+          const parameters = openapi ? toGeminiSchema(t.function.parameters, `tools[${i}].function.parameters`) : toGeminiJsonSchema(t.function.parameters);
           return {
             name: t.function.name,
             ...(t.function.description ? { description: t.function.description } : {}),
-            ...(parameters ? { parameters } : {}),
+            ...(parameters ? (openapi ? { parameters } : { parametersJsonSchema: parameters }) : {}),
           };
         }),
       },

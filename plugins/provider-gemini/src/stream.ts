@@ -1,11 +1,12 @@
 /**
  * Gemini `streamGenerateContent?alt=sse` events → OpenAI chat chunks. Each event is a
  * whole `GenerateContentResponse` carrying only the new parts; the last one carries the
- * `finishReason` and the final `usageMetadata`.
+ * `finishReason` and the final `usageMetadata`. A failed finish (`MALFORMED_FUNCTION_CALL`,
+ * `OTHER`, …) or a stream without any candidate throws, as the non-streamed answer does.
  */
 import { GatewayError, type ChatChunk, type EventSourceMessage, type Usage } from '@switchyard/core';
 import { geminiStreamError } from './errors.js';
-import { completionId, splitParts, toFinishReason, toolCallId, toUsage } from './response.js';
+import { completionId, finishError, noCandidates, splitParts, toFinishReason, toToolCall, toUsage } from './response.js';
 import type { GeminiResponse } from './wire.js';
 
 /** Options of {@link toChatChunks}. */
@@ -15,6 +16,8 @@ export interface StreamMappingOptions {
   /** Model name when the upstream does not send `modelVersion`. */
   model: string;
   provider: string;
+  /** Called with the upstream `responseId` of the first event that has one. */
+  onResponseId?: (id: string) => void;
 }
 
 interface ChoiceState {
@@ -51,6 +54,7 @@ export async function* toChatChunks(events: AsyncIterable<EventSourceMessage>, o
       });
     }
     if (res.error) throw geminiStreamError(res.error, options.provider);
+    if (id === undefined && res.responseId) options.onResponseId?.(res.responseId);
     id ??= completionId(res);
     if (res.modelVersion) model = res.modelVersion;
     if (res.usageMetadata) usage = toUsage(res.usageMetadata);
@@ -68,15 +72,10 @@ export async function* toChatChunks(events: AsyncIterable<EventSourceMessage>, o
       }
       if (thoughts) delta.reasoning_content = thoughts;
       if (text) delta.content = (delta.content ?? '') + text;
-      if (calls.length) {
-        delta.tool_calls = calls.map((call) => ({
-          index: st.toolCalls++,
-          id: toolCallId(call),
-          type: 'function' as const,
-          function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
-        }));
-      }
+      if (calls.length) delta.tool_calls = calls.map((call) => ({ index: st.toolCalls++, ...toToolCall(call) }));
       if (Object.keys(delta).length) yield chunk([{ index, delta, finish_reason: null, logprobs: null }]);
+      const failed = finishError(c, options.provider);
+      if (failed) throw failed;
       if (c.finishReason && !st.finished) {
         st.finished = true;
         yield chunk([{ index, delta: {}, finish_reason: toFinishReason(c.finishReason, st.toolCalls > 0), logprobs: null }]);
@@ -94,6 +93,8 @@ export async function* toChatChunks(events: AsyncIterable<EventSourceMessage>, o
       expose: true,
     });
   }
+  // events came, but never a candidate nor a block reason: not an answer
+  if (states.size === 0) throw noCandidates(options.provider);
   for (const [index, st] of states) {
     if (!st.finished) yield chunk([{ index, delta: {}, finish_reason: st.toolCalls > 0 ? 'tool_calls' : 'stop', logprobs: null }]);
   }

@@ -26,7 +26,10 @@ export interface GeminiContent {
 export interface GeminiFunctionDeclaration {
   name: string;
   description?: string;
+  /** The OpenAPI-subset schema (mutually exclusive with `parametersJsonSchema`). */
   parameters?: Record<string, unknown>;
+  /** The parameters as JSON Schema. */
+  parametersJsonSchema?: Record<string, unknown>;
 }
 
 /** `thinkingConfig` of `generationConfig`. */
@@ -82,6 +85,8 @@ export interface GeminiUsage {
 export interface GeminiCandidate {
   content?: { role?: string; parts?: GeminiPart[] };
   finishReason?: string;
+  /** Gemini's explanation of the finish reason (e.g. of a MALFORMED_FUNCTION_CALL). */
+  finishMessage?: string;
   index?: number;
   safetyRatings?: unknown[];
 }

@@ -118,8 +118,12 @@ describe('gemini (Google AI Studio) through the gateway with the openai SDK', ()
     expect(call.id).toMatch(/^call_/);
     expect(call.function.name).toBe('get_weather');
     expect(JSON.parse(call.function.arguments)).toEqual({ q: 'weather in Paris' });
-    // the JSON-schema keys Gemini rejects were stripped (the emulator would answer 400 otherwise)
-    expect(lastBody().tools[0].functionDeclarations[0].parameters).toEqual({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] });
+    // sent as JSON Schema, only `$schema` dropped
+    expect(lastBody().tools[0].functionDeclarations[0]).toEqual({
+      name: 'get_weather',
+      description: 'Weather of a city',
+      parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    });
 
     messages.push(choice.message, { role: 'tool', tool_call_id: call.id, content: '{"temp_c":21}' });
     const second = await t.client.chat.completions.create({ model: 'flash', messages, tools: [weatherTool, timeTool] });
@@ -238,36 +242,71 @@ describe('gemini (Google AI Studio) through the gateway with the openai SDK', ()
     expect(short.choices[0]!.finish_reason).toBe('length');
   });
 
-  it('replays Gemini 3 thought signatures through tool call ids, streamed and not', async () => {
+  it('keeps Gemini 3 tool call ids short, carries the thought signature beside them and replays it, streamed and not', async () => {
     for (const stream of [false, true]) {
       const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo' }];
       const first = stream
         ? await t.client.chat.completions.stream({ model: 'g3', messages, tools: [weatherTool] }).finalChatCompletion()
         : await t.client.chat.completions.create({ model: 'g3', messages, tools: [weatherTool] });
       const message = first.choices[0]!.message;
-      expect(message.tool_calls![0]!.id).toMatch(/^call_[0-9a-f]+__thought__./);
-      messages.push({ role: 'assistant', content: message.content, tool_calls: message.tool_calls } as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam, { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: 'cold' });
+      const call = message.tool_calls![0]! as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall & { extra_content?: { google: { thought_signature: string } } };
+      expect(call.id).toMatch(/^call_[0-9a-f]{24}$/);
+      const signature = call.extra_content!.google.thought_signature;
+      expect(signature).toEqual(expect.any(String));
+      messages.push(message, { role: 'tool', tool_call_id: call.id, content: 'cold' });
       const second = await t.client.chat.completions.create({ model: 'g3', messages, tools: [weatherTool] });
       expect(second.choices[0]!.message.content).toBe('tool result: {"content":"cold"}');
-      expect(lastBody().contents[1].parts[0].thoughtSignature).toEqual(expect.any(String));
+      expect(lastBody().contents[1].parts[0].thoughtSignature).toBe(signature);
     }
   });
 
-  it('relays the error of a Gemini 3 model given a tool call without its signature', async () => {
+  it('still reads a signature from the long ids earlier versions minted', async () => {
+    const first = await t.client.chat.completions.create({ model: 'g3', messages: [{ role: 'user', content: 'weather in Oslo' }], tools: [weatherTool] });
+    const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall & { extra_content: { google: { thought_signature: string } } };
+    const legacy = `${call.id}__thought__${call.extra_content.google.thought_signature}`;
+    const r = await t.client.chat.completions.create({
+      model: 'g3',
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'weather in Oslo' },
+        { role: 'assistant', content: null, tool_calls: [{ id: legacy, type: 'function', function: call.function }] },
+        { role: 'tool', tool_call_id: legacy, content: 'cold' },
+      ],
+    });
+    expect(r.choices[0]!.message.content).toBe('tool result: {"content":"cold"}');
+  });
+
+  it('relays the error of a Gemini 3 model given its own tool call without the signature', async () => {
+    const first = await t.client.chat.completions.create({ model: 'g3', messages: [{ role: 'user', content: 'weather in Oslo' }], tools: [weatherTool] });
+    const { extra_content: _dropped, ...bare } = first.choices[0]!.message.tool_calls![0]! as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall & { extra_content?: unknown };
     const err = await t.client.chat.completions
       .create({
         model: 'g3',
         tools: [weatherTool],
         messages: [
           { role: 'user', content: 'weather in Oslo' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_from_elsewhere', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
-          { role: 'tool', tool_call_id: 'call_from_elsewhere', content: 'cold' },
+          { role: 'assistant', content: null, tool_calls: [bare] },
+          { role: 'tool', tool_call_id: bare.id, content: 'cold' },
         ],
       })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_argument' });
     expect((err as Error).message).toMatch(/missing a thought_signature/);
+  });
+
+  it("continues on Gemini 3 a conversation whose tool calls another provider made (Google's documented dummy signature)", async () => {
+    const r = await t.client.chat.completions.create({
+      model: 'g3',
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'weather in Oslo' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'tooluse_from_bedrock1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'tooluse_from_bedrock1', content: 'cold' },
+      ],
+    });
+    expect(r.choices[0]!.message.content).toBe('tool result: {"content":"cold"}');
+    expect(lastBody().contents[1].parts[0].thoughtSignature).toBe('skip_thought_signature_validator');
   });
 
   it('asks for JSON with response_format and gets JSON back', async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError, type ChatMessage } from '@switchyard/core';
 import { checkGenerateContentRequest } from '@switchyard/test-kit';
 import { toContents, toGeminiRequest, toGenerationConfig, mimeTypeOf } from '../src/request.js';
-import { toGeminiSchema } from '../src/schema.js';
-import { signatureOf, toChatCompletion, toFinishReason, toolCallId, toUsage } from '../src/response.js';
+import { toGeminiJsonSchema, toGeminiSchema } from '../src/schema.js';
+import { finishError, signatureOf, toChatCompletion, toFinishReason, toolCallId, toUsage } from '../src/response.js';
 import { errorTypeFor } from '../src/errors.js';
 
 describe('request mapping', () => {
@@ -106,24 +106,25 @@ describe('request mapping', () => {
       tool_choice: choice as never,
     });
     expect(body.toolConfig).toEqual({ functionCallingConfig: config });
-    expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'a', parameters: { type: 'object', properties: { q: { type: 'string' } } } }, { name: 'b', description: 'B' }] }]);
+    expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'a', parametersJsonSchema: { type: 'object', properties: { q: { type: 'string' } } } }, { name: 'b', description: 'B' }] }]);
     expect(checkGenerateContentRequest(body)).toBeUndefined();
   });
 
-  it('carries a function call thought signature through the tool call id and back', () => {
-    const id = toolCallId({ name: 'f', signature: 'CiQBmz+/sig==' });
-    expect(id).toMatch(/^call_[0-9a-f]+__thought__CiQBmz\+\/sig==$/);
-    expect(signatureOf(id)).toBe('CiQBmz+/sig==');
-    expect(signatureOf('call_plain')).toBeUndefined();
+  it('carries a function call thought signature beside a short tool call id, and back', () => {
+    expect(toolCallId()).toMatch(/^call_[0-9a-f]{24}$/);
+    expect(signatureOf({ id: 'call_1', extra_content: { google: { thought_signature: 'S0' } } })).toBe('S0');
+    expect(signatureOf({ id: 'call_1__thought__CiQBmz+/sig==' })).toBe('CiQBmz+/sig==');
+    expect(signatureOf({ id: 'call_plain' })).toBeUndefined();
     const c = toChatCompletion({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'S1' }, { functionCall: { name: 'g' } }] }, finishReason: 'STOP' }] }, 'm');
-    const ids = c.choices[0]!.message.tool_calls!.map((tc) => tc.id);
-    expect(signatureOf(ids[0]!)).toBe('S1');
-    expect(signatureOf(ids[1]!)).toBeUndefined();
+    const calls = c.choices[0]!.message.tool_calls!;
+    expect(calls.map((tc) => tc.id.length)).toEqual([29, 29]);
+    expect(calls[0]).toMatchObject({ extra_content: { google: { thought_signature: 'S1' } } });
+    expect(calls[1]).not.toHaveProperty('extra_content');
     const { contents } = toContents([
       { role: 'user', content: 'x' },
-      { role: 'assistant', content: null, tool_calls: c.choices[0]!.message.tool_calls },
-      { role: 'tool', tool_call_id: ids[0]!, content: 'a' },
-      { role: 'tool', tool_call_id: ids[1]!, content: 'b' },
+      { role: 'assistant', content: null, tool_calls: calls },
+      { role: 'tool', tool_call_id: calls[0]!.id, content: 'a' },
+      { role: 'tool', tool_call_id: calls[1]!.id, content: 'b' },
     ]);
     expect(contents[1]!.parts).toEqual([{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'S1' }, { functionCall: { name: 'g', args: {} } }]);
   });
@@ -254,5 +255,130 @@ describe('response mapping', () => {
     [504, 'timeout_error'],
   ])('status %i → %s', (status, type) => {
     expect(errorTypeFor(status)).toBe(type);
+  });
+});
+
+describe('JSON Schema for parametersJsonSchema', () => {
+  it("inlines a $ref that has siblings, merges a one-element allOf, drops $schema, keeps the rest as written", () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: { Day: { type: 'string', format: 'date' }, Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node', description: 'recursive' } } } },
+      properties: {
+        at: { $ref: '#/$defs/Day', description: 'When' },
+        plain: { $ref: '#/$defs/Day' },
+        both: { allOf: [{ type: 'integer', minimum: 1 }], description: 'count' },
+        tree: { $ref: '#/$defs/Node', title: 'Tree' },
+        free: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      additionalProperties: false,
+    };
+    const fixed = toGeminiJsonSchema(schema)!;
+    expect(fixed.$schema).toBeUndefined();
+    expect(fixed.additionalProperties).toBe(false);
+    const props = fixed.properties as Record<string, Record<string, unknown>>;
+    expect(props.at).toEqual({ type: 'string', format: 'date', description: 'When' });
+    expect(props.plain).toEqual({ $ref: '#/$defs/Day' });
+    expect(props.both).toEqual({ type: 'integer', minimum: 1, description: 'count' });
+    expect(props.tree).toEqual({ type: 'object', properties: { next: { $ref: '#/$defs/Node' } }, title: 'Tree' });
+    expect(props.free).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
+    const body = (parametersJsonSchema: unknown) => ({ contents: [{ role: 'user', parts: [{ text: 'x' }] }], tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema }] }] });
+    expect(checkGenerateContentRequest(body(fixed))).toBeUndefined();
+    expect(checkGenerateContentRequest(body(schema))).toMatch(/when \$ref is set/);
+    expect(toGeminiJsonSchema({ type: 'object', properties: {} })).toBeUndefined();
+  });
+
+  it('sends tools as parametersJsonSchema by default, as parameters with toolSchemas openapi', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'f', parameters: { type: 'object', properties: { u: { type: 'string', format: 'uri' } } } } }];
+    const json = toGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], tools });
+    expect(json.tools![0]!.functionDeclarations[0]).toEqual({ name: 'f', parametersJsonSchema: tools[0]!.function.parameters });
+    const openapi = toGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], tools }, { toolSchemas: 'openapi' });
+    expect(openapi.tools![0]!.functionDeclarations[0]).toEqual({ name: 'f', parameters: { type: 'object', properties: { u: { type: 'string', description: '(format: uri)' } } } });
+    expect(checkGenerateContentRequest(json)).toBeUndefined();
+    expect(checkGenerateContentRequest(openapi)).toBeUndefined();
+  });
+});
+
+describe('OpenAPI schema translation', () => {
+  it('moves unsupported formats and non-string enums into the description, maps oneOf, keeps int64', () => {
+    const cleaned = toGeminiSchema({
+      type: 'object',
+      properties: {
+        mail: { type: 'string', format: 'email', description: 'Who' },
+        n: { type: 'integer', format: 'int64' },
+        level: { type: 'integer', enum: [1, 2] },
+        flag: { const: true },
+        pick: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+      },
+    })!;
+    expect(cleaned.properties).toEqual({
+      mail: { type: 'string', description: 'Who (format: email)' },
+      n: { type: 'integer', format: 'int64' },
+      level: { type: 'integer', description: '(one of: 1, 2)' },
+      flag: { type: 'boolean', description: '(one of: true)' },
+      pick: { anyOf: [{ type: 'string' }, { type: 'number' }] },
+    });
+    expect(checkGenerateContentRequest({ contents: [{ role: 'user', parts: [{ text: 'x' }] }], tools: [{ functionDeclarations: [{ name: 'f', parameters: cleaned }] }] })).toBeUndefined();
+  });
+
+  it.each([
+    ['a nested free-form object', { type: 'object', properties: { h: { type: 'object', additionalProperties: true } } }, 'p.properties.h'],
+    ['an array without items', { type: 'object', properties: { xs: { type: 'array' } } }, 'p.properties.xs'],
+    ['a free-form root', { type: 'object', additionalProperties: { type: 'string' } }, 'p'],
+  ])('refuses %s with a 400 naming its path', (_name, schema, param) => {
+    expect(() => toGeminiSchema(schema, 'p')).toThrow(GatewayError);
+    try {
+      toGeminiSchema(schema, 'p');
+    } catch (e) {
+      expect(e).toMatchObject({ status: 400, param });
+    }
+  });
+});
+
+describe('history repair and failed finishes', () => {
+  it('drops empty text parts and opens a model-first history with a user turn', () => {
+    const { contents } = toContents([
+      { role: 'assistant', content: 'Hello! How can I help?' },
+      { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'weather' }] },
+    ]);
+    expect(contents).toEqual([
+      { role: 'user', parts: [{ text: '.' }] },
+      { role: 'model', parts: [{ text: 'Hello! How can I help?' }] },
+      { role: 'user', parts: [{ text: 'weather' }] },
+    ]);
+    expect(checkGenerateContentRequest({ contents: [{ role: 'user', parts: [{ text: '' }] }] })).toMatch(/required oneof field 'data'/);
+  });
+
+  it('gives Gemini 3 the documented dummy signature for a foreign call only', () => {
+    const history = (id: string): ChatMessage[] => [
+      { role: 'user', content: 'x' },
+      { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: id, content: 'r' },
+    ];
+    expect(toContents(history('toolu_01abc'), { model: 'gemini-3-pro-preview' }).contents[1]!.parts[0]!.thoughtSignature).toBe('skip_thought_signature_validator');
+    expect(toContents(history(toolCallId()), { model: 'gemini-3-pro-preview' }).contents[1]!.parts[0]!.thoughtSignature).toBeUndefined();
+    expect(toContents(history('toolu_01abc'), { model: 'gemini-2.5-flash' }).contents[1]!.parts[0]!.thoughtSignature).toBeUndefined();
+  });
+
+  it('maps reasoning_effort none to the smallest budget on thinking-only models', () => {
+    expect(toGenerationConfig({ model: 'gemini-2.5-pro', messages: [], reasoning_effort: 'none' as never })?.thinkingConfig).toEqual({ thinkingBudget: 128, includeThoughts: false });
+    expect(toGenerationConfig({ model: 'gemini-2.5-flash', messages: [], reasoning_effort: 'none' as never })?.thinkingConfig).toEqual({ thinkingBudget: 0, includeThoughts: false });
+  });
+
+  it.each([
+    ['MALFORMED_FUNCTION_CALL', 502],
+    ['UNEXPECTED_TOOL_CALL', 502],
+    ['OTHER', 502],
+    ['SOMETHING_NEW', 502],
+    ['LANGUAGE', 400],
+  ])('finishReason %s is an error (%i), not a silent stop', (reason, status) => {
+    expect(finishError({ finishReason: reason, finishMessage: 'why' }, 'gemini')).toMatchObject({ status, publicCode: reason.toLowerCase(), message: expect.stringContaining('why') });
+    expect(() => toChatCompletion({ candidates: [{ finishReason: reason, index: 0 }] }, 'm')).toThrow(GatewayError);
+  });
+
+  it('an answer without candidates is an error unless the prompt was blocked', () => {
+    expect(() => toChatCompletion({ usageMetadata: { promptTokenCount: 1 } }, 'm')).toThrow(/no candidate/);
+    expect(toChatCompletion({ promptFeedback: { blockReason: 'SAFETY' } }, 'm').choices[0]!.finish_reason).toBe('content_filter');
+    for (const r of ['STOP', 'MAX_TOKENS', 'SAFETY', 'IMAGE_SAFETY', undefined]) expect(finishError({ finishReason: r }, 'gemini')).toBeUndefined();
   });
 });

@@ -87,4 +87,21 @@ describe('stream mapping', () => {
     await expect(collect(['not json'])).rejects.toMatchObject({ publicCode: 'upstream_invalid_response' });
     await expect(collect([])).rejects.toThrow(/without an answer/);
   });
+
+  it('a failed finish after content throws mid-stream; a stream with no candidate throws', async () => {
+    const got: ChatChunk[] = [];
+    const err = await (async () => {
+      for await (const c of toChatChunks(events([text('partial'), { candidates: [{ index: 0, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: 'Malformed function call: x(' }] }]), { includeUsage: false, model: 'm', provider: 'gemini' })) got.push(c);
+    })().catch((e: unknown) => e);
+    expect(got.map((c) => c.choices[0]!.delta.content)).toEqual(['partial']);
+    expect(err).toMatchObject({ status: 502, publicCode: 'malformed_function_call', message: expect.stringContaining('Malformed function call: x(') });
+    await expect(collect([{ usageMetadata: { promptTokenCount: 2, totalTokenCount: 2 }, responseId: 'r9' }])).rejects.toMatchObject({ status: 502, publicCode: 'upstream_empty_response' });
+  });
+
+  it('streams a tool call with a short id and its thought signature beside it', async () => {
+    const chunks = await collect([{ candidates: [{ index: 0, content: { role: 'model', parts: [{ functionCall: { name: 'a', args: {} }, thoughtSignature: 'SIG' }] }, finishReason: 'STOP' }] }], false);
+    const call = chunks[0]!.choices[0]!.delta.tool_calls![0]!;
+    expect(call).toMatchObject({ index: 0, type: 'function', function: { name: 'a', arguments: '{}' }, extra_content: { google: { thought_signature: 'SIG' } } });
+    expect(call.id).toMatch(/^call_[0-9a-f]{24}$/);
+  });
 });

@@ -4,7 +4,21 @@
  * role, well-formed blocks, `tool_result` ids matching the previous turn's `tool_use`,
  * thinking budget rules. Returns the first problem as the real API words it, or undefined.
  */
+import { createHash } from 'node:crypto';
 import type { ContentBlockParam, MessageCreateParams, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+
+/**
+ * The signature the emulated model gives a thinking text (deterministic, so a replayed
+ * block can be checked without state).
+ *
+ * @example
+ * ```ts
+ * thinkingSignature('Considering: hi (budget 1024)'); // 'sig_…'
+ * ```
+ */
+export function thinkingSignature(thinking: string): string {
+  return `sig_${createHash('sha256').update(thinking).digest('base64url').slice(0, 24)}`;
+}
 
 const TOP_LEVEL = new Set([
   'model',
@@ -181,6 +195,29 @@ export function checkMessagesRequest(raw: unknown): string | undefined {
       if (!Number.isInteger(thinking.budget_tokens) || thinking.budget_tokens < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
       if (body.max_tokens <= thinking.budget_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`.';
       if (body.tool_choice && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool')) return 'Thinking may not be enabled when tool_choice forces tool use.';
+      const problem = finalAssistantThinking(body.messages);
+      if (problem) return problem;
+    }
+  }
+  return signatureProblem(body.messages);
+}
+
+/** With thinking on, the assistant turn before a closing run of tool results must start with its thinking. */
+function finalAssistantThinking(messages: MessageParam[]): string | undefined {
+  const last = messages.at(-1);
+  if (!last || last.role !== 'user' || !blocksOf(last).some((b) => b.type === 'tool_result')) return undefined;
+  const i = messages.findLastIndex((m) => m.role === 'assistant');
+  if (i < 0) return undefined;
+  const first = typeof messages[i]!.content === 'string' ? { type: 'text' } : blocksOf(messages[i]!)[0];
+  if (first?.type === 'thinking' || first?.type === 'redacted_thinking') return undefined;
+  return `messages.${i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first?.type ?? 'text'}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
+}
+
+/** Replayed thinking must carry the signature the model gave it. */
+function signatureProblem(messages: MessageParam[]): string | undefined {
+  for (const [i, m] of messages.entries()) {
+    for (const [j, b] of blocksOf(m).entries()) {
+      if (b.type === 'thinking' && b.signature !== thinkingSignature(b.thinking)) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
     }
   }
   return undefined;

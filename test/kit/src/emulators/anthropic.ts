@@ -6,14 +6,14 @@
  *
  * The model echoes the last user text (`echo: …`), calls the first (or forced) tool when
  * tools are offered and the last turn is not a tool result, answers `tool result: …` after
- * tool results, thinks first when thinking is enabled, honours `stop_sequences` and
+ * tool results, thinks first when thinking is enabled (and, like Claude, wants that signed
+ * thinking back first in the turn a tool loop continues), honours `stop_sequences` and
  * `max_tokens` (in words), and reports a cache write then cache reads for prompts with
  * `cache_control`.
  */
-import { createHash } from 'node:crypto';
 import type { ContentBlock, ContentBlockParam, Message, MessageCreateParams, MessageParam, RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { ErrorResponse } from '@anthropic-ai/sdk/resources/shared';
-import { checkMessagesRequest } from './anthropic-validate.js';
+import { checkMessagesRequest, thinkingSignature } from './anthropic-validate.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
 
 /** Options of the Anthropic emulator. */
@@ -97,7 +97,7 @@ function answerFor(body: MessageCreateParams): Answer {
   const blocks: ContentBlock[] = [];
   if (body.thinking?.type === 'enabled') {
     const thinking = `Considering: ${userText || 'the tool result'} (budget ${body.thinking.budget_tokens})`;
-    blocks.push({ type: 'thinking', thinking, signature: `sig_${createHash('sha256').update(thinking).digest('base64url').slice(0, 24)}` });
+    blocks.push({ type: 'thinking', thinking, signature: thinkingSignature(thinking) });
   }
   const customTools = (body.tools ?? []).filter((t) => 'input_schema' in t);
   const choice = body.tool_choice;

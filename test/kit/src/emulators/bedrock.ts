@@ -2,7 +2,8 @@
  * A loopback emulator of the Bedrock runtime Converse API. Strict like the real service:
  * a well-formed SigV4 `Authorization` header (verified with `@smithy/signature-v4` against
  * the known test secret: 403 `InvalidSignatureException` when it does not match), Converse
- * bodies validated (400 `ValidationException`), unknown models rejected. Answers Converse
+ * bodies validated (400 `ValidationException`, model-specific rules included: tool use,
+ * structured output, Claude's thinking and signatures), unknown models rejected. Answers Converse
  * JSON and ConverseStream `application/vnd.amazon.eventstream` frames encoded with
  * `@smithy/eventstream-codec`, with fault injection including an in-stream exception.
  * Answers and stream events are typed with the official `@aws-sdk/client-bedrock-runtime` types.
@@ -25,7 +26,8 @@ import type {
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { checkConverseRequest } from './bedrock-validate.js';
+import { checkConverseForModel, checkConverseRequest, reasoningSignature } from './bedrock-validate.js';
+import { sampleFor, toolInputFor } from './sample.js';
 import { startEmulator, type Emulator, type EmulatorExchange, type Fault, type RecordedRequest } from './server.js';
 
 /** Test credentials the emulator knows. */
@@ -41,7 +43,7 @@ export interface BedrockEmulatorOptions {
   credentials?: BedrockEmulatorCredentials[];
   /** Region the signature must be scoped to (default `us-east-1`). */
   region?: string;
-  /** Model ids that exist (default: a Claude, a Nova and a Llama model). */
+  /** Model ids that exist (default: Claude 3.5 and 4.5 Sonnet, Nova and Nova 2 Lite, Llama 3 70B). */
   models?: string[];
   port?: number;
 }
@@ -172,7 +174,12 @@ interface StreamEventMap {
 }
 type StreamEvent = { [K in keyof StreamEventMap]: [K, StreamEventMap[K]] }[keyof StreamEventMap];
 
-/** What the emulated model answers: the same rules as the OpenAI emulator (`echo: …`, tool calls, tool results). */
+/**
+ * What the emulated model answers: the same rules as the OpenAI emulator (`echo: …`, tool
+ * calls with inputs that follow the tool's schema, tool results); Claude thinks first (a
+ * signed reasoning block) when thinking is enabled, and `outputConfig` gets a JSON text
+ * that follows its schema.
+ */
 function converseAnswer(body: Obj): Answer {
   const messages = body.messages as Array<{ role: string; content: Block[] }>;
   const last = messages.at(-1)!;
@@ -182,14 +189,21 @@ function converseAnswer(body: Obj): Answer {
   const system = ((body.system as Block[] | undefined) ?? []).map((s) => (typeof s.text === 'string' ? s.text : '')).join('\n');
   const inference = (body.inferenceConfig as { maxTokens?: number; stopSequences?: string[] } | undefined) ?? {};
   const content: ContentBlock[] = [];
-  if (isObj(body.additionalModelRequestFields) && isObj(body.additionalModelRequestFields.thinking)) {
-    content.push({ reasoningContent: { reasoningText: { text: 'Let me think about that.', signature: 'sig-emulator' } } });
+  const thinking = isObj(body.additionalModelRequestFields) && isObj(body.additionalModelRequestFields.thinking) ? body.additionalModelRequestFields.thinking : undefined;
+  if (thinking?.type === 'enabled') {
+    const text = `Considering: ${lastUserText && !toolResult ? lastUserText : 'the tool result'} (budget ${String(thinking.budget_tokens)})`;
+    content.push({ reasoningContent: { reasoningText: { text, signature: reasoningSignature(text) } } });
   }
+  const outputSchema = (body.outputConfig as { textFormat?: { structure?: { jsonSchema?: { schema?: string } } } } | undefined)?.textFormat?.structure?.jsonSchema?.schema;
   let stopReason: StopReason = 'end_turn';
   if (tools && !toolResult) {
     const name = tools.toolChoice?.tool?.name ?? tools.tools[0]!.toolSpec.name;
-    content.push({ toolUse: { toolUseId: `tooluse_emu${++counter}`, name, input: { q: lastUserText } } });
+    const schema = (tools.tools.find((t) => t.toolSpec.name === name)?.toolSpec as { inputSchema?: { json?: Obj } } | undefined)?.inputSchema?.json;
+    content.push({ toolUse: { toolUseId: `tooluse_emu${++counter}`, name, input: toolInputFor(schema, lastUserText) as never } });
     stopReason = 'tool_use';
+  } else if (outputSchema) {
+    // structured output: a JSON text that follows the schema
+    content.push({ text: JSON.stringify(sampleFor(JSON.parse(outputSchema), toolResult ? `tool result: ${textOf(toolResult.content)}` : lastUserText)) });
   } else if (body.guardrailConfig && lastUserText.includes('trigger-guardrail')) {
     content.push({ text: 'Sorry, the model cannot answer this question.' });
     stopReason = 'guardrail_intervened';
@@ -268,7 +282,16 @@ async function writeFrames(res: http.ServerResponse, frames: Uint8Array[], fault
 export async function startBedrockEmulator(options: BedrockEmulatorOptions = {}): Promise<BedrockEmulator> {
   const creds = options.credentials ?? [{ accessKeyId: 'AKIDEMULATOR000001', secretAccessKey: 'emulator-secret-key' }];
   const region = options.region ?? 'us-east-1';
-  const models = new Set(options.models ?? ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'amazon.nova-lite-v1:0', 'meta.llama3-70b-instruct-v1:0']);
+  const models = new Set(
+    options.models ?? [
+      'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'amazon.nova-lite-v1:0',
+      'amazon.nova-2-lite-v1:0',
+      'meta.llama3-70b-instruct-v1:0',
+    ],
+  );
   const streamFaults: BedrockStreamFault[] = [];
 
   const fail = (res: http.ServerResponse, status: number, type: string, message: string) => {
@@ -286,7 +309,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
     if (modelId.startsWith('denied.')) return fail(res, 403, 'AccessDeniedException', "You don't have access to the model with the specified model ID.");
     if (!models.has(modelId)) return fail(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
     if (req.body === undefined) return fail(res, 400, 'SerializationException', 'Malformed input request, please reformat your input and try again.');
-    const problem = checkConverseRequest(req.body);
+    const problem = checkConverseRequest(req.body) ?? checkConverseForModel(req.body as Obj, modelId);
     if (problem) return fail(res, 400, 'ValidationException', problem);
     const answer = converseAnswer(req.body as Obj);
     const requestId = randomUUID();

@@ -1,9 +1,11 @@
 /**
  * Request checks of the Gemini emulator, as strict as the real `generateContent`: unknown
  * fields rejected, `contents` required, roles `user`/`model`, one data field per part,
- * function calls and responses paired, function-declaration schemas limited to the
- * OpenAPI subset Gemini accepts. Each check returns the real API's style of message or
- * undefined when the body is fine.
+ * function calls and responses paired, empty text parts refused, function-declaration
+ * `parameters` limited to the OpenAPI subset Gemini accepts (string formats, enums, arrays,
+ * required names), `parametersJsonSchema` held to Google's documented rules, thinking-only
+ * models refusing a zero budget. Each check returns the real API's message (or its style,
+ * where Google documents a rule but not its wording) or undefined when the body is fine.
  */
 
 type Json = Record<string, unknown>;
@@ -23,12 +25,29 @@ const SCHEMA_KEYS = new Set([
 const TYPES = new Set(['STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL']);
 const unknownName = (key: string, at: string) => `Invalid JSON payload received. Unknown name "${key}" at '${at}': Cannot find field.`;
 
+const STRING_FORMATS = new Set(['enum', 'date-time']);
+const NUMBER_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
+
+/** The OpenAPI-subset `Schema` of `parameters`, with the semantic checks Gemini answers 400 for. */
 function checkSchema(s: unknown, at: string): string | undefined {
   if (!isObject(s)) return `Invalid value at '${at}': a schema must be an object.`;
   for (const key of Object.keys(s)) if (!SCHEMA_KEYS.has(key)) return unknownName(key, at);
   if (s.type !== undefined && (typeof s.type !== 'string' || !TYPES.has(s.type.toUpperCase()))) return `Invalid value at '${at}.type': ${JSON.stringify(s.type)}`;
-  if (typeof s.type === 'string' && s.type.toUpperCase() === 'OBJECT' && (!isObject(s.properties) || Object.keys(s.properties).length === 0)) {
-    return `* GenerateContentRequest.${at}.properties: should be non-empty for OBJECT type`;
+  const type = typeof s.type === 'string' ? s.type.toUpperCase() : undefined;
+  const req = `* GenerateContentRequest.${at}`;
+  if (type === 'OBJECT' && (!isObject(s.properties) || Object.keys(s.properties).length === 0)) return `${req}.properties: should be non-empty for OBJECT type`;
+  if (type === 'ARRAY' && s.items === undefined) return `${req}.items: missing field.`;
+  if (s.enum !== undefined) {
+    if (type !== 'STRING') return `${req}.enum: only allowed for STRING type`;
+    if (!Array.isArray(s.enum) || s.enum.some((v) => typeof v !== 'string')) return `Invalid value at '${at}.enum' (TYPE_STRING)`;
+  }
+  if (s.format !== undefined) {
+    if (type === 'STRING' && !STRING_FORMATS.has(String(s.format))) return `${req}.format: only 'enum' and 'date-time' are supported for STRING type`;
+    if ((type === 'INTEGER' || type === 'NUMBER') && !NUMBER_FORMATS.has(String(s.format))) return `${req}.format: only "int32" and "int64" are supported for integer or number type`;
+  }
+  if (Array.isArray(s.required)) {
+    const props = isObject(s.properties) ? s.properties : {};
+    for (const [i, name] of s.required.entries()) if (!(String(name) in props)) return `${req}.required[${i}]: property is not defined`;
   }
   if (isObject(s.properties)) {
     for (const [name, sub] of Object.entries(s.properties)) {
@@ -46,12 +65,44 @@ function checkSchema(s: unknown, at: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `parametersJsonSchema` takes JSON Schema as it is (unsupported keywords are ignored), with
+ * the rules Google documents: the schema describes an object, and a sub-schema with a
+ * `$ref` has no other keys but `$…` ones.
+ */
+function checkJsonSchema(s: unknown, at: string): string | undefined {
+  if (!isObject(s)) return `Invalid value at '${at}': the schema must be a JSON object.`;
+  if (s.type !== 'object' && s.$ref === undefined) return `* GenerateContentRequest.${at}: the schema must describe an object whose properties are the parameters of the function.`;
+  const walk = (v: unknown, path: string): string | undefined => {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) {
+        const p = walk(x, `${path}[${i}]`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    if (!isObject(v)) return undefined;
+    if (typeof v.$ref === 'string') {
+      const extra = Object.keys(v).find((k) => !k.startsWith('$'));
+      if (extra) return `* GenerateContentRequest.${path}: when $ref is set, no other properties except those starting with '$' may be set (found '${extra}').`;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples' || k === 'required') continue;
+      const p = walk(x, `${path}.${k}`);
+      if (p) return p;
+    }
+    return undefined;
+  };
+  return walk(s, at);
+}
+
 function checkParts(parts: unknown, at: string): string | undefined {
   if (!Array.isArray(parts) || parts.length === 0) return `* GenerateContentRequest.${at}.parts: contents.parts must not be empty.`;
   for (const [i, p] of parts.entries()) {
     if (!isObject(p)) return `Invalid value at '${at}.parts[${i}]'`;
     for (const key of Object.keys(p)) if (!PART_KEYS.has(key)) return unknownName(key, `${at}.parts[${i}]`);
-    const data = PART_DATA.filter((k) => p[k] !== undefined);
+    // an empty text is the proto default: the oneof counts it as unset
+    const data = PART_DATA.filter((k) => p[k] !== undefined && !(k === 'text' && p[k] === ''));
     if (data.length !== 1) return `* GenerateContentRequest.${at}.parts[${i}].data: required oneof field 'data' must have one initialized field`;
     if (p.inlineData !== undefined && (!isObject(p.inlineData) || typeof p.inlineData.mimeType !== 'string' || typeof p.inlineData.data !== 'string')) {
       return `* GenerateContentRequest.${at}.parts[${i}].inline_data: mimeType and data are required`;
@@ -108,8 +159,13 @@ function checkTools(tools: unknown, toolConfig: unknown): string | undefined {
         for (const key of Object.keys(f)) if (!['name', 'description', 'parameters', 'parametersJsonSchema', 'response', 'behavior'].includes(key)) return unknownName(key, at);
         if (typeof f.name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/.test(f.name)) return `* GenerateContentRequest.${at}.name: Invalid function name.`;
         names.add(f.name);
+        if (f.parameters !== undefined && f.parametersJsonSchema !== undefined) return `* GenerateContentRequest.${at}: parameters and parameters_json_schema are mutually exclusive.`;
         if (f.parameters !== undefined) {
           const p = checkSchema(f.parameters, `${at}.parameters`);
+          if (p) return p;
+        }
+        if (f.parametersJsonSchema !== undefined) {
+          const p = checkJsonSchema(f.parametersJsonSchema, `${at}.parameters_json_schema`);
           if (p) return p;
         }
       }
@@ -159,7 +215,7 @@ function checkGenerationConfig(g: unknown): string | undefined {
  * checkGenerateContentRequest({ contents: [] }); // '* GenerateContentRequest.contents: contents is not specified'
  * ```
  */
-export function checkGenerateContentRequest(body: unknown): string | undefined {
+export function checkGenerateContentRequest(body: unknown, model?: string): string | undefined {
   if (!isObject(body)) return 'Invalid JSON payload received.';
   for (const key of Object.keys(body)) if (!TOP_KEYS.has(key)) return unknownName(key, '');
   if (body.systemInstruction !== undefined) {
@@ -167,5 +223,14 @@ export function checkGenerateContentRequest(body: unknown): string | undefined {
     const p = checkParts(body.systemInstruction.parts, 'system_instruction');
     if (p) return p;
   }
-  return checkContents(body.contents) ?? checkTools(body.tools, body.toolConfig) ?? checkGenerationConfig(body.generationConfig);
+  return checkContents(body.contents) ?? checkTools(body.tools, body.toolConfig) ?? checkGenerationConfig(body.generationConfig) ?? checkModelRules(body, model);
+}
+
+/** Models that only work in thinking mode. */
+const THINKING_ONLY = /^gemini-(2\.5-pro|3)/;
+
+function checkModelRules(body: Json, model: string | undefined): string | undefined {
+  const budget = ((body.generationConfig as Json | undefined)?.thinkingConfig as Json | undefined)?.thinkingBudget;
+  if (model && THINKING_ONLY.test(model) && budget === 0) return 'Budget 0 is invalid. This model only works in thinking mode.';
+  return undefined;
 }

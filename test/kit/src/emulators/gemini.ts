@@ -8,6 +8,7 @@
  *
  * The model echoes the last user text (`echo: …`), calls the first (or only allowed)
  * declared function when tools are offered and the last turn is not a function response,
+ * answers JSON that follows `responseJsonSchema` in JSON mode,
  * answers `tool result: …` after function responses, thinks first when `thinkingConfig`
  * has a budget, honours `stopSequences` and `maxOutputTokens` (in words), blocks the
  * answer (finishReason `SAFETY`) when the text contains `safetyTrigger` and the prompt
@@ -21,6 +22,7 @@ import type http from 'node:http';
 import type { BlockedReason, Candidate, FinishReason, GenerateContentResponse, GenerateContentResponseUsageMetadata, HarmCategory, HarmProbability, Part, SafetyRating } from '@google/genai';
 import { tokenGrant } from './gemini-token.js';
 import { checkGenerateContentRequest } from './gemini-validate.js';
+import { sampleFor } from './sample.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
 
 /** Options of the Gemini emulator. */
@@ -40,8 +42,19 @@ export interface GeminiEmulatorOptions {
   chunkDelayMs?: number;
 }
 
+/** An answer that goes wrong, for the next generateContent call. */
+export interface GeminiAnswerFault {
+  /** A candidate that ends with this reason and no content (e.g. `MALFORMED_FUNCTION_CALL`, `OTHER`). */
+  finishReason?: `${FinishReason}` | (string & {});
+  finishMessage?: string;
+  /** A response with usage but no candidate and no `promptFeedback`. */
+  noCandidates?: boolean;
+}
+
 /** A running Gemini emulator; `origin` is the `apiBase` of both provider ids. */
 export interface GeminiEmulator extends Emulator {
+  /** Queues a failed answer for the next generateContent call (streamed or not). */
+  answerFault(fault: GeminiAnswerFault): void;
   readonly apiKey: string;
   /** `${origin}/token`, the `token_uri` for service-account JSON files. */
   readonly tokenUri: string;
@@ -142,8 +155,12 @@ function answerFor(body: Json, model: string, opts: Required<Pick<GeminiEmulator
     return { parts: [part], finishReason: 'STOP', thought: thinking };
   }
   let text = responses.length ? `tool result: ${responses.map((p) => JSON.stringify(p.functionResponse.response)).join(' ')}` : `echo: ${userText}`;
-  // JSON mode answers a JSON object (not cut by stop sequences or the token limit here)
-  if (g.responseMimeType === 'application/json') return { parts: [{ text: JSON.stringify({ echo: userText }) }], finishReason: 'STOP', thought: thinking };
+  // JSON mode answers a JSON object that follows the schema when there is one (not cut by stop sequences or the token limit here)
+  if (g.responseMimeType === 'application/json') {
+    const said = responses.length ? text : userText;
+    const json = g.responseJsonSchema ?? g.responseSchema;
+    return { parts: [{ text: JSON.stringify(json ? sampleFor(json, said) : { echo: said }) }], finishReason: 'STOP', thought: thinking };
+  }
   let finishReason: Answer['finishReason'] = 'STOP';
   for (const s of (g.stopSequences ?? []) as string[]) {
     const at = text.indexOf(s);
@@ -188,7 +205,7 @@ function generate(body: Json, model: string, opts: Required<Pick<GeminiEmulatorO
 
 /** The response split into SSE events: thought, text word by word, calls, then the finish. */
 function streamEvents(response: WireResponse): WireResponse[] {
-  if (!response.candidates) return [response];
+  if (!response.candidates || response.candidates.every((c) => !c.content)) return [response];
   const base = { modelVersion: response.modelVersion, responseId: response.responseId };
   const prompt = response.usageMetadata?.promptTokenCount;
   const partial: GenerateContentResponseUsageMetadata = { promptTokenCount: prompt, totalTokenCount: prompt };
@@ -208,11 +225,22 @@ function streamEvents(response: WireResponse): WireResponse[] {
 const PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const VERTEX_PATH = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
-async function serve(x: EmulatorExchange, model: string, method: string, query: URLSearchParams, opts: GeminiEmulatorOptions): Promise<true> {
-  const problem = checkGenerateContentRequest(x.req.body) ?? (signs(model) ? checkSignatures(x.req.body as Json) : undefined);
+/** The response of a failed answer: a candidate with only a finish reason, or no candidate at all. */
+function faultResponse(f: GeminiAnswerFault, body: Json, model: string): WireResponse {
+  const prompt = promptTokens(body);
+  const response: WireResponse = { usageMetadata: { promptTokenCount: prompt, totalTokenCount: prompt }, modelVersion: model, responseId: `emu${++counter}${Date.now().toString(36)}` };
+  if (!f.noCandidates) response.candidates = [{ finishReason: (f.finishReason ?? 'OTHER') as FinishReason, ...(f.finishMessage ? { finishMessage: f.finishMessage } : {}), index: 0 }];
+  return response;
+}
+
+async function serve(x: EmulatorExchange, model: string, method: string, query: URLSearchParams, opts: GeminiEmulatorOptions, answerFaults: GeminiAnswerFault[]): Promise<true> {
+  const problem = checkGenerateContentRequest(x.req.body, model) ?? (signs(model) ? checkSignatures(x.req.body as Json) : undefined);
   if (problem) return fail(x.res, 400, problem);
   if (model.startsWith('missing-')) return fail(x.res, 404, `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
-  const response = generate(x.req.body as Json, model, { safetyTrigger: opts.safetyTrigger ?? 'forbidden', blockTrigger: opts.blockTrigger ?? 'jailbreak' });
+  const af = answerFaults.shift();
+  const response = af
+    ? faultResponse(af, x.req.body as Json, model)
+    : generate(x.req.body as Json, model, { safetyTrigger: opts.safetyTrigger ?? 'forbidden', blockTrigger: opts.blockTrigger ?? 'jailbreak' });
   if (method === 'generateContent') {
     sendJson(x.res, 200, response);
     return true;
@@ -241,6 +269,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
   const apiKey = options.apiKey ?? 'gemini-emulator-key';
   const accepted = new Set(options.accessTokens ?? ['ya29.emulator']);
   const issuedTokens: string[] = [];
+  const answerFaults: GeminiAnswerFault[] = [];
   const keys = new Map<string, KeyObject>();
   const issue = () => {
     const t = `ya29.emu-${++counter}-${Date.now().toString(36)}`;
@@ -259,13 +288,13 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
         const key = x.req.headers['x-goog-api-key'] ?? url.searchParams.get('key');
         if (!key) return fail(x.res, 403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
         if (key !== apiKey) return fail(x.res, 400, 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
-        return serve(x, decodeURIComponent(studio[2]!), studio[3]!, url.searchParams, options);
+        return serve(x, decodeURIComponent(studio[2]!), studio[3]!, url.searchParams, options, answerFaults);
       }
       const auth = String(x.req.headers.authorization ?? '');
       if (!auth.startsWith('Bearer ')) return fail(x.res, 401, 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
       if (!accepted.has(auth.slice(7))) return fail(x.res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
       if (vertex![2]!.startsWith('forbidden-')) return fail(x.res, 403, `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${vertex![2]}' (or it may not exist).`);
-      return serve(x, decodeURIComponent(vertex![4]!), vertex![5]!, url.searchParams, options);
+      return serve(x, decodeURIComponent(vertex![4]!), vertex![5]!, url.searchParams, options, answerFaults);
     },
     { port: options.port },
   );
@@ -274,6 +303,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     apiKey,
     tokenUri: `${emu.origin}/token`,
     issuedTokens,
+    answerFault: (f: GeminiAnswerFault) => void answerFaults.push(f),
     addServiceAccount(email: string, publicKey: string | KeyObject) {
       keys.set(email, typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey);
     },
@@ -283,6 +313,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     },
     reset() {
       issuedTokens.length = 0;
+      answerFaults.length = 0;
       reset();
     },
   });
