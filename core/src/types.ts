@@ -155,6 +155,14 @@ export interface Deployment {
   options: Record<string, unknown>;
   /** Price overrides in USD per token, from the config (cost plugins prefer them to price data). */
   pricing?: DeploymentPricing;
+  /** Relative share of traffic (simple-shuffle routing). */
+  weight?: number;
+  /** Requests per minute the deployment may take. */
+  rpm?: number;
+  /** Tokens per minute the deployment may take. */
+  tpm?: number;
+  /** Largest prompt in tokens (context-window check). */
+  maxInputTokens?: number;
 }
 
 /** Per-deployment price overrides in USD per token. */

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import type { GatewayPlugin } from '../plugin.js';
+import { DeploymentRoutingSchema, RouterConfigSchema, type RouterConfig } from './router-schema.js';
 
 const price = z.number().min(0).optional();
 
@@ -23,6 +24,7 @@ export const PRICING_KEYS = Object.keys(PricingSchema) as Array<keyof typeof Pri
 export const ModelConfigSchema = z
   .looseObject({
     ...PricingSchema,
+    ...DeploymentRoutingSchema,
     name: z.string().min(1),
     provider: z.string().min(1),
     model: z.string().min(1).optional(),
@@ -83,6 +85,7 @@ export const ConfigSchema = z.strictObject({
   plugins: z.array(PluginSpecSchema).optional(),
   models: z.array(ModelConfigSchema).optional(),
   server: ServerConfigSchema.optional(),
+  router: RouterConfigSchema.optional(),
   storePrompts: z.boolean().optional(),
   secret: z.string().min(16).optional(),
   dataDir: z.string().min(1).optional(),
@@ -102,6 +105,7 @@ export interface SwitchyardConfig {
   plugins?: PluginSpec[];
   models?: ModelConfig[];
   server?: z.infer<typeof ServerConfigSchema>;
+  router?: RouterConfig;
   storePrompts?: boolean;
   secret?: string;
   dataDir?: string;

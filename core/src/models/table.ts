@@ -7,7 +7,8 @@ import type { ModelTable, ProviderRegistry } from '../plugin-api.js';
 import type { Deployment, ProviderAdapter } from '../types.js';
 import { PRICING_KEYS, type ModelConfig } from '../config/schema.js';
 
-const KNOWN = new Set<string>(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id', ...PRICING_KEYS]);
+const ROUTING_KEYS = ['weight', 'rpm', 'tpm', 'maxInputTokens'] as const;
+const KNOWN = new Set<string>(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id', ...PRICING_KEYS, ...ROUTING_KEYS]);
 
 /** A model table that can also pick a deployment per call. */
 export interface ResolvingModelTable extends ModelTable {
@@ -30,6 +31,10 @@ function toDeployment(entry: ModelConfig, index: number): Deployment {
     apiKey: entry.apiKey,
     timeoutMs: entry.timeoutMs,
     params: entry.params,
+    ...(entry.weight !== undefined ? { weight: entry.weight } : {}),
+    ...(entry.rpm !== undefined ? { rpm: entry.rpm } : {}),
+    ...(entry.tpm !== undefined ? { tpm: entry.tpm } : {}),
+    ...(entry.maxInputTokens !== undefined ? { maxInputTokens: entry.maxInputTokens } : {}),
     options,
   };
 }
