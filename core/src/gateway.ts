@@ -7,15 +7,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Koa from 'koa';
 import { consoleDiagnostics, type Diagnostics } from './diagnostics.js';
+import { DEFAULT_PLUGINS, withDefaults } from './config/defaults.js';
 import { interpolateEnv } from './config/env.js';
 import { resolvePlugins } from './config/resolve-plugins.js';
+import { parseSize } from './config/size.js';
 import type { SwitchyardConfig } from './config/schema.js';
 import { validateConfig } from './config/validate.js';
 import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
 import { createHooks, type GatewayHooks, type GatewayLifecycle } from './hooks.js';
 import { createApp } from './http/app.js';
-import { parseSize } from './http/body.js';
 import { chatRoute } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
@@ -38,6 +39,8 @@ export interface CreateGatewayOptions {
   diagnostics?: Diagnostics;
   /** Environment for `${VAR}` references (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The config file the config came from, named in config errors. */
+  configFile?: string;
 }
 
 /** A listening server. */
@@ -86,6 +89,16 @@ export interface Gateway {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
+/** Runs a config step, naming the config file in the error it throws. */
+function inFile<T>(file: string | undefined, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (file && err instanceof GatewayError) throw new GatewayError(err.code, `${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /**
  * Builds a gateway from a config.
  *
@@ -98,9 +111,10 @@ export interface Gateway {
  * ```
  */
 export async function createGateway(config: SwitchyardConfig = {}, options: CreateGatewayOptions = {}): Promise<Gateway> {
-  const cfg = validateConfig(interpolateEnv(config, options.env ?? process.env));
+  const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
-  const plugins = orderPlugins(await resolvePlugins(cfg.plugins ?? [], options.configDir), VERSION);
+  const own = await resolvePlugins(cfg.plugins ?? [], options.configDir);
+  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own, VERSION);
 
   const hooks = createHooks();
   guardHooks(hooks, diagnostics);
@@ -137,7 +151,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   });
   await applyPlugins(plugins, apiFor, cfg.pluginTimeoutMs ?? 10_000);
 
-  models = createModelTable(cfg.models ?? [], providers);
+  models = inFile(options.configFile, () => createModelTable(cfg.models ?? [], providers));
   const table = models;
   pipeline = createChatPipeline({ hooks, providers, models: table, background });
   const call = pipeline;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import { createGateway, type Gateway, type Listening } from '../gateway.js';
 import type { CliOptions } from './args.js';
-import { DEFAULT_CONFIG } from './default-config.js';
+import { fileConfig } from '../config/defaults.js';
 import type { SwitchyardConfig } from '../config/schema.js';
 
 /** A serving gateway and how it was configured. */
@@ -26,11 +26,19 @@ export interface Serving {
  */
 export async function serve(options: CliOptions): Promise<Serving> {
   const { config, filepath } = await loadConfigFile({ configPath: options.config });
-  const gateway = await createGateway((config as SwitchyardConfig | undefined) ?? DEFAULT_CONFIG, {
+  // no file: the embedded default; a file that lists no plugins: the default plus its models
+  const gateway = await createGateway((config === undefined ? { extends: 'default' } : fileConfig(config)) as SwitchyardConfig, {
     configDir: filepath ? path.dirname(filepath) : process.cwd(),
+    configFile: config === undefined ? undefined : filepath,
   });
   const listening = await gateway.listen({ port: options.port, host: options.host });
   return { gateway, listening, configPath: config === undefined ? undefined : filepath };
+}
+
+function storeLine(gateway: Gateway): string {
+  const store = gateway.services.store;
+  if (!store) return 'none (calls, sessions and responses are not kept)';
+  return `${store.dialect} ${store.location ?? ''}`.trim();
 }
 
 /**
@@ -47,6 +55,7 @@ export function banner({ gateway, listening, configPath }: Serving): string {
     `config: ${configPath ?? 'embedded default (no config file found)'}`,
     `plugins: ${gateway.plugins.map((p) => `${p.name}${p.version ? `@${p.version}` : ''}`).join(', ') || 'none'}`,
     `models: ${gateway.models.names().join(', ') || 'none'}`,
+    `store: ${storeLine(gateway)}`,
   ];
   return lines.join('\n');
 }

@@ -5,7 +5,8 @@
 import { GatewayError } from '../errors.js';
 import type { ModelTable, ProviderRegistry } from '../plugin-api.js';
 import type { Deployment, ProviderAdapter } from '../types.js';
-import { PRICING_KEYS, type ModelConfig } from '../config/schema.js';
+import { MODEL_KEYS, PRICING_KEYS, type ModelConfig } from '../config/schema.js';
+import { unknownKeys } from '../config/suggest.js';
 
 const KNOWN = new Set<string>(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id', ...PRICING_KEYS]);
 
@@ -59,7 +60,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
     if (Object.keys(d.options).length > 0 && !adapter.validateDeployment) {
       throw new GatewayError(
         'GW_ERR_CONFIG_INVALID',
-        `models[${i}] (${d.name}): unknown key(s) ${Object.keys(d.options).join(', ')} for provider "${d.provider}"`,
+        `${unknownKeys(Object.keys(d.options), MODEL_KEYS, `models[${i}] (${d.name})`)}: provider "${d.provider}" takes no other keys`,
       );
     }
     try {
