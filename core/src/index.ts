@@ -37,7 +37,7 @@ export { ChatRequestSchema } from './validation/chat.js';
 export { VERSION } from './version.js';
 export { z } from 'zod';
 export type * from './types.js';
-export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS } from './session.js';
+export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS, SESSION_METADATA_FIELDS, GATEWAY_BODY_FIELDS } from './session.js';
 export { timeOrderedId } from './ids.js';
 export { toCallRecord } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';

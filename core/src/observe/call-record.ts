@@ -82,7 +82,7 @@ export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}):
     requestId: ctx.requestId,
     operation: ctx.operation,
     endpoint: ctx.endpoint,
-    sessionId: ctx.sessionId ?? sessionIdFrom(ctx.headers, ctx.metadata),
+    sessionId: ctx.sessionId ?? sessionIdFrom(ctx.headers, request) ?? sessionIdFrom(ctx.headers, ctx.metadata),
     model: ctx.model ?? request?.model,
     deployment: ctx.deployment?.id,
     provider: ctx.deployment?.provider,

@@ -44,9 +44,13 @@ function clientClosed(): GatewayError {
   });
 }
 
-/** The body sent upstream: the deployment's model and defaults, usage always requested on streams. */
+/**
+ * The body sent upstream: the deployment's model and defaults, usage always requested on
+ * streams, and without the fields meant for the gateway (metadata and the session id forms of
+ * core/src/session.ts: OpenAI rejects unknown fields).
+ */
 function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequest {
-  const { metadata: _metadata, ...rest } = request;
+  const { metadata: _metadata, litellm_metadata: _lm, session_id: _s, litellm_session_id: _ls, ...rest } = request;
   const out: ChatRequest = deployment.params ? { ...deployment.params, ...rest } : rest;
   out.model = deployment.model;
   if (request.stream === true && request.stream_options?.include_usage !== true) {

@@ -121,7 +121,7 @@ export class CallSpans {
   record(event: CallEvent): void {
     const { ctx, response, error } = event;
     const { tracer, captureContent } = this.#o;
-    const sessionId = ctx.sessionId ?? sessionIdFrom(ctx.headers, ctx.metadata);
+    const sessionId = ctx.sessionId ?? sessionIdFrom(ctx.headers, event.request) ?? sessionIdFrom(ctx.headers, ctx.metadata);
     const { parent, links } = this.#parent(event, sessionId);
     const operation = ctx.operation;
     const publicModel = ctx.model ?? event.request?.model ?? 'unknown';

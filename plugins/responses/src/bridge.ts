@@ -63,7 +63,7 @@ export async function createBridged(env: ResponsesEnv, req: RouteRequest, c: Bri
     principal: req.principal,
     endpoint: '/v1/responses',
     // a chain of responses is one session: explicit id, else the parent's, else this response starts one
-    sessionId: sessionIdFrom(req.headers, c.body.metadata) ?? c.parent?.sessionId ?? id,
+    sessionId: sessionIdFrom(req.headers, c.body) ?? c.parent?.sessionId ?? id,
   };
 
   if (c.body.background) {

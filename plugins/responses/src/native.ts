@@ -5,6 +5,7 @@
  */
 import {
   createCallContext,
+  GATEWAY_BODY_FIELDS,
   type GatewayError,
   now,
   readJson,
@@ -72,6 +73,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   const d = c.deployment;
   const upstream: Record<string, unknown> = { ...c.body, model: d.model };
   delete upstream.previous_response_id;
+  for (const field of GATEWAY_BODY_FIELDS) delete upstream[field]; // session id forms: for the gateway only
   if (c.parent) {
     if (c.parent.upstreamId && c.parent.deploymentId === d.id) upstream.previous_response_id = c.parent.upstreamId;
     else upstream.input = [...upstreamItems(c.history), ...upstreamItems(c.input)];
@@ -83,7 +85,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     headers: req.headers,
     signal: req.signal,
     principal: req.principal,
-    sessionId: sessionIdFrom(req.headers, c.body.metadata) ?? c.parent?.sessionId ?? undefined,
+    sessionId: sessionIdFrom(req.headers, c.body) ?? c.parent?.sessionId ?? undefined,
   });
   ctx.model = c.body.model;
   ctx.deployment = d;
