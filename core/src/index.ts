@@ -16,7 +16,7 @@ export { validateConfig } from './config/validate.js';
 export { resolvePlugin, resolvePlugins } from './config/resolve-plugins.js';
 export { parsePluginOptions, parseDeploymentOptions } from './config/options.js';
 export type { SwitchyardConfig, ModelConfig, PluginSpec } from './config/schema.js';
-export { GatewayError, PluginError, ERROR_CODES, toGatewayError, publicErrorBody } from './errors.js';
+export { GatewayError, PluginError, ERROR_CODES, toGatewayError, publicErrorBody, providerKeyMissing, isHost } from './errors.js';
 export type { ErrorCode, GatewayErrorOptions, OpenAIErrorBody, OpenAIErrorType } from './errors.js';
 export { consoleDiagnostics, memoryDiagnostics } from './diagnostics.js';
 export type { Diagnostics, DiagnosticsLevel } from './diagnostics.js';

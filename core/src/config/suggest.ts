@@ -15,7 +15,7 @@ import { distance } from 'fastest-levenshtein';
  */
 export function nearestKey(key: string, known: Iterable<string>): string | undefined {
   const k = key.toLowerCase();
-  const limit = k.length <= 3 ? 1 : k.length <= 5 ? 2 : 3;
+  const limit = k.length <= 3 ? 1 : k.length <= 7 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {

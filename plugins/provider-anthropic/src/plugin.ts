@@ -3,6 +3,8 @@
  * (`POST /v1/messages`), answers and streams translated back.
  */
 import {
+  isHost,
+  providerKeyMissing,
   definePlugin,
   headerValue,
   parseDeploymentOptions,
@@ -116,6 +118,7 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
     };
     const key = d.apiKey ?? defaultKey;
     if (key) h['x-api-key'] = key;
+    else if (isHost(d.apiBase ?? defaultBase, 'api.anthropic.com')) throw providerKeyMissing(id, ['ANTHROPIC_API_KEY']);
     const beta = betaHeader(o.beta ?? opts.beta);
     if (beta) h['anthropic-beta'] = beta;
     return h;

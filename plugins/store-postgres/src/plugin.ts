@@ -72,7 +72,7 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
         idleTimeoutMillis: opts.idleTimeoutMs ?? 30_000,
         application_name: opts.applicationName ?? 'switchyard',
       });
-      pool.on('error', (err) => gateway.diagnostics.warn('idle PostgreSQL connection failed', err));
+      pool.on('error', (err) => gateway.diagnostics.warn(`idle PostgreSQL connection failed: ${err.message}`));
       try {
         const client = await pool.connect();
         client.release();
