@@ -111,6 +111,10 @@ describe('config traps', () => {
       'unknown key "apiBsae" (did you mean "apiBase"?)',
     );
     expect(await bootError({ plugins: [['@switchyard/provider-mock', { latencyMS: 5 }]] })).toContain('unknown option "latencyMS" (did you mean "latencyMs"?)');
+    // providers with their own deployment keys suggest those too
+    expect(await bootError({ plugins: [['@switchyard/provider-bedrock', { region: 'us-east-1' }]], models: [{ name: 'b', provider: 'bedrock', model: 'm', regoin: 'eu-west-1' }] })).toContain(
+      'unknown key "regoin" (did you mean "region"?)',
+    );
   });
 
   it('messages name the config file, never "config config" or "(config)"', { timeout: 60_000 }, async () => {
