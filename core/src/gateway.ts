@@ -177,6 +177,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     bodyLimit: parseSize(cfg.server?.bodyLimit ?? '20mb'),
     routes,
     track,
+    plugins: plugins.map((p) => p.name),
   });
   const servers = new Set<http.Server>();
   const lifecycle: GatewayLifecycle = { models: table.deployments };

@@ -28,6 +28,8 @@ export type { RouteDefinition, RouteRegistrar, RouteRequest, RouteResponse, Rout
 export type { AuthRequest } from './http/auth.js';
 export { bearerToken } from './http/auth.js';
 export { sseResponse, sseFrame, SSE_HEADERS } from './http/sse.js';
+export { KNOWN_APIS, unservedReason } from './http/known-paths.js';
+export type { KnownApi } from './http/known-paths.js';
 export { upstreamFetch, upstreamBuffered, upstreamFailure, readJson, readText, parseJson, headerValue } from './upstream/http.js';
 export type { BufferedResponse, UpstreamRequest, UpstreamResponse } from './upstream/http.js';
 export { sseEvents } from './upstream/sse.js';
