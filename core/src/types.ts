@@ -177,6 +177,8 @@ export interface UpstreamAttempt {
   error?: GatewayError;
   /** Request id the provider returned, when it returned one. */
   upstreamRequestId?: string;
+  /** The model the upstream said answered (e.g. a dated snapshot); clients see the public name. */
+  model?: string;
 }
 
 /** What kind of operation a call is. */

@@ -2,7 +2,8 @@
  * The chat pipeline: validate → preCall → transform → resolve deployment → provider →
  * postCall → respond, then cost and log observers after the response is sent.
  *
- * Streams: chunks are relayed as they arrive (the `chunk` hook runs only when tapped);
+ * `model` in every completion and chunk is the name the client asked for (the upstream's own
+ * is kept on the attempt). Streams: chunks are relayed as they arrive (the `chunk` hook runs only when tapped);
  * the gateway always asks upstream for usage, hides the usage chunk (and the `usage: null`
  * of the other chunks) from clients that did not ask for it, and runs `postCall`, `cost`
  * and `log` once on the aggregate after the last byte is written, so observers add no
@@ -86,13 +87,18 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
     attempt: UpstreamAttempt,
   ): AsyncGenerator<ChatChunk> {
     const agg = new ChunkAggregator();
+    const model = ctx.model!; // every chunk names the model the client asked for
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const chunkHook = hooks.chunk.isUsed() ? hooks.chunk : undefined;
     let error: GatewayError | undefined;
     let completed = false;
     try {
       for await (const chunk of source) {
-        if (agg.count === 0) attempt.firstChunkAt = ctx.firstTokenAt = now();
+        if (agg.count === 0) {
+          attempt.firstChunkAt = ctx.firstTokenAt = now();
+          attempt.model = chunk.model;
+        }
+        chunk.model = model;
         agg.add(chunk);
         if (!clientWantsUsage && chunk.usage !== undefined) {
           // usage was asked for by the gateway, not the client: drop the usage chunk and the
@@ -146,8 +152,9 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       if (request.metadata || input.metadata) ctx.metadata = { ...request.metadata, ...input.metadata };
 
       if (hooks.preCall.isUsed()) {
-        const short = await hooks.preCall.promise(request, ctx);
+        let short = await hooks.preCall.promise(request, ctx);
         if (short !== undefined) {
+          short = { ...short, model: ctx.model };
           ctx.usage = short.usage;
           finish(ctx, request, 'short-circuit', 200, short);
           if (!ctx.stream) return { type: 'completion', body: short, ctx };
@@ -181,6 +188,8 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       }
       let body = result.type === 'completion' ? result.body : await chunksToCompletion(result.chunks);
       attempt.endedAt = attempt.firstChunkAt = ctx.firstTokenAt = now();
+      attempt.model = body.model;
+      body.model = ctx.model;
       attempt.status = 200;
       ctx.usage = body.usage;
       if (hooks.postCall.isUsed()) body = await hooks.postCall.promise(body, request, ctx);

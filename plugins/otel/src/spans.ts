@@ -175,7 +175,7 @@ export class CallSpans {
             ...requestAttributes(event),
             ...session,
             ...(attempt.firstChunkAt !== undefined && ctx.stream ? { 'gen_ai.response.time_to_first_chunk': (attempt.firstChunkAt - attempt.startedAt) / 1000 } : {}),
-            ...(final ? { ...responseAttributes(response), ...usage, ...cost, ...content } : {}),
+            ...(final ? { ...responseAttributes(response, attempt.model ?? response?.model), ...usage, ...cost, ...content } : {}),
             ...(attempt.error ? { 'error.type': errorType(attempt.error) } : {}),
           },
         },

@@ -109,8 +109,10 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   } catch (err) {
     throw fail(err);
   }
+  // our id, and the model name the client asked for (not the deployment's upstream id)
   const rewrite = (r: ResponseObject, upstreamId: string): ResponseObject => ({
     ...r,
+    model: c.body.model,
     id: ids.encode({ deployment: d.id, upstreamId, owner }),
     previous_response_id: c.parent?.id ?? null,
   });
