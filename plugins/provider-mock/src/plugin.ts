@@ -8,6 +8,7 @@ import {
   definePlugin,
   parseDeploymentOptions,
   parsePluginOptions,
+  timeOrderedId,
   z,
   type ChatChunk,
   type ChatCompletion,
@@ -73,7 +74,6 @@ function usageOf(request: ChatRequest, a: MockAnswer): Usage {
 export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
   const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
   const id = opts.id ?? 'mock';
-  let seq = 0;
 
   async function chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
     const d = call.deployment.options as z.infer<typeof DeploymentSchema>;
@@ -82,7 +82,8 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
     const a = answer(call.deployment.model, request);
     if (latency > 0) await sleep(latency, undefined, { signal: call.signal });
     const created = Math.floor(Date.now() / 1000);
-    const completionId = `chatcmpl-mock${(++seq).toString(36)}`;
+    // unique across restarts and processes (a counter repeated after every restart)
+    const completionId = `chatcmpl-mock${timeOrderedId().replaceAll('-', '')}`;
     const usage = usageOf(request, a);
     if (!request.stream) {
       const body: ChatCompletion = {
