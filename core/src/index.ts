@@ -41,6 +41,6 @@ export { z } from 'zod';
 export type * from './types.js';
 export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS, SESSION_METADATA_FIELDS, GATEWAY_BODY_FIELDS } from './session.js';
 export { timeOrderedId } from './ids.js';
-export { toCallRecord } from './observe/call-record.js';
+export { toCallRecord, redactsBodies } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
 export * from './store/index.js';
