@@ -262,8 +262,11 @@ export interface ProviderAdapter {
   validateDeployment?(deployment: Deployment): void;
   /** Model ids this provider advertises in `/v1/models` as `provider/model`. */
   readonly models?: readonly string[];
-  /** Defaults applied to `provider/model` deployments that are not in the config. */
-  readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options'>>;
+  /**
+   * Defaults applied to `provider/model` deployments that are not in the config; `pricing` also
+   * to configured deployments of this provider that set no price (e.g. the mock's zero price).
+   */
+  readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options' | 'pricing'>>;
   /**
    * OpenAI-style APIs the provider serves natively (e.g. `responses`, `files`, `batches`),
    * reachable through {@link ProviderAdapter.passthrough}. Others are bridged by plugins.

@@ -68,6 +68,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
     } catch (err) {
       throw new GatewayError('GW_ERR_CONFIG_INVALID', `models[${i}] (${d.name}): ${(err as Error).message}`, { cause: err });
     }
+    if (!d.pricing && adapter.defaults?.pricing) d.pricing = adapter.defaults.pricing;
     byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
   });
 
@@ -92,6 +93,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
       apiKey: adapter.defaults?.apiKey,
       timeoutMs: adapter.defaults?.timeoutMs,
       options: { ...adapter.defaults?.options },
+      ...(adapter.defaults?.pricing ? { pricing: adapter.defaults.pricing } : {}),
     };
     if (dynamic.size > 10_000) dynamic.clear(); // bounded: names come from clients
     dynamic.set(name, [d]);

@@ -22,6 +22,9 @@ import { answer, MOCK_MODELS, type MockAnswer } from './models.js';
 import { countTokens, pieces } from './tokens.js';
 
 const PLUGIN_NAME = '@switchyard/provider-mock';
+
+/** What mock calls cost: nothing, in USD per token (a model entry's own prices win). */
+export const MOCK_PRICING = Object.freeze({ inputCostPerToken: 0, outputCostPerToken: 0 });
 const VERSION = '0.1.0';
 
 const Timing = {
@@ -141,6 +144,8 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
         id,
         models: MOCK_MODELS,
         chat,
+        // a documented zero price: cost tracking shows 0, a number, for mock calls (no warning)
+        defaults: { pricing: MOCK_PRICING },
         validateDeployment(deployment) {
           parseDeploymentOptions(DeploymentSchema, deployment.options);
           if (!/^error-\d{3}$/.test(deployment.model) && !(MOCK_MODELS as readonly string[]).includes(deployment.model)) {
