@@ -29,6 +29,7 @@ import { createFinish } from './pipeline/observers.js';
 import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin.js';
 import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './plugin-api.js';
 import { prefixed, tapOnly } from './plugin-view.js';
+import { settlesBy, shutdownCut, shutdownPlan, type CloseReport } from './shutdown.js';
 import { VERSION } from './version.js';
 
 /** Options for building a gateway beyond its config. */
@@ -77,6 +78,8 @@ export interface Gateway {
   readonly app: Koa;
   /** `ready` while serving, `draining` once close() started. */
   readonly state: 'ready' | 'draining';
+  /** HTTP requests and in-process calls running now. */
+  readonly inflight: number;
   /** Runs one call in-process through the same pipeline as HTTP. */
   call(input: CallInput): Promise<CallOutput>;
   /** A Node request listener: static-path routes served directly, the rest through the Koa app. */
@@ -85,8 +88,13 @@ export interface Gateway {
   listen(options?: { port?: number; host?: string }): Promise<Listening>;
   /** Resolves once all background work (observers, store writes) so far has settled. */
   flush(): Promise<void>;
-  /** Stops accepting, drains in-flight calls and streams (bounded), flushes, runs `close` taps. */
-  close(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Stops accepting, drains in-flight calls and streams, cuts what still runs near the end of
+   * `timeoutMs` (default `server.shutdownTimeoutMs`, 30 s: each gets a 503 error, a stream as
+   * its error frame, and is logged as failed), flushes background work and runs the `close`
+   * taps, all within `timeoutMs`. Resolves with what had to be cut.
+   */
+  close(options?: { timeoutMs?: number }): Promise<CloseReport>;
 }
 
 /** Runs a config step, naming the config file in the error it throws. */
@@ -131,6 +139,25 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   let models: ReturnType<typeof createModelTable> | undefined;
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background);
+  // what shutdown may have to cut: HTTP requests being served and in-process calls
+  const live = new Set<AbortController>();
+  const inProcess = new Set<AbortController>();
+  let settled: (() => void) | undefined;
+  /** An in-process call that shutdown can cut (its own signal still aborts it too). */
+  const cuttable = (input: CallInput): Promise<CallOutput> => {
+    const ac = new AbortController();
+    const outer = input.signal;
+    if (outer?.aborted) ac.abort(outer.reason);
+    else outer?.addEventListener('abort', () => ac.abort(outer.reason), { once: true });
+    inProcess.add(ac);
+    const done = () => {
+      inProcess.delete(ac);
+      settled?.();
+    };
+    const out = pipeline!({ ...input, signal: ac.signal });
+    out.then(done, done);
+    return out;
+  };
 
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
     hooks: view,
@@ -144,7 +171,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     diagnostics: prefixed(diagnostics, plugin.name),
     call: (input) => {
       if (!pipeline) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
-      return pipeline(input);
+      return cuttable(input);
     },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
@@ -158,16 +185,30 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   let state: 'ready' | 'draining' = 'ready';
   let inflight = 0;
-  let drained: (() => void) | undefined;
   const track = () => {
     inflight++;
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      if (--inflight === 0) drained?.();
+      inflight--;
+      settled?.();
     };
   };
+  const running = () => inflight + inProcess.size;
+  /** Resolves once nothing runs, or at `until`; true when nothing runs. */
+  const idleBy = (until: number) =>
+    running() === 0
+      ? Promise.resolve(true)
+      : settlesBy(
+          new Promise<void>((resolve) => {
+            settled = () => {
+              if (running() === 0) resolve();
+            };
+          }),
+          until,
+        ).then(() => running() === 0);
+  let closing: Promise<CloseReport> | undefined;
 
   const routes: RouteDefinition[] = [chatRoute(call), ...modelRoutes(table), ...healthRoutes(() => state)];
   hooks.routes.call({ add: (route) => void routes.push(route) });
@@ -177,6 +218,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     bodyLimit: parseSize(cfg.server?.bodyLimit ?? '20mb'),
     routes,
     track,
+    live,
     plugins: plugins.map((p) => p.name),
   });
   const servers = new Set<http.Server>();
@@ -196,7 +238,10 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     get state() {
       return state;
     },
-    call,
+    get inflight() {
+      return running();
+    },
+    call: cuttable,
     callback: () => listener,
     async listen(opts = {}) {
       const server = http.createServer(listener);
@@ -216,25 +261,34 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return { server, port: actual, host, url: `http://${urlHost}:${actual}/v1` };
     },
     flush: () => background.flush(),
-    async close(opts = {}) {
-      if (state === 'draining') return;
-      state = 'draining';
-      const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-      for (const s of servers) s.closeIdleConnections();
-      if (inflight > 0) {
+    close(opts = {}) {
+      closing ??= (async (): Promise<CloseReport> => {
         const timeoutMs = opts.timeoutMs ?? cfg.server?.shutdownTimeoutMs ?? 30_000;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, timeoutMs);
-          drained = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      for (const s of servers) s.closeAllConnections();
-      await Promise.all(closed);
-      await background.flush().catch(reportBackground);
-      await hooks.close.promise(lifecycle);
+        const plan = shutdownPlan(Date.now(), timeoutMs);
+        state = 'draining';
+        const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+        for (const s of servers) s.closeIdleConnections();
+        let cut = 0;
+        if (!(await idleBy(plan.drainUntil))) {
+          // still running near the end: each ends with an error the client and the logs see
+          cut = running();
+          const reason = shutdownCut(timeoutMs);
+          for (const ac of [...live, ...inProcess]) ac.abort(reason);
+          diagnostics.warn(`shutdown: ${cut} call(s) still running after ${timeoutMs} ms were cut (each ended with a 503 error and is logged as failed)`);
+          await idleBy(plan.cutUntil);
+        }
+        for (const s of servers) s.closeAllConnections();
+        await Promise.all(closed);
+        const flushed = await settlesBy(background.flush().catch(reportBackground), plan.flushUntil);
+        const backgroundCut = flushed ? 0 : background.size;
+        if (!flushed) diagnostics.warn(`shutdown: ${backgroundCut} piece(s) of background work (observers, store writes) did not finish in time and were cut`);
+        let failure: unknown;
+        const tapsDone = await settlesBy(hooks.close.promise(lifecycle).catch((err: unknown) => void (failure = err)), plan.deadline);
+        if (!tapsDone) diagnostics.warn('shutdown: the close taps (plugins flushing, the store closing) did not finish in time and were cut');
+        if (failure !== undefined) throw failure;
+        return { cut, backgroundCut, closed: tapsDone };
+      })();
+      return closing;
     },
   };
   return gateway;

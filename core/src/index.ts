@@ -3,6 +3,7 @@
  */
 export { createGateway } from './gateway.js';
 export type { Gateway, CreateGatewayOptions, Listening } from './gateway.js';
+export type { CloseReport } from './shutdown.js';
 export { createHooks, OBSERVER_HOOKS } from './hooks.js';
 export type { GatewayHooks, HookName, PluginHooks, GatewayLifecycle } from './hooks.js';
 export { definePlugin, orderPlugins } from './plugin.js';

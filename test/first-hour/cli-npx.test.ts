@@ -59,6 +59,6 @@ describe('the switchyard command on a fresh clone', () => {
     // Ctrl-C in a terminal: SIGINT to the foreground process group (npm exec and the CLI)
     process.kill(-p.child.pid!, 'SIGINT');
     await p.closed;
-    expect(p.err()).toMatch(/SIGINT: draining in-flight requests\.\.\.\ndrained, bye/);
+    expect(p.err()).toMatch(/SIGINT: draining in-flight requests\.\.\. \(Ctrl-C again to exit at once\)\ndrained, bye/);
   });
 });

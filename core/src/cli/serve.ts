@@ -1,6 +1,7 @@
 /**
  * Boots one gateway process from a config file (or the embedded default) and serves it
- * until SIGTERM/SIGINT, which drain in-flight calls and streams before exiting 0.
+ * until SIGTERM/SIGINT, which drain in-flight calls and streams (cutting what still runs at
+ * `server.shutdownTimeoutMs`) before exiting.
  */
 import path from 'node:path';
 import { loadConfigFile } from '../config/load.js';
@@ -61,7 +62,8 @@ export function banner({ gateway, listening, configPath }: Serving): string {
 }
 
 /**
- * Drains and exits on SIGTERM/SIGINT (a second signal exits at once).
+ * Drains and exits on SIGTERM/SIGINT: 0 when everything finished, 1 when shutdown had to cut
+ * something (it says what). A second signal exits at once, saying so.
  *
  * @example
  * ```ts
@@ -71,13 +73,26 @@ export function banner({ gateway, listening, configPath }: Serving): string {
 export function onShutdownSignals(gateway: Gateway, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      const n = gateway.inflight;
+      log(`${signal} again: exiting at once${n > 0 ? `; ${n} call(s) still running are cut without being logged` : ''}`);
+      process.exit(1);
+    }
     stopping = true;
-    log(`${signal}: draining in-flight requests...`);
+    log(`${signal}: draining in-flight requests... (${signal === 'SIGINT' ? 'Ctrl-C' : 'send it'} again to exit at once)`);
     gateway.close().then(
-      () => {
-        log('drained, bye');
-        process.exit(0);
+      (report) => {
+        const cut = [
+          report.cut > 0 ? `${report.cut} call(s) still running at the shutdown timeout were cut (error sent, logged as failed)` : '',
+          report.backgroundCut > 0 ? `${report.backgroundCut} piece(s) of background work did not finish` : '',
+          report.closed ? '' : 'plugins did not finish closing',
+        ].filter(Boolean);
+        if (cut.length === 0) {
+          log('drained, bye');
+          process.exit(0);
+        }
+        log(`shutdown cut work: ${cut.join('; ')}`);
+        process.exit(1);
       },
       (err: unknown) => {
         log(`shutdown failed: ${(err as Error).message}`);

@@ -19,6 +19,8 @@ export interface RouteDeps {
   bodyLimit: number;
   /** Called when a request starts; the returned function when its response is closed. */
   track(): () => void;
+  /** The abort controllers of the requests being served (shutdown aborts them when it must cut). */
+  live?: Set<AbortController>;
 }
 
 /** Where the request matched: its path, path parameters and query. */
@@ -69,7 +71,9 @@ export async function runRoute(
   const bodyMode = route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json');
   const body = bodyMode === 'json' ? await readJsonBody(req, deps.bodyLimit) : undefined;
   const ac = new AbortController();
+  deps.live?.add(ac);
   res.once('close', () => {
+    deps.live?.delete(ac);
     if (!res.writableFinished) ac.abort();
   });
   const request: RouteRequest = {

@@ -45,6 +45,11 @@ function clientClosed(): GatewayError {
   });
 }
 
+/** Why an aborted call ended: the reason it was aborted with (e.g. a shutdown cut), else the client left. */
+function abortedBy(signal: AbortSignal): GatewayError {
+  return signal.reason instanceof GatewayError ? signal.reason : clientClosed();
+}
+
 /**
  * The body sent upstream: the deployment's model and defaults, usage always requested on
  * streams, and without the fields meant for the gateway (metadata and the session id forms of
@@ -110,7 +115,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       }
       completed = true;
     } catch (err) {
-      error = toGatewayError(err);
+      error = ctx.signal.aborted && !(err instanceof GatewayError) ? abortedBy(ctx.signal) : toGatewayError(err);
       throw error;
     } finally {
       ctx.endedAt = attempt.endedAt = now();
@@ -175,7 +180,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         result = await provider.chat(upstreamRequest(request, deployment), { deployment, ctx, signal: ctx.signal });
       } catch (err) {
         // a client that hung up while upstream was working is a 499, not an internal error
-        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : toGatewayError(err);
+        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? abortedBy(ctx.signal) : toGatewayError(err);
         attempt.endedAt = now();
         attempt.status = e.status;
         attempt.error = e;
