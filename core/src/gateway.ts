@@ -141,22 +141,47 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const finish = createFinish(hooks, background);
   // what shutdown may have to cut: HTTP requests being served and in-process calls
   const live = new Set<AbortController>();
-  const inProcess = new Set<AbortController>();
+  /** In-process calls, with the signal of their caller (a route's, when a plugin serves a request through one). */
+  const inProcess = new Map<AbortController, AbortSignal | undefined>();
   let settled: (() => void) | undefined;
-  /** An in-process call that shutdown can cut (its own signal still aborts it too). */
-  const cuttable = (input: CallInput): Promise<CallOutput> => {
+  /**
+   * An in-process call that shutdown can cut (its own signal still aborts it too); a stream
+   * counts as running until it ends.
+   */
+  const cuttable = async (input: CallInput): Promise<CallOutput> => {
     const ac = new AbortController();
     const outer = input.signal;
+    const onAbort = () => ac.abort(outer!.reason);
     if (outer?.aborted) ac.abort(outer.reason);
-    else outer?.addEventListener('abort', () => ac.abort(outer.reason), { once: true });
-    inProcess.add(ac);
+    else outer?.addEventListener('abort', onAbort, { once: true });
+    inProcess.set(ac, outer);
     const done = () => {
       inProcess.delete(ac);
+      outer?.removeEventListener('abort', onAbort);
       settled?.();
     };
-    const out = pipeline!({ ...input, signal: ac.signal });
-    out.then(done, done);
-    return out;
+    let out: CallOutput;
+    try {
+      out = await pipeline!({ ...input, signal: ac.signal });
+    } catch (err) {
+      done();
+      throw err;
+    }
+    if (out.type !== 'stream') {
+      done();
+      return out;
+    }
+    const chunks = out.chunks;
+    return {
+      ...out,
+      chunks: (async function* () {
+        try {
+          yield* chunks;
+        } finally {
+          done();
+        }
+      })(),
+    };
   };
 
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
@@ -196,6 +221,11 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     };
   };
   const running = () => inflight + inProcess.size;
+  /** Calls running, a call a plugin makes for a request counted as part of that request. */
+  const callsRunning = () => {
+    const routeSignals = new Set([...live].map((ac) => ac.signal));
+    return inflight + [...inProcess.values()].filter((s) => !s || !routeSignals.has(s)).length;
+  };
   /** Resolves once nothing runs, or at `until`; true when nothing runs. */
   const idleBy = (until: number) =>
     running() === 0
@@ -239,7 +269,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return state;
     },
     get inflight() {
-      return running();
+      return callsRunning();
     },
     call: cuttable,
     callback: () => listener,
@@ -271,9 +301,9 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         let cut = 0;
         if (!(await idleBy(plan.drainUntil))) {
           // still running near the end: each ends with an error the client and the logs see
-          cut = running();
+          cut = callsRunning();
           const reason = shutdownCut(timeoutMs);
-          for (const ac of [...live, ...inProcess]) ac.abort(reason);
+          for (const ac of [...live, ...inProcess.keys()]) ac.abort(reason);
           diagnostics.warn(`shutdown: ${cut} call(s) still running after ${timeoutMs} ms were cut (each ended with a 503 error and is logged as failed)`);
           await idleBy(plan.cutUntil);
         }

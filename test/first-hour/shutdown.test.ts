@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import mockProvider from '@switchyard/provider-mock';
 import responses from '@switchyard/responses';
 import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, killClis, startCli } from '@switchyard/test-kit';
+import { createTestGateway, killClis, startCli, tempDbFile } from '@switchyard/test-kit';
 
 afterEach(killClis);
 
@@ -134,6 +134,19 @@ describe('shutdown in process', () => {
     })().catch((e: unknown) => e);
     expect(err).toMatchObject({ message: expect.stringContaining('shutting down') });
     expect(t.diagnostics.messages.map((m) => m.message)).toContain('shutdown: 1 call(s) still running after 400 ms were cut (each ended with a 503 error and is logged as failed)');
+  });
+
+  it('a bridged Responses stream past the timeout ends with response.failed', async () => {
+    const t = await createTestGateway({ plugins: [sqliteStore({ file: tempDbFile() }), responses(), mockProvider({ chunkDelayMs: 100 })], secret: 'a-test-secret-of-sufficient-length' });
+    const stream = await t.client.responses.create({ model: 'mock/lorem', input: 'x', max_output_tokens: 500, stream: true });
+    const events: Array<{ type: string; response?: { status: string; error: { code: string } | null } }> = [];
+    const consumed = (async () => {
+      for await (const ev of stream) events.push(ev as never);
+    })();
+    while (!events.some((e) => e.type === 'response.output_text.delta')) await new Promise((r) => setImmediate(r));
+    expect(await t.gateway.close({ timeoutMs: 400 })).toMatchObject({ cut: 1 });
+    await consumed;
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'gateway_shutting_down' } } });
   });
 
   it('a clean drain cuts nothing', async () => {
