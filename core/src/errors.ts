@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   GW_ERR_FORBIDDEN: { status: 403, type: 'permission_error' },
   GW_ERR_BUDGET_EXCEEDED: { status: 429, type: 'rate_limit_error' },
   GW_ERR_RATE_LIMITED: { status: 429, type: 'rate_limit_error' },
+  GW_ERR_PROVIDER_KEY_MISSING: { status: 401, type: 'authentication_error' },
   GW_ERR_PROVIDER_UPSTREAM: { status: 502, type: 'server_error' },
   GW_ERR_PROVIDER_CONNECTION: { status: 502, type: 'server_error' },
   GW_ERR_PROVIDER_TIMEOUT: { status: 504, type: 'timeout_error' },
@@ -179,4 +180,39 @@ export function publicErrorBody(err: GatewayError, requestId?: string): OpenAIEr
       : 'The gateway had an internal error.';
   }
   return body;
+}
+
+/**
+ * The error for a provider called with no credentials: a 401 naming the environment variable
+ * (or variables) that would supply them, raised before any network call.
+ *
+ * @example
+ * ```ts
+ * if (!key) throw providerKeyMissing('openai', ['OPENAI_API_KEY']);
+ * // 401 "No API key for provider openai: set OPENAI_API_KEY in the gateway's environment, or apiKey on the model entry or in the plugin's options."
+ * ```
+ */
+export function providerKeyMissing(provider: string, variables: readonly string[], detail?: string): GatewayError {
+  return new GatewayError(
+    'GW_ERR_PROVIDER_KEY_MISSING',
+    `No API key for provider ${provider}: set ${variables.join(' or ')} in the gateway's environment, or apiKey on the model entry or in the plugin's options.${detail ? ` (${detail})` : ''}`,
+    { publicCode: 'provider_api_key_missing', expose: true },
+  );
+}
+
+/**
+ * Whether `url` is on `host` (a provider's own API, where a key is always needed; a custom
+ * base URL may be a local server that needs none).
+ *
+ * @example
+ * ```ts
+ * isHost('https://api.openai.com/v1', 'api.openai.com'); // true
+ * ```
+ */
+export function isHost(url: string, host: string): boolean {
+  try {
+    return new URL(url).hostname === host;
+  } catch {
+    return false;
+  }
 }

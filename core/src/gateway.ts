@@ -7,15 +7,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Koa from 'koa';
 import { consoleDiagnostics, type Diagnostics } from './diagnostics.js';
+import { DEFAULT_PLUGINS, withDefaults } from './config/defaults.js';
 import { interpolateEnv } from './config/env.js';
 import { resolvePlugins } from './config/resolve-plugins.js';
+import { parseSize } from './config/size.js';
 import type { SwitchyardConfig } from './config/schema.js';
 import { validateConfig } from './config/validate.js';
 import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
 import { createHooks, type GatewayHooks, type GatewayLifecycle } from './hooks.js';
 import { createApp } from './http/app.js';
-import { parseSize } from './http/body.js';
 import { createHttpServer, defaultServerLimits, type ServerLimits } from './http/server.js';
 import { chatRoute } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -29,6 +30,7 @@ import { createFinish } from './pipeline/observers.js';
 import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin.js';
 import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './plugin-api.js';
 import { prefixed, tapOnly } from './plugin-view.js';
+import { settlesBy, shutdownCut, shutdownPlan, type CloseReport } from './shutdown.js';
 import { VERSION } from './version.js';
 
 /** Options for building a gateway beyond its config. */
@@ -39,6 +41,8 @@ export interface CreateGatewayOptions {
   diagnostics?: Diagnostics;
   /** Environment for `${VAR}` references (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The config file the config came from, named in config errors. */
+  configFile?: string;
 }
 
 /** A listening server. */
@@ -75,6 +79,8 @@ export interface Gateway {
   readonly app: Koa;
   /** `ready` while serving, `draining` once close() started. */
   readonly state: 'ready' | 'draining';
+  /** HTTP requests and in-process calls running now. */
+  readonly inflight: number;
   /** Runs one call in-process through the same pipeline as HTTP. */
   call(input: CallInput): Promise<CallOutput>;
   /** A Node request listener: static-path routes served directly, the rest through the Koa app. */
@@ -83,8 +89,23 @@ export interface Gateway {
   listen(options?: { port?: number; host?: string }): Promise<Listening>;
   /** Resolves once all background work (observers, store writes) so far has settled. */
   flush(): Promise<void>;
-  /** Stops accepting, drains in-flight calls and streams (bounded), flushes, runs `close` taps. */
-  close(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Stops accepting, drains in-flight calls and streams, cuts what still runs near the end of
+   * `timeoutMs` (default `server.shutdownTimeoutMs`, 30 s: each gets a 503 error, a stream as
+   * its error frame, and is logged as failed), flushes background work and runs the `close`
+   * taps, all within `timeoutMs`. Resolves with what had to be cut.
+   */
+  close(options?: { timeoutMs?: number }): Promise<CloseReport>;
+}
+
+/** Runs a config step, naming the config file in the error it throws. */
+function inFile<T>(file: string | undefined, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (file && err instanceof GatewayError) throw new GatewayError(err.code, `${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 /**
@@ -99,9 +120,10 @@ export interface Gateway {
  * ```
  */
 export async function createGateway(config: SwitchyardConfig = {}, options: CreateGatewayOptions = {}): Promise<Gateway> {
-  const cfg = validateConfig(interpolateEnv(config, options.env ?? process.env));
+  const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
-  const plugins = orderPlugins(await resolvePlugins(cfg.plugins ?? [], options.configDir), VERSION);
+  const own = await resolvePlugins(cfg.plugins ?? [], options.configDir);
+  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own, VERSION);
 
   const hooks = createHooks();
   guardHooks(hooks, diagnostics);
@@ -118,6 +140,50 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   let models: ReturnType<typeof createModelTable> | undefined;
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
+  // what shutdown may have to cut: HTTP requests being served and in-process calls
+  const live = new Set<AbortController>();
+  /** In-process calls, with the signal of their caller (a route's, when a plugin serves a request through one). */
+  const inProcess = new Map<AbortController, AbortSignal | undefined>();
+  let settled: (() => void) | undefined;
+  /**
+   * An in-process call that shutdown can cut (its own signal still aborts it too); a stream
+   * counts as running until it ends.
+   */
+  const cuttable = async (input: CallInput): Promise<CallOutput> => {
+    const ac = new AbortController();
+    const outer = input.signal;
+    const onAbort = () => ac.abort(outer!.reason);
+    if (outer?.aborted) ac.abort(outer.reason);
+    else outer?.addEventListener('abort', onAbort, { once: true });
+    inProcess.set(ac, outer);
+    const done = () => {
+      inProcess.delete(ac);
+      outer?.removeEventListener('abort', onAbort);
+      settled?.();
+    };
+    let out: CallOutput;
+    try {
+      out = await pipeline!({ ...input, signal: ac.signal });
+    } catch (err) {
+      done();
+      throw err;
+    }
+    if (out.type !== 'stream') {
+      done();
+      return out;
+    }
+    const chunks = out.chunks;
+    return {
+      ...out,
+      chunks: (async function* () {
+        try {
+          yield* chunks;
+        } finally {
+          done();
+        }
+      })(),
+    };
+  };
 
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
     hooks: view,
@@ -131,30 +197,49 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     diagnostics: prefixed(diagnostics, plugin.name),
     call: (input) => {
       if (!pipeline) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
-      return pipeline(input);
+      return cuttable(input);
     },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
   await applyPlugins(plugins, apiFor, cfg.pluginTimeoutMs ?? 10_000);
 
-  models = createModelTable(cfg.models ?? [], providers);
+  models = inFile(options.configFile, () => createModelTable(cfg.models ?? [], providers));
   const table = models;
   pipeline = createChatPipeline({ hooks, providers, models: table, background, finish });
   const call = pipeline;
 
   let state: 'ready' | 'draining' = 'ready';
   let inflight = 0;
-  let drained: (() => void) | undefined;
   const track = () => {
     inflight++;
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      if (--inflight === 0) drained?.();
+      inflight--;
+      settled?.();
     };
   };
+  const running = () => inflight + inProcess.size;
+  /** Calls running, a call a plugin makes for a request counted as part of that request. */
+  const callsRunning = () => {
+    const routeSignals = new Set([...live].map((ac) => ac.signal));
+    return inflight + [...inProcess.values()].filter((s) => !s || !routeSignals.has(s)).length;
+  };
+  /** Resolves once nothing runs, or at `until`; true when nothing runs. */
+  const idleBy = (until: number) =>
+    running() === 0
+      ? Promise.resolve(true)
+      : settlesBy(
+          new Promise<void>((resolve) => {
+            settled = () => {
+              if (running() === 0) resolve();
+            };
+          }),
+          until,
+        ).then(() => running() === 0);
+  let closing: Promise<CloseReport> | undefined;
 
   const routes: RouteDefinition[] = [chatRoute(call), ...modelRoutes(table), ...healthRoutes(() => state)];
   hooks.routes.call({ add: (route) => void routes.push(route) });
@@ -166,6 +251,8 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     streams: { open: 0, max: serverCfg.maxStreams ?? 10_000 },
     routes,
     track,
+    live,
+    plugins: plugins.map((p) => p.name),
   });
   const defaults = defaultServerLimits();
   const limits: ServerLimits = {
@@ -192,7 +279,10 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     get state() {
       return state;
     },
-    call,
+    get inflight() {
+      return callsRunning();
+    },
+    call: cuttable,
     callback: () => listener,
     async listen(opts = {}) {
       const server = createHttpServer(listener, limits, diagnostics);
@@ -211,25 +301,34 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return { server, port: actual, host, url: `http://${urlHost}:${actual}/v1` };
     },
     flush: () => background.flush(),
-    async close(opts = {}) {
-      if (state === 'draining') return;
-      state = 'draining';
-      const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-      for (const s of servers) s.closeIdleConnections();
-      if (inflight > 0) {
+    close(opts = {}) {
+      closing ??= (async (): Promise<CloseReport> => {
         const timeoutMs = opts.timeoutMs ?? cfg.server?.shutdownTimeoutMs ?? 30_000;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, timeoutMs);
-          drained = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      for (const s of servers) s.closeAllConnections();
-      await Promise.all(closed);
-      await background.flush().catch(reportBackground);
-      await hooks.close.promise(lifecycle);
+        const plan = shutdownPlan(Date.now(), timeoutMs);
+        state = 'draining';
+        const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+        for (const s of servers) s.closeIdleConnections();
+        let cut = 0;
+        if (!(await idleBy(plan.drainUntil))) {
+          // still running near the end: each ends with an error the client and the logs see
+          cut = callsRunning();
+          const reason = shutdownCut(timeoutMs);
+          for (const ac of [...live, ...inProcess.keys()]) ac.abort(reason);
+          diagnostics.warn(`shutdown: ${cut} call(s) still running after ${timeoutMs} ms were cut (each ended with a 503 error and is logged as failed)`);
+          await idleBy(plan.cutUntil);
+        }
+        for (const s of servers) s.closeAllConnections();
+        await Promise.all(closed);
+        const flushed = await settlesBy(background.flush().catch(reportBackground), plan.flushUntil);
+        const backgroundCut = flushed ? 0 : background.size;
+        if (!flushed) diagnostics.warn(`shutdown: ${backgroundCut} piece(s) of background work (observers, store writes) did not finish in time and were cut`);
+        let failure: unknown;
+        const tapsDone = await settlesBy(hooks.close.promise(lifecycle).catch((err: unknown) => void (failure = err)), plan.deadline);
+        if (!tapsDone) diagnostics.warn('shutdown: the close taps (plugins flushing, the store closing) did not finish in time and were cut');
+        if (failure !== undefined) throw failure;
+        return { cut, backgroundCut, closed: tapsDone };
+      })();
+      return closing;
     },
   };
   return gateway;

@@ -3,6 +3,7 @@
  */
 export { createGateway } from './gateway.js';
 export type { Gateway, CreateGatewayOptions, Listening } from './gateway.js';
+export type { CloseReport } from './shutdown.js';
 export { createHooks, OBSERVER_HOOKS } from './hooks.js';
 export type { GatewayHooks, HookName, PluginHooks, GatewayLifecycle } from './hooks.js';
 export { definePlugin, orderPlugins } from './plugin.js';
@@ -18,7 +19,7 @@ export { parsePluginOptions, parseDeploymentOptions } from './config/options.js'
 export type { SwitchyardConfig, ModelConfig, PluginSpec } from './config/schema.js';
 export { ROUTER_STRATEGIES } from './config/router-schema.js';
 export type { RouterConfig, RouterStrategyName } from './config/router-schema.js';
-export { GatewayError, PluginError, ERROR_CODES, toGatewayError, publicErrorBody } from './errors.js';
+export { GatewayError, PluginError, ERROR_CODES, toGatewayError, publicErrorBody, providerKeyMissing, isHost } from './errors.js';
 export type { ErrorCode, GatewayErrorOptions, OpenAIErrorBody, OpenAIErrorType } from './errors.js';
 export { consoleDiagnostics, memoryDiagnostics } from './diagnostics.js';
 export type { Diagnostics, DiagnosticsLevel } from './diagnostics.js';
@@ -30,6 +31,8 @@ export type { RouteDefinition, RouteRegistrar, RouteRequest, RouteResponse, Rout
 export type { AuthRequest } from './http/auth.js';
 export { bearerToken } from './http/auth.js';
 export { sseResponse, sseFrame, SSE_HEADERS } from './http/sse.js';
+export { KNOWN_APIS, unservedReason } from './http/known-paths.js';
+export type { KnownApi } from './http/known-paths.js';
 export { upstreamFetch, upstreamBuffered, upstreamFailure, readJson, readText, parseJson, headerValue, expectEventStream } from './upstream/http.js';
 export { redactSecrets, scrubError } from './upstream/scrub.js';
 export type { BufferedResponse, UpstreamRequest, UpstreamResponse } from './upstream/http.js';
@@ -40,8 +43,8 @@ export { ChatRequestSchema } from './validation/chat.js';
 export { VERSION } from './version.js';
 export { z } from 'zod';
 export type * from './types.js';
-export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS } from './session.js';
+export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS, SESSION_METADATA_FIELDS, GATEWAY_BODY_FIELDS } from './session.js';
 export { timeOrderedId } from './ids.js';
-export { toCallRecord } from './observe/call-record.js';
+export { toCallRecord, redactsBodies } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
 export * from './store/index.js';

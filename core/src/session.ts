@@ -1,13 +1,25 @@
 /**
- * Where a call's session id comes from, in order: header `x-session-id` (or
- * `x-litellm-session-id`), `metadata.session_id`, `metadata.litellm_session_id`. One rule
- * for every plugin that needs it (session tracking, bridged and native endpoints).
+ * Where a call's session id comes from: one rule, in this order, for every plugin that needs
+ * it (session tracking, loggers, bridged and native endpoints), covering every form LiteLLM
+ * accepts:
+ * 1. header `x-session-id`, then `x-litellm-session-id`;
+ * 2. the body's top level: `session_id`, then `litellm_session_id` (`extra_body=...`);
+ * 3. `metadata.session_id`, then `metadata.litellm_session_id`;
+ * 4. `litellm_metadata.session_id`, then `litellm_metadata.litellm_session_id`.
  */
 
 /** Headers that carry a session id, in order of precedence. */
 export const SESSION_HEADERS = ['x-session-id', 'x-litellm-session-id'] as const;
-/** Metadata keys that carry a session id, in order of precedence. */
+/** Keys that carry a session id, in order of precedence, at each level of the body. */
 export const SESSION_METADATA_KEYS = ['session_id', 'litellm_session_id'] as const;
+/** Body objects searched for a session id after the top level, in order. */
+export const SESSION_METADATA_FIELDS = ['metadata', 'litellm_metadata'] as const;
+
+/**
+ * Top-level body fields that are for the gateway, not the provider: never forwarded upstream
+ * (OpenAI rejects unknown fields).
+ */
+export const GATEWAY_BODY_FIELDS: readonly string[] = [...SESSION_METADATA_KEYS, 'litellm_metadata'];
 
 const clean = (v: unknown): string | undefined => {
   if (Array.isArray(v)) v = v[0];
@@ -16,28 +28,36 @@ const clean = (v: unknown): string | undefined => {
   return s.length > 0 && s.length <= 256 ? s : undefined;
 };
 
+function fromObject(o: unknown): string | undefined {
+  if (!o || typeof o !== 'object') return undefined;
+  for (const k of SESSION_METADATA_KEYS) {
+    const v = clean((o as Record<string, unknown>)[k]);
+    if (v) return v;
+  }
+  return undefined;
+}
+
 /**
  * The explicit session id of a call, or undefined when it names none (never a random id).
+ * `body` is the request body (or just a metadata object: its `session_id` /
+ * `litellm_session_id` are read the same way).
  *
  * @example
  * ```ts
  * sessionIdFrom({ 'x-session-id': 'a' }, { litellm_session_id: 'b' }); // 'a'
- * sessionIdFrom({}, { litellm_session_id: 'b' }); // 'b'
+ * sessionIdFrom({}, { litellm_session_id: 'b' }); // 'b' (top level, or a metadata object)
+ * sessionIdFrom({}, { metadata: { session_id: 'c' } }); // 'c'
+ * sessionIdFrom({}, { litellm_metadata: { session_id: 'd' } }); // 'd'
  * ```
  */
 export function sessionIdFrom(
   headers: Readonly<Record<string, string | string[] | undefined>>,
-  metadata: Readonly<Record<string, unknown>> | null | undefined,
+  body: Readonly<Record<string, unknown>> | null | undefined,
 ): string | undefined {
   for (const h of SESSION_HEADERS) {
     const v = clean(headers[h]);
     if (v) return v;
   }
-  if (metadata) {
-    for (const k of SESSION_METADATA_KEYS) {
-      const v = clean(metadata[k]);
-      if (v) return v;
-    }
-  }
-  return undefined;
+  if (!body) return undefined;
+  return fromObject(body) ?? fromObject(body.metadata) ?? fromObject(body.litellm_metadata);
 }

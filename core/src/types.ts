@@ -185,6 +185,8 @@ export interface UpstreamAttempt {
   error?: GatewayError;
   /** Request id the provider returned, when it returned one. */
   upstreamRequestId?: string;
+  /** The model the upstream said answered (e.g. a dated snapshot); clients see the public name. */
+  model?: string;
 }
 
 /** What kind of operation a call is. */
@@ -268,8 +270,11 @@ export interface ProviderAdapter {
   validateDeployment?(deployment: Deployment): void;
   /** Model ids this provider advertises in `/v1/models` as `provider/model`. */
   readonly models?: readonly string[];
-  /** Defaults applied to `provider/model` deployments that are not in the config. */
-  readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options'>>;
+  /**
+   * Defaults applied to `provider/model` deployments that are not in the config; `pricing` also
+   * to configured deployments of this provider that set no price (e.g. the mock's zero price).
+   */
+  readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options' | 'pricing'>>;
   /**
    * OpenAI-style APIs the provider serves natively (e.g. `responses`, `files`, `batches`),
    * reachable through {@link ProviderAdapter.passthrough}. Others are bridged by plugins.

@@ -57,7 +57,7 @@ describe('environment references', () => {
     });
   });
   it('names the variable and the place when it is missing', () => {
-    expect(() => interpolateEnv({ models: [{ apiKey: '${MISSING_KEY}' }] }, env)).toThrow(/config\.models\[0\]\.apiKey refers to environment variable MISSING_KEY/);
+    expect(() => interpolateEnv({ models: [{ apiKey: '${MISSING_KEY}' }] }, env)).toThrow(/^models\[0\]\.apiKey refers to environment variable MISSING_KEY/);
   });
 });
 
@@ -65,7 +65,7 @@ describe('validation', () => {
   it('reports unknown keys and bad fields by path', () => {
     expect(() => validateConfig({ modles: [] })).toThrow(/unknown key "modles"/);
     expect(() => validateConfig({ server: { port: 'x' } })).toThrow(/server\.port/);
-    expect(() => validateConfig({ models: [{ name: 'a' }] })).toThrow(/models\[0\]\.provider/);
+    expect(() => validateConfig({ models: [{ name: 'a' }] })).toThrow(/models\[0\]: missing required key "provider"/);
     expect(() => validateConfig({ plugins: [42] })).toThrow(/plugins\[0\]/);
   });
 });

@@ -21,8 +21,9 @@ async function main(): Promise<void> {
   if (options.version) return void process.stdout.write(`${VERSION}\n`);
   if ((options.workers ?? 1) > 1 && (await runWorkers(options))) return;
   const serving = await serve(options);
-  process.stdout.write(`${banner(serving)}\n`);
+  // before the banner: whoever waits for it may signal at once
   onShutdownSignals(serving.gateway);
+  process.stdout.write(`${banner(serving)}\n`);
   guardProcess(serving.gateway);
 }
 

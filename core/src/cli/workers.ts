@@ -50,6 +50,7 @@ export async function runWorkers(options: CliOptions): Promise<boolean> {
   cluster.on('exit', (worker, code, signal) => {
     const served = listened.delete(worker);
     if (stopping) {
+      if (code !== null && code !== 0) process.exitCode = 1; // a worker that had to cut work on shutdown
       if (alive() === 0) process.exit(process.exitCode ?? 0);
       return;
     }

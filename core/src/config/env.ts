@@ -23,7 +23,7 @@ function expand(value: string, path: string, env: NodeJS.ProcessEnv): string {
 }
 
 function missing(name: string, path: string): GatewayError {
-  return new GatewayError('GW_ERR_CONFIG_INVALID', `config ${path} refers to environment variable ${name}, which is not set`);
+  return new GatewayError('GW_ERR_CONFIG_INVALID', `${path || 'the config'} refers to environment variable ${name}, which is not set`);
 }
 
 /**
@@ -35,13 +35,13 @@ function missing(name: string, path: string): GatewayError {
  * interpolateEnv({ apiKey: '${OPENAI_API_KEY}' }, { OPENAI_API_KEY: 'sk-1' }); // { apiKey: 'sk-1' }
  * ```
  */
-export function interpolateEnv<T>(value: T, env: NodeJS.ProcessEnv = process.env, path = 'config'): T {
+export function interpolateEnv<T>(value: T, env: NodeJS.ProcessEnv = process.env, path = ''): T {
   if (typeof value === 'string') return expand(value, path, env) as T;
   if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, `${path}[${i}]`)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     if (typeof (value as { apply?: unknown }).apply === 'function') return value; // a plugin object
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolateEnv(v, env, `${path}.${k}`);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolateEnv(v, env, path ? `${path}.${k}` : k);
     return out as T;
   }
   return value;

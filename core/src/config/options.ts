@@ -5,6 +5,11 @@
 import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import { paramOf } from '../validation/issues.js';
+import { MODEL_KEYS } from './schema.js';
+import { unknownKeys } from './suggest.js';
+
+/** The keys of an object schema (for "did you mean"), or none. */
+const keysOf = (schema: z.ZodType): string[] => Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
 
 /**
  * Parses a plugin's options with its zod schema.
@@ -22,7 +27,7 @@ export function parsePluginOptions<S extends z.ZodType>(plugin: string, schema: 
   const result = schema.safeParse(options ?? {});
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys') return unknownKeys(issue.keys, keysOf(schema)).replace('unknown key', 'unknown option');
     return `option "${paramOf(issue.path) ?? '(root)'}": ${issue.message}`;
   });
   throw new GatewayError('GW_ERR_PLUGIN_OPTIONS', `plugin ${plugin}: ${lines.join('; ')}`);
@@ -44,7 +49,7 @@ export function parseDeploymentOptions<S extends z.ZodType>(schema: S, options: 
   if (result.success) return result.data;
   throw new Error(
     result.error.issues
-      .map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${paramOf(i.path) ?? 'options'}: ${i.message}`))
+      .map((i) => (i.code === 'unrecognized_keys' ? unknownKeys(i.keys, [...keysOf(schema), ...MODEL_KEYS]) : `${paramOf(i.path) ?? 'options'}: ${i.message}`))
       .join('; '),
   );
 }

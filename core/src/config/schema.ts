@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { GatewayPlugin } from '../plugin.js';
 import { DeploymentRoutingSchema, RouterConfigSchema, type RouterConfig } from './router-schema.js';
+import { MIN_BODY_LIMIT, sizeInBytes } from './size.js';
 
 const price = z.number().min(0).optional();
 
@@ -35,6 +36,9 @@ export const ModelConfigSchema = z
     id: z.string().min(1).optional(),
   });
 
+/** The keys a model entry has whatever its provider (providers add their own). */
+export const MODEL_KEYS: readonly string[] = Object.keys(ModelConfigSchema.shape);
+
 /** One model entry. */
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -58,8 +62,20 @@ export type PluginSpec = string | [string, Record<string, unknown>?] | GatewayPl
 export const ServerConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
   host: z.string().min(1).optional(),
-  /** Largest request body accepted, in bytes or as `'20mb'`. */
-  bodyLimit: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i)]).optional(),
+  /** Largest request body accepted: bytes, or a size with a unit (`'20mb'`, `'512kb'`); at least 1 kB. */
+  bodyLimit: z
+    .union([z.number(), z.string()])
+    .superRefine((v, ctx) => {
+      const n = sizeInBytes(v);
+      if (n === undefined) ctx.addIssue({ code: 'custom', message: `expected a number of bytes or a size like "20mb" (units b, kb, mb, gb), got ${JSON.stringify(v)}` });
+      else if (n < MIN_BODY_LIMIT) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${n} bytes is under 1 kB, which would refuse nearly every request (a bare number is bytes); write a size with a unit, e.g. "20mb"`,
+        });
+      }
+    })
+    .optional(),
   /** How long shutdown waits for in-flight calls and streams before aborting them. */
   shutdownTimeoutMs: z.number().int().positive().optional(),
   /** Deepest nesting of objects and arrays in a JSON body (default 64). */
@@ -82,6 +98,7 @@ export const ServerConfigSchema = z.strictObject({
 
 /** The whole config. Unknown top-level keys are reported. */
 export const ConfigSchema = z.strictObject({
+  extends: z.enum(['default', 'none']).optional(),
   plugins: z.array(PluginSpecSchema).optional(),
   models: z.array(ModelConfigSchema).optional(),
   server: ServerConfigSchema.optional(),
@@ -102,6 +119,13 @@ export const ConfigSchema = z.strictObject({
  * ```
  */
 export interface SwitchyardConfig {
+  /**
+   * `default`: start from the embedded default (its plugins, then yours; yours replace a default
+   * plugin of the same package, and a store of yours replaces the default SQLite store).
+   * `none`: exactly the plugins listed. In code the default is `none`; a config file that lists
+   * no `plugins` gets `default`.
+   */
+  extends?: 'default' | 'none';
   plugins?: PluginSpec[];
   models?: ModelConfig[];
   server?: z.infer<typeof ServerConfigSchema>;

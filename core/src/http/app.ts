@@ -11,6 +11,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import Koa from 'koa';
 import Router, { type RouterMiddleware } from '@koa/router';
 import { GatewayError } from '../errors.js';
+import { unservedReason } from './known-paths.js';
 import { writeError } from './respond.js';
 import type { RouteDefinition } from './routes-api.js';
 import { beginRequest, runRoute, serveDirect, type RouteDeps } from './run-route.js';
@@ -18,6 +19,8 @@ import { beginRequest, runRoute, serveDirect, type RouteDeps } from './run-route
 /** What the HTTP layer needs from the gateway. */
 export interface AppDeps extends RouteDeps {
   routes: readonly RouteDefinition[];
+  /** Names of the loaded plugins, for 404s on paths a plugin would serve. */
+  plugins?: readonly string[];
 }
 
 interface State {
@@ -35,10 +38,9 @@ export function routePaths(path: string): string[] {
   return path.startsWith('/v1/') ? [path, path.slice(3)] : [path];
 }
 
-function notFound(method: string, url: string): GatewayError {
-  return new GatewayError('GW_ERR_NOT_FOUND', `Unknown request URL: ${method} ${url}. Please check the URL for typos.`, {
-    publicCode: 'unknown_url',
-  });
+function notFound(method: string, url: string, plugins: readonly string[]): GatewayError {
+  const message = unservedReason(method, url, plugins) ?? `Unknown request URL: ${method} ${url}. Please check the URL for typos.`;
+  return new GatewayError('GW_ERR_NOT_FOUND', message, { publicCode: 'unknown_url' });
 }
 
 function adapt(route: RouteDefinition, deps: AppDeps): RouterMiddleware<State> {
@@ -57,7 +59,7 @@ function createKoa(deps: AppDeps, router: Router<State>): Koa<State> {
     kctx.state.requestId = requestId;
     try {
       await next();
-      if (kctx.respond !== false && kctx.status === 404 && kctx.body == null) throw notFound(kctx.method, kctx.url);
+      if (kctx.respond !== false && kctx.status === 404 && kctx.body == null) throw notFound(kctx.method, kctx.url, deps.plugins ?? []);
     } catch (err) {
       kctx.respond = false;
       writeError(kctx.res, err, requestId, deps.diagnostics, `${kctx.method} ${kctx.path}`, kctx.method);

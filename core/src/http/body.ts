@@ -15,22 +15,6 @@ export interface BodyLimits {
   depth: number;
 }
 
-/**
- * Parses a size like `'20mb'` or a byte count.
- *
- * @example
- * ```ts
- * parseSize('1.5kb'); // 1536
- * ```
- */
-export function parseSize(size: string | number): number {
-  if (typeof size === 'number') return size;
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)$/i.exec(size.trim());
-  if (!m) throw new GatewayError('GW_ERR_CONFIG_INVALID', `invalid size: ${size}`);
-  const mult = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[m[2]!.toLowerCase() as 'b'];
-  return Math.floor(Number(m[1]) * mult);
-}
-
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**

@@ -90,7 +90,9 @@ export function writeRouteResponse(res: ServerResponse, r: RouteResponse, method
  */
 export function writeError(res: ServerResponse, err: unknown, requestId: string, diagnostics: Diagnostics, label: string, method: string): void {
   const e = toGatewayError(err);
-  if (!e.expose || e.status >= 500) diagnostics.error(`${label} failed (${requestId})`, err);
+  // unexpected: with the stack; expected (an upstream 5xx, an unreachable upstream): one line
+  if (!e.expose) diagnostics.error(`${label} failed (${requestId})`, err);
+  else if (e.status >= 500) diagnostics.warn(`${label} failed (${requestId}): ${e.status} ${e.publicCode ?? e.code}: ${e.message}`);
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;

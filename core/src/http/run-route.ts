@@ -23,6 +23,8 @@ export interface RouteDeps {
   streams: { open: number; readonly max: number };
   /** Called when a request starts; the returned function when its response is closed. */
   track(): () => void;
+  /** The abort controllers of the requests being served (shutdown aborts them when it must cut). */
+  live?: Set<AbortController>;
 }
 
 /** Where the request matched: its path, path parameters and query. */
@@ -88,7 +90,9 @@ export async function runRoute(
     bodyMode === 'json' ? await readJsonBody(req, route.bodyLimit === undefined ? deps.body : { ...deps.body, bytes: route.bodyLimit }) : undefined;
   if (body !== null && typeof body === 'object' && (body as { stream?: unknown }).stream === true) holdStream(deps.streams, res);
   const ac = new AbortController();
+  deps.live?.add(ac);
   res.once('close', () => {
+    deps.live?.delete(ac);
     if (!res.writableFinished) ac.abort();
   });
   const request: RouteRequest = {

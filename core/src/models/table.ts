@@ -5,7 +5,8 @@
 import { GatewayError } from '../errors.js';
 import type { ModelTable, ProviderRegistry } from '../plugin-api.js';
 import type { Deployment, ProviderAdapter } from '../types.js';
-import { PRICING_KEYS, type ModelConfig } from '../config/schema.js';
+import { MODEL_KEYS, PRICING_KEYS, type ModelConfig } from '../config/schema.js';
+import { unknownKeys } from '../config/suggest.js';
 
 const ROUTING_KEYS = ['weight', 'rpm', 'tpm', 'maxInputTokens'] as const;
 const KNOWN = new Set<string>(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id', ...PRICING_KEYS, ...ROUTING_KEYS]);
@@ -64,7 +65,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
     if (Object.keys(d.options).length > 0 && !adapter.validateDeployment) {
       throw new GatewayError(
         'GW_ERR_CONFIG_INVALID',
-        `models[${i}] (${d.name}): unknown key(s) ${Object.keys(d.options).join(', ')} for provider "${d.provider}"`,
+        `${unknownKeys(Object.keys(d.options), MODEL_KEYS, `models[${i}] (${d.name})`)}: provider "${d.provider}" takes no other keys`,
       );
     }
     try {
@@ -72,6 +73,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
     } catch (err) {
       throw new GatewayError('GW_ERR_CONFIG_INVALID', `models[${i}] (${d.name}): ${(err as Error).message}`, { cause: err });
     }
+    if (!d.pricing && adapter.defaults?.pricing) d.pricing = adapter.defaults.pricing;
     byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
   });
 
@@ -96,6 +98,7 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
       apiKey: adapter.defaults?.apiKey,
       timeoutMs: adapter.defaults?.timeoutMs,
       options: { ...adapter.defaults?.options },
+      ...(adapter.defaults?.pricing ? { pricing: adapter.defaults.pricing } : {}),
     };
     if (dynamic.size > 10_000) dynamic.clear(); // bounded: names come from clients
     dynamic.set(name, [d]);

@@ -56,8 +56,31 @@ export interface CallRecord {
 
 /** Options of {@link toCallRecord}. */
 export interface CallRecordOptions {
-  /** Leave out request and response bodies (prompts and completions). */
+  /**
+   * `true`: leave out request and response bodies (prompts and completions); `false`: keep
+   * them. Unset: keep them only where prompts are stored ({@link CallRecordOptions.storePrompts}).
+   */
   redact?: boolean;
+  /**
+   * The gateway's `storePrompts` (pass `gateway.settings.storePrompts`); a call's
+   * `ctx.state.storePrompts` wins. Loggers pass it so that they follow the privacy default.
+   */
+  storePrompts?: boolean;
+}
+
+/**
+ * Whether a record of `event` leaves the bodies out: `redact` when set, else when the call's
+ * prompts are not stored (`ctx.state.storePrompts`, else `storePrompts`); with neither, bodies stay.
+ *
+ * @example
+ * ```ts
+ * redactsBodies(event, { storePrompts: gateway.settings.storePrompts }); // true unless prompts are stored
+ * ```
+ */
+export function redactsBodies(event: CallEvent, options: CallRecordOptions): boolean {
+  if (options.redact !== undefined) return options.redact;
+  const store = (event.ctx.state as { storePrompts?: boolean }).storePrompts ?? options.storePrompts;
+  return store === undefined ? false : !store;
 }
 
 const ms = (a: number | undefined, b: number | undefined) =>
@@ -69,7 +92,7 @@ const ms = (a: number | undefined, b: number | undefined) =>
  * @example
  * ```ts
  * gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
- *   sink.write(JSON.stringify(toCallRecord(event, { redact: true })) + '\n');
+ *   sink.write(JSON.stringify(toCallRecord(event, { redact: opts.redact, storePrompts: gateway.settings.storePrompts })) + '\n');
  * });
  * ```
  */
@@ -82,7 +105,7 @@ export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}):
     requestId: ctx.requestId,
     operation: ctx.operation,
     endpoint: ctx.endpoint,
-    sessionId: ctx.sessionId ?? sessionIdFrom(ctx.headers, ctx.metadata),
+    sessionId: ctx.sessionId ?? sessionIdFrom(ctx.headers, request) ?? sessionIdFrom(ctx.headers, ctx.metadata),
     model: ctx.model ?? request?.model,
     deployment: ctx.deployment?.id,
     provider: ctx.deployment?.provider,
@@ -107,7 +130,7 @@ export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}):
     error: error ? { code: error.code, type: error.type, message: error.message } : undefined,
     metadata: Object.keys(ctx.metadata).length > 0 ? ctx.metadata : undefined,
   };
-  if (!options.redact) {
+  if (!redactsBodies(event, options)) {
     record.request = request ?? event.payload?.request;
     record.response = response ?? event.payload?.response;
   }

@@ -2,7 +2,8 @@
  * The chat pipeline: validate → preCall → transform → resolve deployment → provider →
  * postCall → respond, then cost and log observers after the response is sent.
  *
- * Streams: chunks are relayed as they arrive (the `chunk` hook runs only when tapped);
+ * `model` in every completion and chunk is the name the client asked for (the upstream's own
+ * is kept on the attempt). Streams: chunks are relayed as they arrive (the `chunk` hook runs only when tapped);
  * the gateway always asks upstream for usage, hides the usage chunk (and the `usage: null`
  * of the other chunks) from clients that did not ask for it, and runs `postCall`, `cost`
  * and `log` once on the aggregate after the last byte is written, so observers add no
@@ -62,9 +63,18 @@ function clientClosed(): GatewayError {
   });
 }
 
-/** The body sent upstream: the deployment's model and defaults, usage always requested on streams. */
+/** Why an aborted call ended: the reason it was aborted with (e.g. a shutdown cut), else the client left. */
+function abortedBy(signal: AbortSignal): GatewayError {
+  return signal.reason instanceof GatewayError ? signal.reason : clientClosed();
+}
+
+/**
+ * The body sent upstream: the deployment's model and defaults, usage always requested on
+ * streams, and without the fields meant for the gateway (metadata and the session id forms of
+ * core/src/session.ts: OpenAI rejects unknown fields).
+ */
 function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequest {
-  const { metadata: _metadata, ...rest } = request;
+  const { metadata: _metadata, litellm_metadata: _lm, session_id: _s, litellm_session_id: _ls, ...rest } = request;
   const out: ChatRequest = deployment.params ? { ...deployment.params, ...rest } : rest;
   out.model = deployment.model;
   if (request.stream === true && request.stream_options?.include_usage !== true) {
@@ -115,6 +125,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
   async function* relay(read: FirstRead, request: ChatRequest, ctx: CallContext, attempt: UpstreamAttempt): AsyncGenerator<ChatChunk> {
     const { it } = read;
     const agg = new ChunkAggregator();
+    const model = ctx.model!; // every chunk names the model the client asked for
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const chunkHook = hooks.chunk.isUsed() ? hooks.chunk : undefined;
     let error: GatewayError | undefined;
@@ -124,6 +135,8 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
     let chunk: ChatChunk | undefined = read.first;
     try {
       while (chunk !== undefined) {
+        if (agg.count === 0) attempt.model = chunk.model;
+        chunk.model = model;
         agg.add(chunk);
         if (!clientWantsUsage && chunk.usage !== undefined) {
           // usage was asked for by the gateway, not the client: drop the usage chunk and the
@@ -142,7 +155,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       completed = true;
     } catch (err) {
       // a client that hung up surfaces here as an abort from the upstream read: a 499
-      error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), attempt.deployment, ctx);
+      error = ctx.signal.aborted && !(err instanceof GatewayError) ? abortedBy(ctx.signal) : scrubError(toGatewayError(err), attempt.deployment, ctx);
     } finally {
       if (!completed && !error) {
         // the consumer stopped early (client gone): end the upstream read, record in the background
@@ -190,8 +203,9 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       if (request.metadata || input.metadata) ctx.metadata = { ...request.metadata, ...input.metadata };
 
       if (hooks.preCall.isUsed()) {
-        const short = await hooks.preCall.promise(request, ctx);
+        let short = await hooks.preCall.promise(request, ctx);
         if (short !== undefined) {
+          short = { ...short, model: ctx.model };
           ctx.usage = short.usage;
           await finish(ctx, request, 'short-circuit', 200, short);
           if (!ctx.stream) return { type: 'completion', body: short, ctx };
@@ -212,7 +226,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         result = await provider.chat(upstreamRequest(request, deployment), { deployment, ctx, signal: ctx.signal });
       } catch (err) {
         // a client that hung up while upstream was working is a 499, not an internal error
-        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), deployment, ctx);
+        const e = ctx.signal.aborted && !(err instanceof GatewayError) ? abortedBy(ctx.signal) : scrubError(toGatewayError(err), deployment, ctx);
         attempt.endedAt = now();
         attempt.status = e.status;
         attempt.error = e;
@@ -225,7 +239,7 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         try {
           read = await firstChunk(result.chunks, ctx, attempt);
         } catch (err) {
-          const e = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : scrubError(toGatewayError(err), deployment, ctx);
+          const e = ctx.signal.aborted && !(err instanceof GatewayError) ? abortedBy(ctx.signal) : scrubError(toGatewayError(err), deployment, ctx);
           attempt.endedAt = now();
           attempt.status = e.status;
           attempt.error = e;
@@ -246,6 +260,8 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
         throw e;
       }
       attempt.endedAt = attempt.firstChunkAt = ctx.firstTokenAt = now();
+      attempt.model = body.model;
+      body.model = ctx.model;
       attempt.status = 200;
       ctx.usage = body.usage;
       if (hooks.postCall.isUsed()) body = await hooks.postCall.promise(body, request, ctx);

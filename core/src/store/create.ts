@@ -11,6 +11,8 @@ import type { AnyKysely, Store, StoreDialect } from './types.js';
 export interface CreateStoreOptions {
   db: AnyKysely;
   dialect: StoreDialect;
+  /** Where the data lives, for people (the database file, or the server without its password). */
+  location?: string;
   /** Tracks background batches (pass `gateway.background`) so `gateway.flush()` waits for them. */
   track?(work: Promise<unknown>): void;
   /** Reports failed background writes (pass a diagnostics logger). */
@@ -49,6 +51,7 @@ export function createStore(options: CreateStoreOptions): Store {
   return {
     dialect,
     db,
+    ...(options.location ? { location: options.location } : {}),
     transaction,
     migrate: (owner, migrations) => runMigrations(db, dialect, owner, migrations),
     writes,

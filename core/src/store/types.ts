@@ -77,6 +77,8 @@ export interface WriteBatcher {
  */
 export interface Store {
   readonly dialect: StoreDialect;
+  /** Where the data lives, for people: the SQLite file, or the PostgreSQL server and database (no password). */
+  readonly location?: string;
   /** The query builder (one query layer for both dialects). */
   readonly db: AnyKysely;
   /**

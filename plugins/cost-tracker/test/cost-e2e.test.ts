@@ -30,7 +30,7 @@ describe('cost tracker end to end', () => {
       models: [
         { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: 'up' },
         { name: 'cheap', provider: 'mock', model: 'lorem', inputCostPerToken: 1e-6, outputCostPerToken: 2e-6 },
-        { name: 'free-mystery', provider: 'mock', model: 'echo' },
+        { name: 'mystery', provider: 'openai', model: 'mystery-model-x', apiBase: emu.baseURL, apiKey: 'up' },
       ],
     });
   });
@@ -57,10 +57,10 @@ describe('cost tracker end to end', () => {
 
   it('records an unknown price as null and counts it', async () => {
     const before = tracker.stats().unpriced;
-    const { response } = await t.client.chat.completions.create({ model: 'free-mystery', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    const { response } = await t.client.chat.completions.create({ model: 'mystery', messages: [{ role: 'user', content: 'x' }] }).withResponse();
     expect(response.headers.get('x-switchyard-response-cost')).toBeNull();
     expect(tracker.stats().unpriced).toBe(before + 1);
-    expect(tracker.stats().unpricedModels).toContain('mock/echo');
+    expect(tracker.stats().unpricedModels).toContain('openai/mystery-model-x');
   });
 
   it('totals a session in /spend/report and pages /spend/logs', async () => {

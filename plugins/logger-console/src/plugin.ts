@@ -19,8 +19,8 @@ const OptionsSchema = z.strictObject({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Human-readable lines; defaults to whether stdout is a TTY. */
   pretty: z.boolean().optional(),
-  /** Leave prompts and responses out of the lines. */
-  redact: z.boolean().default(false),
+  /** `true`: prompts and responses never in the lines; `false`: always; default: only when `storePrompts` is on. */
+  redact: z.boolean().optional(),
   /** Where lines go: a file descriptor, a file path, or a writable stream (tests). Default stdout. */
   destination: z.union([z.number().int().min(0), z.string().min(1), z.custom<DestinationStream>(isStream, 'expected a writable stream')]).optional(),
 });
@@ -56,7 +56,7 @@ export function messageOf(record: CallRecord): string {
 
 /**
  * Logs every call as one line: session, model, deployment, status, latency, tokens, cost
- * (and the bodies unless `redact: true`).
+ * (and the bodies when prompts are stored: `storePrompts`, or `redact: false`).
  *
  * @example
  * ```ts
@@ -70,6 +70,7 @@ export function consoleLogger(options?: ConsoleLoggerOptions): GatewayPlugin {
     name: PLUGIN_NAME,
     version: VERSION,
     apply(gateway) {
+      const storePrompts = gateway.settings.storePrompts;
       const dest = opts.destination;
       const raw: DestinationStream = isStream(dest) ? dest : pino.destination({ dest: dest ?? 1, sync: false, mkdir: true });
       const pretty = opts.pretty ?? (dest === undefined && process.stdout.isTTY === true);
@@ -87,7 +88,7 @@ export function consoleLogger(options?: ConsoleLoggerOptions): GatewayPlugin {
       );
 
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
-        const record = toCallRecord(event, { redact: opts.redact });
+        const record = toCallRecord(event, { redact: opts.redact, storePrompts });
         logger[levelOf(record)](record, messageOf(record));
       });
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {

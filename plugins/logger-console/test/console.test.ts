@@ -29,7 +29,7 @@ describe('@switchyard/logger-console', () => {
 
   it('writes one JSON line per call with session, model, deployment, status, latency and tokens', async () => {
     const out = collector();
-    t = await createTestGateway({ plugins: [mockProvider(), consoleLogger({ destination: out.stream, pretty: false })] });
+    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), consoleLogger({ destination: out.stream, pretty: false })] });
     const r = await t.client.chat.completions.create(
       { model: 'mock/echo', messages: [{ role: 'user', content: 'hello logger' }], user: 'end-user-1' },
       { headers: { 'x-session-id': 'sess-42' } },

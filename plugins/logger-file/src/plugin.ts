@@ -19,8 +19,8 @@ const OptionsSchema = z.strictObject({
   maxFiles: z.number().int().min(1).max(1000).default(5),
   /** Gzip rotated files. */
   compress: z.boolean().default(false),
-  /** Leave prompts and responses out of the records. */
-  redact: z.boolean().default(false),
+  /** `true`: prompts and responses never in the records; `false`: always; default: only when `storePrompts` is on. */
+  redact: z.boolean().optional(),
   /** Most characters of lines kept waiting while the disk is behind; past it, lines are dropped and counted (default 64 Mi). */
   maxPendingBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
 });
@@ -45,6 +45,7 @@ export function fileLogger(options?: FileLoggerOptions): GatewayPlugin {
     name: PLUGIN_NAME,
     version: VERSION,
     apply(gateway) {
+      const storePrompts = gateway.settings.storePrompts;
       const file = path.resolve(opts.path ?? path.join(gateway.settings.dataDir, 'calls.jsonl'));
       let stream: RotatingFileStream | undefined;
       // opened on the first call, so a gateway that serves nothing creates no file
@@ -66,7 +67,7 @@ export function fileLogger(options?: FileLoggerOptions): GatewayPlugin {
 
       // resolves once the record is in the file, so gateway.flush() waits for it too
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
-        const written = batch.push(`${JSON.stringify(toCallRecord(event, { redact: opts.redact }))}\n`);
+        const written = batch.push(`${JSON.stringify(toCallRecord(event, { redact: opts.redact, storePrompts }))}\n`);
         if (written) return written;
         if (batch.dropped === 1 || batch.dropped - droppedReported >= 1000) {
           gateway.diagnostics.warn(`${file} is behind: ${batch.dropped} call records dropped so far (over ${opts.maxPendingBytes} characters waiting)`);

@@ -24,7 +24,7 @@ describe('@switchyard/logger-file', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('appends one JSON line per call to <dataDir>/calls.jsonl and flushes on close', async () => {
-    const t = await createTestGateway({ dataDir: dir, plugins: [mockProvider(), fileLogger()] });
+    const t = await createTestGateway({ storePrompts: true, dataDir: dir, plugins: [mockProvider(), fileLogger()] });
     for (const word of ['one', 'two', 'three']) await t.client.chat.completions.create(ask(word), { headers: { 'x-session-id': 's-1' } });
     await t.close();
     const lines = await readLines(path.join(dir, 'calls.jsonl'));
@@ -64,7 +64,7 @@ describe('@switchyard/logger-file', () => {
 
   it('keeps every record whole when 300 calls land at once (lines are batched into few writes)', async () => {
     const file = path.join(dir, 'calls.jsonl');
-    const t = await createTestGateway({ plugins: [mockProvider(), fileLogger({ path: file })] });
+    const t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), fileLogger({ path: file })] });
     await Promise.all(Array.from({ length: 300 }, (_, i) => t.client.chat.completions.create(ask(`call ${i}`))));
     await t.close();
     const lines = await readLines(file);

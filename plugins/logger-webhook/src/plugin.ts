@@ -32,8 +32,8 @@ const OptionsSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).max(600_000).default(10_000),
   /** Longest time shutdown waits to deliver what is queued. */
   closeTimeoutMs: z.number().int().min(0).max(600_000).default(5_000),
-  /** Leave prompts and responses out of the records. */
-  redact: z.boolean().default(false),
+  /** `true`: prompts and responses never in the records; `false`: always; default: only when `storePrompts` is on. */
+  redact: z.boolean().optional(),
 });
 
 /** Options of the webhook logger. */
@@ -67,12 +67,13 @@ export function webhookLogger(options?: WebhookLoggerOptions): WebhookLoggerPlug
     stats: (): WebhookStats => sender?.stats() ?? { queued: 0, sent: 0, dropped: 0, failed: 0, retries: 0, batches: 0 },
     flush: async () => sender?.drain(),
     apply(gateway) {
+      const storePrompts = gateway.settings.storePrompts;
       const s = (sender = new WebhookSender({ ...opts, diagnostics: gateway.diagnostics }));
       const timer = setInterval(() => void s.drain(), opts.flushIntervalMs);
       timer.unref();
 
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
-        s.push(toCallRecord(event, { redact: opts.redact }));
+        s.push(toCallRecord(event, { redact: opts.redact, storePrompts }));
       });
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         clearInterval(timer);

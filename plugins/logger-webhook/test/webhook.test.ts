@@ -56,7 +56,7 @@ describe('@switchyard/logger-webhook', () => {
     const rx = await startReceiver();
     receivers.push(rx);
     const logs = webhookLogger({ url: rx.url, headers: { authorization: 'Bearer hook' }, batchSize: 3, flushIntervalMs: 600_000 });
-    t = await createTestGateway({ plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), logs] });
     for (let i = 0; i < 7; i++) await t.client.chat.completions.create(ask(`m${i}`));
     await t.gateway.flush();
     await vi.waitFor(() => expect(rx.received).toHaveLength(2));
@@ -124,7 +124,7 @@ describe('@switchyard/logger-webhook', () => {
     const first = await startReceiver();
     const port = first.port;
     const logs = webhookLogger({ url: first.url, batchSize: 2, flushIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 100, maxAttempts: 100 });
-    t = await createTestGateway({ plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), logs] });
     for (let i = 0; i < 3; i++) await t.client.chat.completions.create(ask(`r${i}`));
     await vi.waitFor(() => expect(logs.stats().sent).toBe(3));
     await first.close(); // receiver goes down: connections are refused

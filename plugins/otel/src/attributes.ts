@@ -68,19 +68,20 @@ export function usageAttributes(usage: Usage | undefined): Attributes {
 }
 
 /**
- * Response attributes: id, model, finish reasons.
+ * Response attributes: id, model (what the client saw, or `model`: the upstream's own on a
+ * CLIENT span), finish reasons.
  *
  * @example
  * ```ts
  * responseAttributes(completion)['gen_ai.response.finish_reasons']; // ['stop']
  * ```
  */
-export function responseAttributes(response: ChatCompletion | undefined): Attributes {
+export function responseAttributes(response: ChatCompletion | undefined, model = response?.model): Attributes {
   if (!response) return {};
   const reasons = response.choices.map((c) => c.finish_reason).filter((r): r is NonNullable<typeof r> => r !== null && r !== undefined);
   return {
     'gen_ai.response.id': response.id,
-    'gen_ai.response.model': response.model,
+    'gen_ai.response.model': model,
     ...(reasons.length > 0 ? { 'gen_ai.response.finish_reasons': reasons } : {}),
   };
 }

@@ -75,7 +75,7 @@ export class CallMetrics {
         'gen_ai.provider.name': providerName(attempt.deployment),
         'gen_ai.request.model': attempt.deployment.model,
         ...serverAttributes(attempt.deployment),
-        ...(final && response?.model ? { 'gen_ai.response.model': response.model } : {}),
+        ...(final && (attempt.model ?? response?.model) ? { 'gen_ai.response.model': attempt.model ?? response?.model } : {}),
         ...(attempt.error ? { 'error.type': errorType(attempt.error) } : {}),
       };
       const end = attempt.endedAt ?? ctx.endedAt;

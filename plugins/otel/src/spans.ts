@@ -121,7 +121,7 @@ export class CallSpans {
   record(event: CallEvent): void {
     const { ctx, response, error } = event;
     const { tracer, captureContent } = this.#o;
-    const sessionId = ctx.sessionId ?? sessionIdFrom(ctx.headers, ctx.metadata);
+    const sessionId = ctx.sessionId ?? sessionIdFrom(ctx.headers, event.request) ?? sessionIdFrom(ctx.headers, ctx.metadata);
     const { parent, links } = this.#parent(event, sessionId);
     const operation = ctx.operation;
     const publicModel = ctx.model ?? event.request?.model ?? 'unknown';
@@ -175,7 +175,7 @@ export class CallSpans {
             ...requestAttributes(event),
             ...session,
             ...(attempt.firstChunkAt !== undefined && ctx.stream ? { 'gen_ai.response.time_to_first_chunk': (attempt.firstChunkAt - attempt.startedAt) / 1000 } : {}),
-            ...(final ? { ...responseAttributes(response), ...usage, ...cost, ...content } : {}),
+            ...(final ? { ...responseAttributes(response, attempt.model ?? response?.model), ...usage, ...cost, ...content } : {}),
             ...(attempt.error ? { 'error.type': errorType(attempt.error) } : {}),
           },
         },

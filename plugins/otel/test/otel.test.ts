@@ -49,6 +49,8 @@ describe('@switchyard/otel with an in-memory exporter', () => {
     const [server] = servers(list);
     const [upstream] = clients(list);
     expect(server!.name).toBe('chat mock/echo');
+    expect(server!.attributes['gen_ai.response.model']).toBe(r.model);
+    expect(r.model).toBe('mock/echo');
     expect(upstream!.name).toBe('chat echo');
     expect(upstream!.parentSpanContext?.spanId).toBe(server!.spanContext().spanId);
     expect(upstream!.spanContext().traceId).toBe(server!.spanContext().traceId);
@@ -56,7 +58,7 @@ describe('@switchyard/otel with an in-memory exporter', () => {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'mock',
       'gen_ai.request.model': 'echo',
-      'gen_ai.response.model': r.model,
+      'gen_ai.response.model': 'echo', // what the upstream said; the client sees the public name
       'gen_ai.response.id': r.id,
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': r.usage!.prompt_tokens,

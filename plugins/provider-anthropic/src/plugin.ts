@@ -4,6 +4,8 @@
  */
 import {
   GatewayError,
+  isHost,
+  providerKeyMissing,
   definePlugin,
   headerValue,
   parseDeploymentOptions,
@@ -118,6 +120,7 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
     };
     const key = d.apiKey ?? defaultKey;
     if (key) h['x-api-key'] = key;
+    else if (isHost(d.apiBase ?? defaultBase, 'api.anthropic.com')) throw providerKeyMissing(id, ['ANTHROPIC_API_KEY']);
     const beta = betaHeader(o.beta ?? opts.beta);
     if (beta) h['anthropic-beta'] = beta;
     return h;

@@ -432,6 +432,6 @@ describe('plugin options', () => {
     await expect(createGateway({ plugins: [anthropicProvider()], models: [{ name: 'c', provider: 'anthropic', model: 'm', thinkingBudgets: { high: 10 } }] })).rejects.toThrow(
       /thinkingBudgets\.high/,
     );
-    await expect(createGateway({ plugins: [anthropicProvider()], models: [{ name: 'c', provider: 'anthropic', model: 'm', region: 'x' }] })).rejects.toThrow(/unknown key\(s\) region/);
+    await expect(createGateway({ plugins: [anthropicProvider()], models: [{ name: 'c', provider: 'anthropic', model: 'm', region: 'x' }] })).rejects.toThrow(/unknown key "region"/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Options of the Azure provider plugin and of its deployments.
  */
-import { z } from '@switchyard/core';
+import { parseDeploymentOptions, z } from '@switchyard/core';
 
 const tokenProvider = z.custom<() => Promise<string> | string>((v) => typeof v === 'function', { message: 'expected an async function returning a token' });
 
@@ -54,8 +54,5 @@ export type AzureDeploymentOptions = z.output<typeof AzureDeploymentSchema>;
  * ```
  */
 export function validateAzureDeployment(options: Record<string, unknown>): void {
-  const r = AzureDeploymentSchema.safeParse(options);
-  if (!r.success) {
-    throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
-  }
+  parseDeploymentOptions(AzureDeploymentSchema, options);
 }

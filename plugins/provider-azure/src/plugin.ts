@@ -4,6 +4,7 @@
  * and streams are relayed chunk by chunk; only URLs, auth and Azure's extras differ.
  */
 import {
+  providerKeyMissing,
   GatewayError,
   definePlugin,
   expectEventStream,
@@ -67,8 +68,11 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     return base;
   }
 
-  async function headersFor(d: Deployment, auth: AzureAuth, stream: boolean | null | undefined): Promise<Record<string, string>> {
+  async function headersFor(d: Deployment, auth: AzureAuth, stream: boolean | null | undefined, id = 'azure'): Promise<Record<string, string>> {
     const o = d.options as AzureDeploymentOptions;
+    if (!auth.apiKey && !auth.azureAdToken && !auth.azureAdTokenProvider) {
+      throw providerKeyMissing(id, id === 'azure_ai' ? ['AZURE_AI_API_KEY', 'AZURE_AD_TOKEN'] : ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_AD_TOKEN']);
+    }
     return { accept: stream ? 'text/event-stream' : 'application/json', ...opts.headers, ...o.headers, ...(await azureAuthHeaders(auth)) };
   }
 
@@ -124,7 +128,7 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     const d = call.deployment;
     const o = d.options as AzureDeploymentOptions;
     const url = azureAIUrl(baseFor(d, aiBase, 'azure_ai'), '/chat/completions', o.apiVersion ?? aiVersion);
-    return send('azure_ai', url, await headersFor(d, authFor(d, aiKey), request.stream), request, call);
+    return send('azure_ai', url, await headersFor(d, authFor(d, aiKey), request.stream, 'azure_ai'), request, call);
   }
 
   return definePlugin({

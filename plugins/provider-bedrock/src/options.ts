@@ -1,7 +1,7 @@
 /**
  * Options of the Bedrock provider plugin and of its deployments.
  */
-import { z } from '@switchyard/core';
+import { parseDeploymentOptions, z } from '@switchyard/core';
 
 const credentialKeys = {
   /** AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1). */
@@ -59,9 +59,6 @@ export type BedrockDeploymentOptions = z.output<typeof BedrockDeploymentSchema>;
  * ```
  */
 export function validateBedrockDeployment(options: Record<string, unknown>): void {
-  const r = BedrockDeploymentSchema.safeParse(options);
-  if (!r.success) {
-    throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
-  }
-  if (Boolean(r.data.accessKeyId) !== Boolean(r.data.secretAccessKey)) throw new Error('accessKeyId and secretAccessKey go together');
+  const data = parseDeploymentOptions(BedrockDeploymentSchema, options);
+  if (Boolean(data.accessKeyId) !== Boolean(data.secretAccessKey)) throw new Error('accessKeyId and secretAccessKey go together');
 }

@@ -6,7 +6,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { GatewayError } from '@switchyard/core';
+import { providerKeyMissing } from '@switchyard/core';
 
 /** AWS credentials. */
 export interface AwsCredentials {
@@ -41,13 +41,7 @@ export function credentialSource(input: Partial<AwsCredentials> & { profile?: st
       const c = await chain();
       return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
     } catch (err) {
-      throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `No AWS credentials for bedrock: ${(err as Error).message}`, {
-        status: 500,
-        type: 'server_error',
-        publicCode: 'upstream_credentials_missing',
-        cause: err,
-        expose: true,
-      });
+      throw providerKeyMissing('bedrock', ['AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'], (err as Error).message);
     }
   };
 }

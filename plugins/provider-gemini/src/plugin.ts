@@ -3,7 +3,7 @@
  * `vertex_ai` (Vertex AI, project/location URL, bearer token), both speaking the
  * `generateContent` wire format through one shared adapter.
  */
-import { GatewayError, definePlugin, parsePluginOptions, z, type Deployment, type GatewayPlugin } from '@switchyard/core';
+import { GatewayError, definePlugin, isHost, parseDeploymentOptions, parsePluginOptions, providerKeyMissing, z, type Deployment, type GatewayPlugin } from '@switchyard/core';
 import { geminiChat, methodSuffix, modelSegment } from './adapter.js';
 import { VertexAuth } from './auth.js';
 import type { RequestMappingOptions } from './request.js';
@@ -71,8 +71,7 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 function validator(schema: z.ZodType) {
   return (deployment: Deployment): void => {
-    const r = schema.safeParse(deployment.options);
-    if (!r.success) throw new Error(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; '));
+    parseDeploymentOptions(schema, deployment.options);
   };
 }
 
@@ -142,6 +141,7 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
     url: geminiUrl,
     async headers(d) {
       const key = d.apiKey ?? defaultKey;
+      if (!key && isHost(d.apiBase ?? defaultBase, new URL(GEMINI_API_BASE).hostname)) throw providerKeyMissing('gemini', ['GEMINI_API_KEY', 'GOOGLE_API_KEY']);
       return { ...extraHeaders(d), ...(key ? { 'x-goog-api-key': key } : {}) };
     },
     mapping,

@@ -1,9 +1,9 @@
 /**
  * @switchyard/provider-mock: deterministic models for demos and tests, no keys needed.
  */
-import { mockProvider } from './plugin.js';
+import { MOCK_PRICING, mockProvider } from './plugin.js';
 
-export { mockProvider };
+export { mockProvider, MOCK_PRICING };
 export type { MockProviderOptions } from './plugin.js';
 export { MOCK_MODELS } from './models.js';
 export { countTokens } from './tokens.js';

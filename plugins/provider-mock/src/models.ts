@@ -1,7 +1,7 @@
 /**
  * What each mock model answers.
  */
-import { GatewayError, type ChatMessage, type ChatRequest, type ChatToolCall, type FinishReason } from '@switchyard/core';
+import { GatewayError, timeOrderedId, type ChatMessage, type ChatRequest, type ChatToolCall, type FinishReason } from '@switchyard/core';
 import { firstTokens, lorem } from './tokens.js';
 
 /** The mock models (served as `mock/<name>`). */
@@ -94,7 +94,7 @@ export function answer(model: string, request: ChatRequest): MockAnswer {
       const args = JSON.stringify({ input: lastUserText(request) });
       return {
         content: null,
-        toolCalls: [{ id: `call_mock_${request.messages.length}`, type: 'function', function: { name: tool.function.name, arguments: args } }],
+        toolCalls: [{ id: `call_mock${timeOrderedId().replaceAll('-', '')}`, type: 'function', function: { name: tool.function.name, arguments: args } }],
         finish: 'tool_calls',
       };
     }

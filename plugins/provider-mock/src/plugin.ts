@@ -8,6 +8,7 @@ import {
   definePlugin,
   parseDeploymentOptions,
   parsePluginOptions,
+  timeOrderedId,
   z,
   type ChatChunk,
   type ChatCompletion,
@@ -21,6 +22,9 @@ import { answer, ERROR_MODEL, MOCK_MODELS, type MockAnswer } from './models.js';
 import { countTokens, pieces } from './tokens.js';
 
 const PLUGIN_NAME = '@switchyard/provider-mock';
+
+/** What mock calls cost: nothing, in USD per token (a model entry's own prices win). */
+export const MOCK_PRICING = Object.freeze({ inputCostPerToken: 0, outputCostPerToken: 0 });
 const VERSION = '0.1.0';
 
 const Timing = {
@@ -73,7 +77,6 @@ function usageOf(request: ChatRequest, a: MockAnswer): Usage {
 export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
   const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
   const id = opts.id ?? 'mock';
-  let seq = 0;
 
   async function chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
     const d = call.deployment.options as z.infer<typeof DeploymentSchema>;
@@ -82,7 +85,8 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
     const a = answer(call.deployment.model, request);
     if (latency > 0) await sleep(latency, undefined, { signal: call.signal });
     const created = Math.floor(Date.now() / 1000);
-    const completionId = `chatcmpl-mock${(++seq).toString(36)}`;
+    // unique across restarts and processes (a counter repeated after every restart)
+    const completionId = `chatcmpl-mock${timeOrderedId().replaceAll('-', '')}`;
     const usage = usageOf(request, a);
     if (!request.stream) {
       const body: ChatCompletion = {
@@ -144,6 +148,8 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
         id,
         models: MOCK_MODELS,
         chat,
+        // a documented zero price: cost tracking shows 0, a number, for mock calls (no warning)
+        defaults: { pricing: MOCK_PRICING },
         validateDeployment(deployment) {
           parseDeploymentOptions(DeploymentSchema, deployment.options);
           if (!ERROR_MODEL.test(deployment.model) && !(MOCK_MODELS as readonly string[]).includes(deployment.model)) {

@@ -7,9 +7,11 @@ import {
   definePlugin,
   expectEventStream,
   headerValue,
+  isHost,
   parseDeploymentOptions,
   parsePluginOptions,
   parseJson,
+  providerKeyMissing,
   readText,
   sseEvents,
   upstreamBuffered,
@@ -81,6 +83,8 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
     const h: Record<string, string> = { accept: 'application/json', ...opts.headers, ...o.headers };
     const key = d.apiKey ?? defaultKey;
     if (key) h.authorization = `Bearer ${key}`;
+    // OpenAI itself always needs a key (a custom apiBase may be a local server that needs none)
+    else if (isHost(d.apiBase ?? defaultBase, 'api.openai.com')) throw providerKeyMissing(id, ['OPENAI_API_KEY']);
     const org = o.organization ?? opts.organization;
     if (org) h['openai-organization'] = org;
     const project = o.project ?? opts.project;

@@ -63,7 +63,7 @@ export async function createBridged(env: ResponsesEnv, req: RouteRequest, c: Bri
     principal: req.principal,
     endpoint: '/v1/responses',
     // a chain of responses is one session: explicit id, else the parent's, else this response starts one
-    sessionId: sessionIdFrom(req.headers, c.body.metadata) ?? c.parent?.sessionId ?? id,
+    sessionId: sessionIdFrom(req.headers, c.body) ?? c.parent?.sessionId ?? id,
   };
 
   if (c.body.background) {
@@ -80,7 +80,7 @@ export async function createBridged(env: ResponsesEnv, req: RouteRequest, c: Bri
           const out = await api.call({ ...callInput, body: { ...chat, stream: false }, signal: ac.signal });
           if (out.type !== 'completion') throw new Error('expected a completion');
           const { status, incomplete } = statusOf(out.body.choices[0]?.finish_reason);
-          const done = { ...base, status, incomplete_details: incomplete, model: out.body.model || base.model, completed_at: nowSec(), output: completionOutput(out.body), usage: toResponseUsage(out.body.usage) };
+          const done = { ...base, status, incomplete_details: incomplete, completed_at: nowSec(), output: completionOutput(out.body), usage: toResponseUsage(out.body.usage) };
           await repo.update(record(c, owner, done, out.ctx.sessionId));
         } catch (err) {
           const current = await repo.get(id, owner);
@@ -102,7 +102,6 @@ export async function createBridged(env: ResponsesEnv, req: RouteRequest, c: Bri
       ...base,
       status,
       incomplete_details: incomplete,
-      model: out.body.model || base.model,
       completed_at: nowSec(),
       output: completionOutput(out.body),
       usage: toResponseUsage(out.body.usage),

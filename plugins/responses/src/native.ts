@@ -5,6 +5,7 @@
  */
 import {
   createCallContext,
+  GATEWAY_BODY_FIELDS,
   GatewayError,
   now,
   readJson,
@@ -73,6 +74,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   const d = c.deployment;
   const upstream: Record<string, unknown> = { ...c.body, model: d.model };
   delete upstream.previous_response_id;
+  for (const field of GATEWAY_BODY_FIELDS) delete upstream[field]; // session id forms: for the gateway only
   if (c.parent) {
     if (c.parent.upstreamId && c.parent.deploymentId === d.id) upstream.previous_response_id = c.parent.upstreamId;
     else upstream.input = [...upstreamItems(c.history), ...upstreamItems(c.input)];
@@ -84,7 +86,7 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
     headers: req.headers,
     signal: req.signal,
     principal: req.principal,
-    sessionId: sessionIdFrom(req.headers, c.body.metadata) ?? c.parent?.sessionId ?? undefined,
+    sessionId: sessionIdFrom(req.headers, c.body) ?? c.parent?.sessionId ?? undefined,
   });
   ctx.model = c.body.model;
   ctx.deployment = d;
@@ -111,8 +113,10 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   } catch (err) {
     throw await fail(err);
   }
+  // our id, and the model name the client asked for (not the deployment's upstream id)
   const rewrite = (r: ResponseObject, upstreamId: string): ResponseObject => ({
     ...r,
+    model: c.body.model,
     id: ids.encode({ deployment: d.id, upstreamId, owner }),
     previous_response_id: c.parent?.id ?? null,
   });

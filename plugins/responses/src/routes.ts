@@ -76,7 +76,12 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
     const res = await adapter.passthrough({ method, path, query }, { deployment, ctx, signal: req.signal });
     return readJson<Record<string, unknown>>(res, deployment.provider);
   };
-  const rewriteIds = (r: ResponseObject, id: string, stored?: StoredResponse): ResponseObject => ({ ...r, id, previous_response_id: stored?.previousId ?? null });
+  const rewriteIds = (r: ResponseObject, id: string, stored?: StoredResponse): ResponseObject => ({
+    ...r,
+    id,
+    model: stored?.response.model ?? r.model,
+    previous_response_id: stored?.previousId ?? null,
+  });
 
   return [
     {

@@ -53,7 +53,7 @@ export async function* responseEvents(
   const calls = new Map<number, OpenCall>();
   let finishReason: FinishReason | null = null;
   let usage: Usage | undefined;
-  let model = base.model;
+  const model = base.model; // the name the client asked for, in every event
 
   yield ev('response.created', { response: { ...base, status: 'in_progress', output: [], usage: null } });
   yield ev('response.in_progress', { response: { ...base, status: 'in_progress', output: [], usage: null } });
@@ -80,7 +80,6 @@ export async function* responseEvents(
 
   try {
     for await (const chunk of chunks) {
-      if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices[0];
       if (!choice) continue;

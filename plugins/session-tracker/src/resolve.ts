@@ -1,10 +1,14 @@
 /**
- * Which session a call belongs to, in order: header `x-session-id` / `x-litellm-session-id`,
- * `metadata.session_id`, `metadata.litellm_session_id` (the core's `sessionIdFrom`), a session
- * the caller already set (e.g. a bridge continuing a stored response), then the session of the
- * response named in `previous_response_id`. Otherwise none: never a random id.
+ * Which session a call belongs to, in order: the explicit id by the core's one rule
+ * (`sessionIdFrom`: header `x-session-id` / `x-litellm-session-id`, then the body's top-level
+ * `session_id` / `litellm_session_id`, then the same keys in `metadata`, then in
+ * `litellm_metadata`), a session the caller already set (e.g. a bridge continuing a stored
+ * response), then the session of the response named in `previous_response_id`. Otherwise
+ * none: never a random id.
  */
 import { sessionIdFrom, type CallContext, type ChatRequest, type GatewayServices } from '@switchyard/core';
+
+const NO_HEADERS = {};
 
 /**
  * The session id of a call, or undefined.
@@ -15,7 +19,7 @@ import { sessionIdFrom, type CallContext, type ChatRequest, type GatewayServices
  * ```
  */
 export async function resolveSessionId(request: ChatRequest, ctx: CallContext, services: GatewayServices): Promise<string | undefined> {
-  const explicit = sessionIdFrom(ctx.headers, { ...request.metadata, ...ctx.metadata });
+  const explicit = sessionIdFrom(ctx.headers, request) ?? sessionIdFrom(NO_HEADERS, ctx.metadata);
   if (explicit) return explicit;
   if (ctx.sessionId) return ctx.sessionId;
   const previous = request.previous_response_id;

@@ -33,6 +33,18 @@ const OptionsSchema = z
 /** Options of the PostgreSQL store. */
 export type PostgresStoreOptions = z.input<typeof OptionsSchema>;
 
+/** `postgres://user@host:5432/db`: where the data is, without the password. */
+function serverOf(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
 /**
  * Creates the PostgreSQL store plugin (`provides: ['store']`).
  *
@@ -60,7 +72,7 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
         idleTimeoutMillis: opts.idleTimeoutMs ?? 30_000,
         application_name: opts.applicationName ?? 'switchyard',
       });
-      pool.on('error', (err) => gateway.diagnostics.warn('idle PostgreSQL connection failed', err));
+      pool.on('error', (err) => gateway.diagnostics.warn(`idle PostgreSQL connection failed: ${err.message}`));
       try {
         const client = await pool.connect();
         client.release();
@@ -73,6 +85,7 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
       const store = createStore({
         db,
         dialect: 'postgres',
+        location: serverOf(connectionString),
         track: (work) => gateway.background(work),
         onError: (err) => gateway.diagnostics.error('background write failed', err),
       });

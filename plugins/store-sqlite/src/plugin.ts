@@ -52,6 +52,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
       const store = createStore({
         db,
         dialect: 'sqlite',
+        location: file,
         release,
         // a WAL checkpoint is taken between batches, while this process does not write
         ...(checkpointer ? { beforeBatch: () => checkpointer.due() } : {}),

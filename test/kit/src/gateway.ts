@@ -3,7 +3,7 @@
  * `openai` SDK client pointed at it (no retries, so error tests do not wait).
  */
 import OpenAI from 'openai';
-import { createGateway, memoryDiagnostics, type CreateGatewayOptions, type Gateway, type SwitchyardConfig } from '@switchyard/core';
+import { createGateway, memoryDiagnostics, type CloseReport, type CreateGatewayOptions, type Gateway, type SwitchyardConfig } from '@switchyard/core';
 
 /** A gateway under test. */
 export interface TestGateway {
@@ -16,7 +16,7 @@ export interface TestGateway {
   client: OpenAI;
   /** Diagnostics captured in memory. */
   diagnostics: ReturnType<typeof memoryDiagnostics>;
-  close(): Promise<void>;
+  close(): Promise<CloseReport>;
 }
 
 /**
