@@ -1,6 +1,6 @@
 /**
- * createGateway(): config → plugins applied in dependency order → model table → pipeline
- * → Koa app. One gateway serves HTTP and in-process calls through the same pipeline.
+ * createGateway(): config → plugins applied in dependency order → model table → call runner
+ * → Koa app. One gateway serves HTTP and in-process calls through the same call runner.
  */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,10 +23,14 @@ import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
 import type { RouteDefinition } from './http/routes-api.js';
 import { createModelTable, createProviderRegistry } from './models/table.js';
-import { Background } from './pipeline/background.js';
-import type { CallInput, CallOutput } from './pipeline/call-types.js';
-import { createChatPipeline } from './pipeline/chat.js';
-import { createFinish } from './pipeline/observers.js';
+import { Background } from './runner/background.js';
+import type { CallInput, CallOutput } from './runner/call-types.js';
+import { createRouter, type Router } from './router/router.js';
+import { createMemoryState } from './router/state.js';
+import type { OperationCodec } from './runner/codec.js';
+import { chatCodec } from './runner/codecs/chat.js';
+import { createRunner, type RunCall, type RunOutput } from './runner/runner.js';
+import { createFinish } from './runner/observers.js';
 import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin.js';
 import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './plugin-api.js';
 import { prefixed, tapOnly } from './plugin-view.js';
@@ -81,7 +85,7 @@ export interface Gateway {
   readonly state: 'ready' | 'draining';
   /** HTTP requests and in-process calls running now. */
   readonly inflight: number;
-  /** Runs one call in-process through the same pipeline as HTTP. */
+  /** Runs one call in-process through the same call runner as HTTP. */
   call(input: CallInput): Promise<CallOutput>;
   /** A Node request listener: static-path routes served directly, the rest through the Koa app. */
   callback(): http.RequestListener;
@@ -136,7 +140,15 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     secret: cfg.secret ?? process.env.SWITCHYARD_SECRET ?? '',
     dataDir: path.resolve(options.configDir ?? process.cwd(), cfg.dataDir ?? '.switchyard'),
   });
-  let pipeline: ((input: CallInput) => Promise<CallOutput>) | undefined;
+  let run: RunCall | undefined;
+  let router: Router | undefined;
+  // operations plugins may call in-process by name (gateway.call / api.call); chat is built in
+  const operations = new Map<string, OperationCodec>([['chat', chatCodec as unknown as OperationCodec]]);
+  const codecFor = (operation: string | undefined): OperationCodec => {
+    const codec = operations.get(operation ?? 'chat');
+    if (!codec) throw new GatewayError('GW_ERR_INVALID_REQUEST', `No loaded plugin serves the operation "${operation}".`, { publicCode: 'operation_not_supported' });
+    return codec;
+  };
   let models: ReturnType<typeof createModelTable> | undefined;
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
@@ -149,7 +161,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
    * An in-process call that shutdown can cut (its own signal still aborts it too); a stream
    * counts as running until it ends.
    */
-  const cuttable = async (input: CallInput): Promise<CallOutput> => {
+  const cuttable = async <Res, Chunk>(codec: OperationCodec, input: CallInput): Promise<RunOutput<Res, Chunk>> => {
     const ac = new AbortController();
     const outer = input.signal;
     const onAbort = () => ac.abort(outer!.reason);
@@ -161,9 +173,9 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       outer?.removeEventListener('abort', onAbort);
       settled?.();
     };
-    let out: CallOutput;
+    let out: RunOutput<Res, Chunk>;
     try {
-      out = await pipeline!({ ...input, signal: ac.signal });
+      out = (await run!(codec, { ...input, signal: ac.signal })) as RunOutput<Res, Chunk>;
     } catch (err) {
       done();
       throw err;
@@ -196,8 +208,22 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     },
     diagnostics: prefixed(diagnostics, plugin.name),
     call: (input) => {
-      if (!pipeline) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
-      return cuttable(input);
+      if (!run) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
+      return cuttable(codecFor(input.operation), input);
+    },
+    run: (codec, input) => {
+      if (!run) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
+      return cuttable(codec as unknown as OperationCodec, input);
+    },
+    operations: {
+      register(codec) {
+        if (operations.has(codec.operation)) throw new GatewayError('GW_ERR_PLUGIN_DUPLICATE', `operation "${codec.operation}" is registered twice (by ${plugin.name})`);
+        operations.set(codec.operation, codec as unknown as OperationCodec);
+      },
+    },
+    get router(): Router {
+      if (!router) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} read the router during apply(); read it in a hook or in ready`);
+      return router;
     },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
@@ -206,8 +232,10 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   models = inFile(options.configFile, () => createModelTable(cfg.models ?? [], providers));
   const table = models;
-  pipeline = createChatPipeline({ hooks, providers, models: table, background, finish });
-  const call = pipeline;
+  router = createRouter(cfg.router ?? {}, services.routerState ?? createMemoryState());
+  const runner = createRunner({ hooks, providers, models: table, router, finish, background });
+  run = runner;
+  const chat = (input: CallInput) => runner(chatCodec, input) as Promise<CallOutput>;
 
   let state: 'ready' | 'draining' = 'ready';
   let inflight = 0;
@@ -241,7 +269,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         ).then(() => running() === 0);
   let closing: Promise<CloseReport> | undefined;
 
-  const routes: RouteDefinition[] = [chatRoute(call), ...modelRoutes(table), ...healthRoutes(() => state)];
+  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state)];
   hooks.routes.call({ add: (route) => void routes.push(route) });
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({
@@ -282,7 +310,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     get inflight() {
       return callsRunning();
     },
-    call: cuttable,
+    call: (input) => cuttable(codecFor(input.operation), input) as Promise<CallOutput>,
     callback: () => listener,
     async listen(opts = {}) {
       const server = createHttpServer(listener, limits, diagnostics);

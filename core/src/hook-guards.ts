@@ -17,7 +17,7 @@ interface TapInfo {
   fn: AnyFn;
 }
 
-const BAIL_HOOKS: ReadonlySet<HookName> = new Set(['authenticate', 'preCall', 'resolveDeployment']);
+const BAIL_HOOKS: ReadonlySet<HookName> = new Set(['authenticate', 'preCall']);
 
 function attribute(plugin: string, hook: string, err: unknown): unknown {
   if (err instanceof GatewayError) return err;

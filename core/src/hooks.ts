@@ -5,11 +5,11 @@
  * | hook | kind | contract |
  * |---|---|---|
  * | authenticate | async series bail | headers → Principal; throw 401/403 to reject; undefined = anonymous |
- * | preCall | async series bail | request → completion to short-circuit, undefined to continue; throw to reject |
+ * | preCall | async series bail | request → answer to short-circuit, undefined to continue; throw to reject |
  * | transform | async series waterfall | request → request sent upstream (return the new value) |
- * | resolveDeployment | async series bail | request → deployment; the core's model table taps last |
- * | chunk | sync waterfall | streamed chunk → chunk sent to the client (sync: no await per chunk) |
- * | postCall | async series waterfall | completion → completion; on streams runs once at the end on the aggregate |
+ * | candidates | async series waterfall | ordered deployments → the ones to try, in order (deployment checks) |
+ * | chunk | sync waterfall | streamed chat chunk → chunk sent to the client (sync: no await per chunk) |
+ * | postCall | async series waterfall | answer → answer; on streams runs once at the end on the aggregate |
  * | cost | async parallel | CostEvent of a finished call: price it (sets ctx.cost); failures are isolated |
  * | record | async parallel | CallEvent before the response's last bytes: durable records (call log, spend); awaited, bounded |
  * | log | async parallel | CallEvent after the response is sent; failures are isolated |
@@ -25,16 +25,7 @@ import type {
   SyncHook as SyncHookT,
   SyncWaterfallHook as SyncWaterfallHookT,
 } from 'tapable';
-import type {
-  CallContext,
-  CallEvent,
-  ChatChunk,
-  ChatCompletion,
-  ChatRequest,
-  CostEvent,
-  Deployment,
-  Principal,
-} from './types.js';
+import type { CallContext, CallEvent, CallRequest, CallResponse, ChatChunk, CostEvent, Deployment, Principal } from './types.js';
 import type { RouteRegistrar } from './http/routes-api.js';
 import type { AuthRequest } from './http/auth.js';
 
@@ -60,16 +51,23 @@ export function createHooks() {
   return Object.freeze({
     /** Bail: return the caller's Principal; throw a 401/403 GatewayError to reject; undefined = anonymous. */
     authenticate: new AsyncSeriesBailHook<[AuthRequest], Principal | undefined>(['request']),
-    /** Bail: return a ChatCompletion to answer without a provider; undefined continues; throw to reject. */
-    preCall: new AsyncSeriesBailHook<[ChatRequest, CallContext], ChatCompletion | undefined>(['request', 'ctx']),
+    /**
+     * Bail: return an answer (a chat completion for chat calls) to answer without a provider;
+     * undefined continues; throw to reject. Runs for every operation: check `ctx.operation`.
+     */
+    preCall: new AsyncSeriesBailHook<[CallRequest, CallContext], CallResponse | undefined>(['request', 'ctx']),
     /** Waterfall: each tap returns the (new) request that goes upstream. Never mutate the input. */
-    transform: new AsyncSeriesWaterfallHook<[ChatRequest, CallContext]>(['request', 'ctx']),
-    /** Bail: return the Deployment that serves the request. The core's model table taps at stage 1000. */
-    resolveDeployment: new AsyncSeriesBailHook<[ChatRequest, CallContext], Deployment | undefined>(['request', 'ctx']),
-    /** Sync waterfall: each streamed chunk before it is sent. Only called when tapped. */
+    transform: new AsyncSeriesWaterfallHook<[CallRequest, CallContext]>(['request', 'ctx']),
+    /**
+     * Waterfall: the deployments a call will try, in order (the router's strategy ordered them
+     * and left out those cooling down). Return the list filtered or reordered (deployment
+     * checks: affinity, context window, rate limits); an empty list fails over to fallbacks.
+     */
+    candidates: new AsyncSeriesWaterfallHook<[Deployment[], CallRequest, CallContext]>(['deployments', 'request', 'ctx']),
+    /** Sync waterfall: each streamed chat chunk before it is sent. Only called when tapped. */
     chunk: new SyncWaterfallHook<[ChatChunk, CallContext]>(['chunk', 'ctx']),
-    /** Waterfall: the completion before it is sent; for streams, the aggregate at stream end (read-only then). */
-    postCall: new AsyncSeriesWaterfallHook<[ChatCompletion, ChatRequest, CallContext]>(['response', 'request', 'ctx']),
+    /** Waterfall: the answer before it is sent; for streams, the aggregate at stream end (read-only then). */
+    postCall: new AsyncSeriesWaterfallHook<[CallResponse, CallRequest, CallContext]>(['response', 'request', 'ctx']),
     /** Parallel observer: usage of every finished call that reported usage (pricing). Runs first; a throwing tap is isolated. */
     cost: new AsyncParallelHook<[CostEvent]>(['event']),
     /**

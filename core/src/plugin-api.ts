@@ -4,8 +4,12 @@
  */
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
-import type { CallInput, CallOutput } from './pipeline/call-types.js';
-import type { CallEvent, Deployment, ProviderAdapter } from './types.js';
+import type { Router } from './router/router.js';
+import type { RouterState } from './router/state.js';
+import type { CallInput, CallOutput } from './runner/call-types.js';
+import type { OperationCodec } from './runner/codec.js';
+import type { RunOutput } from './runner/runner.js';
+import type { CallEvent, CallRequest, CallResponse, Deployment, ProviderAdapter } from './types.js';
 
 /**
  * Shared services plugins offer each other through the core (never by importing each
@@ -18,8 +22,16 @@ import type { CallEvent, Deployment, ProviderAdapter } from './types.js';
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface GatewayServices {}
+export interface GatewayServices {
+  /** The router's state shared between processes (a plugin such as `@switchyard/router-redis` provides it). */
+  routerState?: RouterState;
+}
+
+/** Operations plugins add to the runner (embeddings, Responses, ...). */
+export interface OperationRegistry {
+  /** Makes `codec` callable by name (`gateway.call({ operation })`); a second codec of one name fails boot. */
+  register<Req extends CallRequest, Res extends CallResponse, Chunk>(codec: OperationCodec<Req, Res, Chunk>): void;
+}
 
 /** Gateway-wide settings from the config file (top-level keys other than plugins/models/server). */
 export interface GatewaySettings {
@@ -75,6 +87,15 @@ export interface PluginApi {
    * assistant runs and bridges; available once the gateway is built.
    */
   call(input: CallInput): Promise<CallOutput>;
+  /**
+   * Runs one call of `codec`'s operation through the call runner (hooks, routing, attempts,
+   * records, logs, cost): how an API family plugin serves its endpoint.
+   */
+  run<Req extends CallRequest, Res extends CallResponse, Chunk>(codec: OperationCodec<Req, Res, Chunk>, input: CallInput): Promise<RunOutput<Res, Chunk>>;
+  /** Where an API family plugin registers its operation. */
+  readonly operations: OperationRegistry;
+  /** The router (deployment health, cooldowns, usage), once the gateway is built. */
+  readonly router: Router;
   /** Tracks background work so that `flush()` and shutdown wait for it. Never rejects. */
   background(work: Promise<unknown>): void;
   /**

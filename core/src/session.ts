@@ -15,12 +15,6 @@ export const SESSION_METADATA_KEYS = ['session_id', 'litellm_session_id'] as con
 /** Body objects searched for a session id after the top level, in order. */
 export const SESSION_METADATA_FIELDS = ['metadata', 'litellm_metadata'] as const;
 
-/**
- * Top-level body fields that are for the gateway, not the provider: never forwarded upstream
- * (OpenAI rejects unknown fields).
- */
-export const GATEWAY_BODY_FIELDS: readonly string[] = [...SESSION_METADATA_KEYS, 'litellm_metadata'];
-
 const clean = (v: unknown): string | undefined => {
   if (Array.isArray(v)) v = v[0];
   if (typeof v !== 'string') return undefined;

@@ -40,6 +40,47 @@ export interface ChatTool {
   function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
 }
 
+/**
+ * The body of any call the runner serves: every operation names a model. Chat requests,
+ * embeddings requests and Responses requests are all call requests; a hook that needs one
+ * kind checks `ctx.operation` first.
+ */
+export interface CallRequest {
+  model: string;
+  stream?: boolean | null;
+  metadata?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** The answer of any call (a chat completion, an embeddings list, a response object, ...). */
+export interface CallResponse {
+  [key: string]: unknown;
+}
+
+/** The body of `POST /v1/embeddings`. */
+export interface EmbeddingsRequest extends CallRequest {
+  input: string | string[] | number[] | number[][];
+  encoding_format?: 'float' | 'base64';
+  dimensions?: number;
+  user?: string;
+}
+
+/** One embedding of an embeddings answer. */
+export interface Embedding {
+  object: 'embedding';
+  index: number;
+  /** Floats, or base64 little-endian float32 when `encoding_format: base64`. */
+  embedding: number[] | string;
+}
+
+/** The answer of `POST /v1/embeddings`. */
+export interface EmbeddingsResponse extends CallResponse {
+  object: 'list';
+  data: Embedding[];
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
 /** The body of `POST /v1/chat/completions`. */
 export interface ChatRequest {
   model: string;
@@ -266,6 +307,8 @@ export interface ProviderAdapter {
   readonly id: string;
   /** Serve a chat completion; `request.stream` says which result kind is expected. */
   chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult>;
+  /** Serve embeddings (providers that have them). */
+  embeddings?(request: EmbeddingsRequest, call: ProviderCall): Promise<{ body: EmbeddingsResponse; upstreamRequestId?: string }>;
   /** Validates provider-specific deployment options at boot; throw to reject. */
   validateDeployment?(deployment: Deployment): void;
   /** Model ids this provider advertises in `/v1/models` as `provider/model`. */
@@ -315,9 +358,10 @@ export interface CallEvent {
    */
   id?: string;
   ctx: CallContext;
-  request: ChatRequest | undefined;
-  /** The final response; for streams, the completion aggregated from every chunk. */
-  response?: ChatCompletion;
+  /** The request as validated (a chat request when `ctx.operation` is `chat`). */
+  request: CallRequest | undefined;
+  /** The final answer; for streams, the answer aggregated from every chunk. */
+  response?: CallResponse;
   error?: GatewayError;
   outcome: CallOutcome;
   /** HTTP status sent to the client. */

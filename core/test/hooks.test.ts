@@ -237,22 +237,36 @@ describe('streams', () => {
   });
 });
 
-describe('resolveDeployment (async series bail)', () => {
-  it('lets a plugin route a request; the model table answers otherwise', async () => {
-    const { gateway } = await gatewayWith(
-      fixedProvider('other'),
-      definePlugin({
-        name: 'router',
-        apply: (g) =>
-          g.hooks.resolveDeployment.tapPromise('router', async (req) =>
-            req.model === 'smart' ? { id: 'r', name: 'smart', provider: 'other', model: 'o1', options: {} } : undefined,
-          ),
-      }),
+describe('candidates (async series waterfall)', () => {
+  it('sees the deployments in the router order and may filter and reorder them; an empty list is a 503', async () => {
+    const seen: string[][] = [];
+    const diagnostics = memoryDiagnostics();
+    const gateway = await createGateway(
+      {
+        plugins: [
+          fixedProvider(),
+          fixedProvider('other'),
+          definePlugin({
+            name: 'checks',
+            apply: (g) =>
+              g.hooks.candidates.tapPromise('checks', async (deployments, request) => {
+                seen.push(deployments.map((d) => d.id));
+                if (request.model === 'none') return [];
+                return [...deployments].sort((a) => (a.provider === 'other' ? -1 : 1)); // 'other' first
+              }),
+          }),
+        ],
+        models: [
+          { name: 'pair', provider: 'fixed', model: 'a', id: 'pair-fixed' },
+          { name: 'pair', provider: 'other', model: 'b', id: 'pair-other' },
+          { name: 'none', provider: 'fixed', model: 'a' },
+        ],
+      },
+      { diagnostics },
     );
-    const routed = await gateway.call({ body: hi('x', 'smart') });
-    expect(routed.ctx.deployment!.provider).toBe('other');
-    const plain = await gateway.call({ body: hi('x') });
-    expect(plain.ctx.deployment!.provider).toBe('fixed');
+    for (let i = 0; i < 5; i++) expect((await gateway.call({ body: hi('x', 'pair') })).ctx.deployment!.id).toBe('pair-other');
+    expect(seen.every((ids) => ids.length === 2 && ids.includes('pair-fixed') && ids.includes('pair-other'))).toBe(true);
+    await expect(gateway.call({ body: hi('x', 'none') })).rejects.toMatchObject({ status: 503, publicCode: 'no_deployment_available' });
   });
 });
 

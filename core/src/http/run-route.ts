@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Diagnostics } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';
-import { requestIdFrom } from '../pipeline/context.js';
+import { requestIdFrom } from '../runner/context.js';
 import type { Principal } from '../types.js';
 import { readJsonBody, type BodyLimits } from './body.js';
 import { writeError, writeRouteResponse } from './respond.js';

@@ -5,6 +5,7 @@
 import { timeOrderedId } from '../ids.js';
 import { sessionIdFrom } from '../session.js';
 import type { CallEvent } from '../types.js';
+import { asChatCompletion } from '../runner/views.js';
 
 /** One finished call as loggers write it (JSON-safe, flat). */
 export interface CallRecord {
@@ -98,7 +99,8 @@ const ms = (a: number | undefined, b: number | undefined) =>
  */
 export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}): CallRecord {
   const { ctx, request, response, error } = event;
-  const usage = ctx.usage ?? response?.usage;
+  const chat = asChatCompletion(response);
+  const usage = ctx.usage ?? chat?.usage;
   const record: CallRecord = {
     id: (event.id ??= timeOrderedId()),
     time: new Date(ctx.startedAt).toISOString(),
@@ -124,9 +126,9 @@ export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}):
     keyId: ctx.principal.keyId,
     userId: ctx.principal.userId,
     teamId: ctx.principal.teamId,
-    endUser: request?.user,
-    responseId: response?.id,
-    finishReason: response?.choices[0]?.finish_reason,
+    endUser: typeof request?.user === 'string' ? request.user : undefined,
+    responseId: typeof response?.id === 'string' ? response.id : undefined,
+    finishReason: chat?.choices[0]?.finish_reason ?? undefined,
     error: error ? { code: error.code, type: error.type, message: error.message } : undefined,
     metadata: Object.keys(ctx.metadata).length > 0 ? ctx.metadata : undefined,
   };

@@ -2,7 +2,7 @@
  * An in-house `transform` plugin: masks e-mail addresses in user messages before they
  * leave the gateway. A complete plugin in ~20 lines.
  */
-import { definePlugin, type ChatMessage } from '@switchyard/core';
+import { asChatRequest, definePlugin, type ChatMessage } from '@switchyard/core';
 
 const PLUGIN_NAME = '@acme/redact-emails';
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
@@ -23,7 +23,10 @@ export function redactEmails() {
     name: PLUGIN_NAME,
     version: '1.0.0',
     apply(gateway) {
-      gateway.hooks.transform.tapPromise(PLUGIN_NAME, async (request) => ({ ...request, messages: request.messages.map(mask) }));
+      gateway.hooks.transform.tapPromise(PLUGIN_NAME, async (request) => {
+        const chat = asChatRequest(request); // every operation's call passes here: only chat has messages
+        return chat ? { ...chat, messages: chat.messages.map(mask) } : request;
+      });
     },
   });
 }

@@ -2,12 +2,12 @@
  * Budget checks before a call reaches a provider: a call whose scope has spent its budget
  * in the window is refused with 429 `budget_exceeded`.
  */
-import { GatewayError, type CallContext, type ChatRequest } from '@switchyard/core';
+import { GatewayError, type CallContext, type CallRequest } from '@switchyard/core';
 import { windowStart, type Budget } from './options.js';
 import type { SpendFilter, SpendRepo } from './spend-repo.js';
 
 /** The scope value of a call for a budget, or undefined when the call has none. */
-function scopeValue(b: Budget, ctx: CallContext, request: ChatRequest): string | undefined {
+function scopeValue(b: Budget, ctx: CallContext, request: CallRequest): string | undefined {
   switch (b.scope) {
     case 'key':
       return ctx.principal.keyId;
@@ -16,7 +16,7 @@ function scopeValue(b: Budget, ctx: CallContext, request: ChatRequest): string |
     case 'team':
       return ctx.principal.teamId;
     case 'end_user':
-      return request.user;
+      return typeof request.user === 'string' ? request.user : undefined;
     case 'session':
       return ctx.sessionId;
     case 'model':
@@ -40,7 +40,7 @@ export async function checkBudgets(
   spend: SpendRepo,
   pending: (filter: SpendFilter) => number,
   ctx: CallContext,
-  request: ChatRequest,
+  request: CallRequest,
 ): Promise<void> {
   const now = Date.now();
   for (const b of budgets) {

@@ -98,7 +98,8 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         const { ctx } = event;
         if (!ctx.usage || !ctx.deployment) return;
         const t = tokenCounts(ctx.usage);
-        const requestUser = event.request?.user ?? (event.payload?.request as { user?: string } | undefined)?.user;
+        const user = event.request?.user ?? (event.payload?.request as { user?: unknown } | undefined)?.user;
+        const requestUser = typeof user === 'string' ? user : undefined;
         await record({
           id: timeOrderedId(),
           request_id: ctx.requestId,

@@ -2,7 +2,7 @@
  * GenAI semantic-convention attributes of a call and of its upstream attempts.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { CallEvent, ChatCompletion, Deployment, GatewayError, UpstreamAttempt, Usage } from '@switchyard/core';
+import { asChatCompletion, asChatRequest, type CallEvent, type CallResponse, type Deployment, type GatewayError, type UpstreamAttempt, type Usage } from '@switchyard/core';
 
 /** `gen_ai.provider.name` values of the semantic conventions, by Switchyard provider id. */
 export const PROVIDER_NAMES: Readonly<Record<string, string>> = {
@@ -76,12 +76,13 @@ export function usageAttributes(usage: Usage | undefined): Attributes {
  * responseAttributes(completion)['gen_ai.response.finish_reasons']; // ['stop']
  * ```
  */
-export function responseAttributes(response: ChatCompletion | undefined, model = response?.model): Attributes {
+export function responseAttributes(response: CallResponse | undefined, model = typeof response?.model === 'string' ? response.model : undefined): Attributes {
   if (!response) return {};
-  const reasons = response.choices.map((c) => c.finish_reason).filter((r): r is NonNullable<typeof r> => r !== null && r !== undefined);
+  const chat = asChatCompletion(response);
+  const reasons = (chat?.choices ?? []).map((c) => c.finish_reason).filter((r): r is NonNullable<typeof r> => r !== null && r !== undefined);
   return {
-    'gen_ai.response.id': response.id,
-    'gen_ai.response.model': model,
+    ...(typeof response.id === 'string' ? { 'gen_ai.response.id': response.id } : {}),
+    ...(model ? { 'gen_ai.response.model': model } : {}),
     ...(reasons.length > 0 ? { 'gen_ai.response.finish_reasons': reasons } : {}),
   };
 }
@@ -118,9 +119,10 @@ export function requestAttributes(event: CallEvent): Attributes {
  */
 export function contentAttributes(event: CallEvent): Attributes {
   const a: Attributes = {};
-  const input = event.request?.messages ?? (event.payload?.request as { input?: unknown } | undefined)?.input;
+  const input = asChatRequest(event.request)?.messages ?? event.request?.input ?? (event.payload?.request as { input?: unknown } | undefined)?.input;
   if (input !== undefined) a['gen_ai.input.messages'] = JSON.stringify(input);
-  const output = event.response?.choices.map((c) => ({ ...c.message, finish_reason: c.finish_reason })) ?? event.payload?.response;
+  const chat = asChatCompletion(event.response);
+  const output = chat ? chat.choices.map((c) => ({ ...c.message, finish_reason: c.finish_reason })) : (event.response ?? event.payload?.response);
   if (output !== undefined) a['gen_ai.output.messages'] = JSON.stringify(output);
   return a;
 }

@@ -3,7 +3,7 @@
  * chunk per upstream attempt (semantic conventions), plus gateway request counters.
  */
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { CallEvent } from '@switchyard/core';
+import { asChatCompletion, type CallEvent } from '@switchyard/core';
 import { errorType, providerName, serverAttributes } from './attributes.js';
 
 // bucket boundaries advised by the GenAI semantic conventions
@@ -55,6 +55,7 @@ export class CallMetrics {
   /** Records one finished call. */
   record(event: CallEvent): void {
     const { ctx, response, error } = event;
+    const chat = asChatCompletion(response);
     const model = ctx.model ?? event.request?.model ?? 'unknown';
     const gatewayAttrs: Attributes = {
       'gen_ai.operation.name': ctx.operation,
@@ -75,13 +76,13 @@ export class CallMetrics {
         'gen_ai.provider.name': providerName(attempt.deployment),
         'gen_ai.request.model': attempt.deployment.model,
         ...serverAttributes(attempt.deployment),
-        ...(final && (attempt.model ?? response?.model) ? { 'gen_ai.response.model': attempt.model ?? response?.model } : {}),
+        ...(final && (attempt.model ?? chat?.model) ? { 'gen_ai.response.model': attempt.model ?? chat?.model } : {}),
         ...(attempt.error ? { 'error.type': errorType(attempt.error) } : {}),
       };
       const end = attempt.endedAt ?? ctx.endedAt;
       if (end !== undefined) this.#duration.record((end - attempt.startedAt) / 1000, attrs);
       if (ctx.stream && attempt.firstChunkAt !== undefined) this.#firstChunk.record((attempt.firstChunkAt - attempt.startedAt) / 1000, attrs);
-      const usage = final ? (ctx.usage ?? response?.usage) : undefined;
+      const usage = final ? (ctx.usage ?? chat?.usage) : undefined;
       if (usage) {
         this.#tokens.record(usage.prompt_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
         this.#tokens.record(usage.completion_tokens, { ...attrs, 'gen_ai.token.type': 'output' });

@@ -17,7 +17,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { sessionIdFrom, type CallEvent } from '@switchyard/core';
+import { asChatCompletion, sessionIdFrom, type CallEvent } from '@switchyard/core';
 import {
   attemptAttributes,
   contentAttributes,
@@ -120,13 +120,14 @@ export class CallSpans {
   /** Records the spans of one finished call. */
   record(event: CallEvent): void {
     const { ctx, response, error } = event;
+    const chat = asChatCompletion(response);
     const { tracer, captureContent } = this.#o;
     const sessionId = ctx.sessionId ?? sessionIdFrom(ctx.headers, event.request) ?? sessionIdFrom(ctx.headers, ctx.metadata);
     const { parent, links } = this.#parent(event, sessionId);
     const operation = ctx.operation;
     const publicModel = ctx.model ?? event.request?.model ?? 'unknown';
     const session: Attributes = sessionId ? { 'session.id': sessionId, 'gen_ai.conversation.id': sessionId } : {};
-    const usage = usageAttributes(ctx.usage ?? response?.usage);
+    const usage = usageAttributes(ctx.usage ?? chat?.usage);
     const cost: Attributes = typeof ctx.cost === 'number' ? { 'switchyard.cost.usd': ctx.cost } : {};
     const content = captureContent ? contentAttributes(event) : {};
     const ttfc = ctx.stream && ctx.firstTokenAt !== undefined ? { 'gen_ai.response.time_to_first_chunk': (ctx.firstTokenAt - ctx.startedAt) / 1000 } : {};
@@ -175,7 +176,7 @@ export class CallSpans {
             ...requestAttributes(event),
             ...session,
             ...(attempt.firstChunkAt !== undefined && ctx.stream ? { 'gen_ai.response.time_to_first_chunk': (attempt.firstChunkAt - attempt.startedAt) / 1000 } : {}),
-            ...(final ? { ...responseAttributes(response, attempt.model ?? response?.model), ...usage, ...cost, ...content } : {}),
+            ...(final ? { ...responseAttributes(response, attempt.model ?? chat?.model), ...usage, ...cost, ...content } : {}),
             ...(attempt.error ? { 'error.type': errorType(attempt.error) } : {}),
           },
         },

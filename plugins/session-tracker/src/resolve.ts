@@ -6,7 +6,7 @@
  * response), then the session of the response named in `previous_response_id`. Otherwise
  * none: never a random id.
  */
-import { sessionIdFrom, type CallContext, type ChatRequest, type GatewayServices } from '@switchyard/core';
+import { sessionIdFrom, type CallContext, type CallRequest, type GatewayServices } from '@switchyard/core';
 
 const NO_HEADERS = {};
 
@@ -18,7 +18,7 @@ const NO_HEADERS = {};
  * ctx.sessionId = await resolveSessionId(request, ctx, gateway.services);
  * ```
  */
-export async function resolveSessionId(request: ChatRequest, ctx: CallContext, services: GatewayServices): Promise<string | undefined> {
+export async function resolveSessionId(request: CallRequest, ctx: CallContext, services: GatewayServices): Promise<string | undefined> {
   const explicit = sessionIdFrom(ctx.headers, request) ?? sessionIdFrom(NO_HEADERS, ctx.metadata);
   if (explicit) return explicit;
   if (ctx.sessionId) return ctx.sessionId;

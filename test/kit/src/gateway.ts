@@ -1,6 +1,7 @@
 /**
  * createTestGateway(): a gateway listening on a free loopback port, with an official
- * `openai` SDK client pointed at it (no retries, so error tests do not wait).
+ * `openai` SDK client pointed at it (no retries on either side unless the test's `router`
+ * config asks, so error tests see the error and do not wait).
  */
 import OpenAI from 'openai';
 import { createGateway, memoryDiagnostics, type CloseReport, type CreateGatewayOptions, type Gateway, type SwitchyardConfig } from '@switchyard/core';
@@ -31,7 +32,9 @@ export interface TestGateway {
  */
 export async function createTestGateway(config: SwitchyardConfig, options: CreateGatewayOptions = {}): Promise<TestGateway> {
   const diagnostics = memoryDiagnostics();
-  const gateway = await createGateway(config, { diagnostics, ...options });
+  // one attempt per call unless the test asks for retries, as the SDK client below makes none:
+  // a test of an upstream error then sees that error, and no test waits on a backoff
+  const gateway = await createGateway({ ...config, router: { retries: 0, ...config.router } }, { diagnostics, ...options });
   const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
   const client = new OpenAI({ apiKey: 'sk-test-client', baseURL: url, maxRetries: 0, timeout: 20_000 });
   return {

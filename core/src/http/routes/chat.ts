@@ -2,7 +2,7 @@
  * `POST /v1/chat/completions`: JSON or server-sent events from the chat pipeline.
  */
 import { publicErrorBody, toGatewayError } from '../../errors.js';
-import type { CallInput, CallOutput } from '../../pipeline/call-types.js';
+import type { CallInput, CallOutput } from '../../runner/call-types.js';
 import type { CallContext, ChatChunk } from '../../types.js';
 import type { RouteDefinition } from '../routes-api.js';
 import { sseResponse } from '../sse.js';

@@ -7,7 +7,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { GatewayError } from '../errors.js';
 import type { GatewayHooks } from '../hooks.js';
-import type { CallContext, CallEvent, CallOutcome, ChatCompletion, ChatRequest } from '../types.js';
+import type { CallContext, CallEvent, CallOutcome, CallRequest, CallResponse } from '../types.js';
 import type { Background } from './background.js';
 import { now } from './context.js';
 
@@ -17,10 +17,10 @@ import { now } from './context.js';
  */
 export type FinishCall = (
   ctx: CallContext,
-  request: ChatRequest | undefined,
+  request: CallRequest | undefined,
   outcome: CallOutcome,
   status: number,
-  response?: ChatCompletion,
+  response?: CallResponse,
   error?: GatewayError,
   payload?: CallEvent['payload'],
 ) => Promise<void> | undefined;
