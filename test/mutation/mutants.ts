@@ -221,7 +221,7 @@ export const COVERING_TESTS: Record<string, { include: string[]; exclude?: strin
   'core/src/config/': { include: ['core/test/config'] },
   'core/src/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
   'core/src/session.ts': { include: ['core/test/', 'plugins/session-tracker/', 'test/e2e/sessions.test.ts'], exclude: ['core/test/cli.test.ts'] },
-  'plugins/cost-tracker/': { include: ['plugins/cost-tracker/'] },
+  'plugins/cost-tracker/': { include: ['plugins/cost-tracker/', 'test/e2e/cost-'] },
   'plugins/responses/': { include: ['test/e2e/responses'] },
   'plugins/provider-mock/': { include: ['plugins/provider-mock/', 'test/e2e/chat-mock'] },
 };

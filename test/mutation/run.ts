@@ -7,6 +7,8 @@
  *   npm run mutate                      # every mutant
  *   npm run mutate -- --only budget     # mutants whose id contains "budget" (repeatable)
  *   npm run mutate -- --list            # the mutants and their covering tests, no run
+ *   npm run mutate -- --in-place        # mutate the working tree itself (each file restored after its run)
+ *   npm run mutate -- --all-failures    # do not stop at the first failing test: name every test that caught it
  *
  * Exit status: 0 when every mutant ran (caught or missed), 1 when any is stale, 2 when the
  * covering tests fail without a mutant (nothing can be concluded then).
@@ -34,15 +36,19 @@ function parseArgs(argv: string[]) {
   const only: string[] = [];
   let list = false;
   let keep = false;
+  let inPlace = false;
+  let allFailures = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--only') only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a.startsWith('--only=')) only.push(...a.slice(7).split(',').filter(Boolean));
     else if (a === '--list') list = true;
     else if (a === '--keep') keep = true;
-    else throw new Error(`unknown argument ${a} (use --only ID, --list, --keep)`);
+    else if (a === '--in-place') inPlace = true;
+    else if (a === '--all-failures') allFailures = true;
+    else throw new Error(`unknown argument ${a} (use --only ID, --list, --keep, --in-place)`);
   }
-  return { only, list, keep };
+  return { only, list, keep, inPlace, allFailures };
 }
 
 /** The covering tests of a file: the entry with the longest matching prefix. */
@@ -54,9 +60,9 @@ function coveringTests(file: string) {
   return COVERING_TESTS[key]!;
 }
 
-const vitestArgs = (file: string) => {
+const vitestArgs = (file: string, bail = true) => {
   const t = coveringTests(file);
-  return ['run', ...t.include, ...(t.exclude ?? []).flatMap((e) => ['--exclude', e]), '--bail=1', '--reporter=dot'];
+  return ['run', ...t.include, ...(t.exclude ?? []).flatMap((e) => ['--exclude', e]), ...(bail ? ['--bail=1'] : []), '--reporter=dot'];
 };
 
 /** A copy of the working tree (tracked and untracked, not ignored) whose node_modules links to ours. */
@@ -89,7 +95,7 @@ function makeCopy(): string {
 /** Runs vitest in `cwd`; resolves with the exit code (null on timeout) and the output. */
 function runVitest(cwd: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [VITEST, ...args], { cwd, detached: true, env: { ...process.env, FORCE_COLOR: '0', CI: 'true' } });
+    const child = spawn(process.execPath, [VITEST, ...args], { cwd, detached: true, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -120,13 +126,27 @@ function mutate(original: string, m: Mutant): { text: string } | { stale: string
   return { text };
 }
 
-function firstFailure(output: string): string {
-  const line = output.split('\n').find((l) => /^\s*(FAIL|×)\s/.test(l));
-  return line ? line.trim().replace(/^FAIL\s+/, '').slice(0, 160) : output.trim().split('\n').slice(-3).join(' ').slice(0, 160);
+/** The failing tests named in vitest's output (`file › test`), or its last lines when it names none. */
+function failures(raw: string, all: boolean): string {
+  // eslint-disable-next-line no-control-regex
+  const output = raw.replace(/\u001b\[[0-9;]*m/g, '');
+  const names = [
+    ...new Set(
+      output
+        .split('\n')
+        .filter((l) => /^\s*FAIL\s/.test(l))
+        .map((l) => {
+          const parts = l.trim().replace(/^FAIL\s+/, '').split(' > ');
+          return `${parts[0]} › ${parts.at(-1)}`;
+        }),
+    ),
+  ];
+  if (names.length === 0) return output.trim().split('\n').slice(-3).join(' ').slice(0, 200);
+  return all ? `\n${names.map((n) => `          ${n}`).join('\n')}` : names[0]!.slice(0, 200);
 }
 
 async function main(): Promise<number> {
-  const { only, list, keep } = parseArgs(process.argv.slice(2));
+  const { only, list, keep, inPlace, allFailures } = parseArgs(process.argv.slice(2));
   const mutants = only.length ? MUTANTS.filter((m) => only.some((o) => m.id.includes(o))) : MUTANTS;
   if (mutants.length === 0) throw new Error(`no mutant id contains ${only.join(', ')}`);
   if (list) {
@@ -134,14 +154,20 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const copy = makeCopy();
+  const copy = inPlace ? ROOT : makeCopy();
+  // the file being mutated, put back on any exit (in place, this is the working tree)
+  let mutating: { target: string; original: string } | undefined;
   const cleanup = () => {
-    if (!keep) rmSync(copy, { recursive: true, force: true });
+    if (mutating) writeFileSync(mutating.target, mutating.original);
+    mutating = undefined;
+    if (!keep && !inPlace) rmSync(copy, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     console.log(`mutation run: ${mutants.length} mutants, in ${copy}`);
     // every covering test group must pass unmutated, else a "caught" means nothing
@@ -171,13 +197,15 @@ async function main(): Promise<number> {
         report(results.at(-1)!);
         continue;
       }
+      mutating = { target, original };
       writeFileSync(target, mutated.text);
       try {
-        const run = await runVitest(copy, vitestArgs(m.file));
+        const run = await runVitest(copy, vitestArgs(m.file, !allFailures));
         const outcome: Outcome = run.code === null ? 'timeout' : run.code === 0 ? 'missed' : 'caught';
-        results.push({ mutant: m, outcome, detail: outcome === 'missed' ? m.bug : outcome === 'timeout' ? 'tests hung (counted as caught)' : firstFailure(run.output), ms: Date.now() - started });
+        results.push({ mutant: m, outcome, detail: outcome === 'missed' ? m.bug : outcome === 'timeout' ? 'tests hung (counted as caught)' : failures(run.output, allFailures), ms: Date.now() - started });
       } finally {
         writeFileSync(target, original);
+        mutating = undefined;
       }
       report(results.at(-1)!);
     }
