@@ -128,7 +128,6 @@ function mutate(original: string, m: Mutant): { text: string } | { stale: string
 
 /** The failing tests named in vitest's output (`file › test`), or its last lines when it names none. */
 function failures(raw: string, all: boolean): string {
-  // eslint-disable-next-line no-control-regex
   const output = raw.replace(/\u001b\[[0-9;]*m/g, '');
   const names = [
     ...new Set(
