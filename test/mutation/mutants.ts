@@ -118,6 +118,12 @@ export const MUTANTS: Mutant[] = [
     edits: one('      if (!completed && !error) error = clientClosed();\n', ''),
   },
   {
+    id: 'abandoned-stream-upstream-abort-500',
+    file: 'core/src/pipeline/chat.ts',
+    bug: 'a client that hangs up while the upstream stream is silent is logged as an internal error (500), not 499',
+    edits: one('      error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : toGatewayError(err);', '      error = toGatewayError(err);'),
+  },
+  {
     id: 'native-id-other-tenant',
     file: 'plugins/responses/src/routes.ts',
     bug: 'another tenant’s native response id is served',

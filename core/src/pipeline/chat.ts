@@ -100,7 +100,8 @@ export function createChatPipeline(deps: PipelineDeps): (input: CallInput) => Pr
       }
       completed = true;
     } catch (err) {
-      error = toGatewayError(err);
+      // the upstream read aborted because the client hung up: a 499, as before the first chunk
+      error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : toGatewayError(err);
       throw error;
     } finally {
       ctx.endedAt = attempt.endedAt = now();

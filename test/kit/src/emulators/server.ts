@@ -28,6 +28,8 @@ export interface Fault {
   hang?: boolean;
   /** Streams: destroy the socket after this many events. */
   dropAfterEvents?: number;
+  /** Streams: send this many events, then hold the stream open (no more events, no end) until the client goes. */
+  stallAfterEvents?: number;
   /** Close the socket without any answer. */
   reset?: boolean;
   /** How many requests this fault applies to (default 1). */
@@ -130,7 +132,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
 }
 
 /**
- * Writes SSE events one by one, honouring a `dropAfterEvents` fault and an optional pace.
+ * Writes SSE events one by one, honouring `dropAfterEvents` and `stallAfterEvents` faults and an optional pace.
  *
  * @example
  * ```ts
@@ -142,6 +144,10 @@ export async function writeSse(res: http.ServerResponse, frames: string[], fault
   for (const [i, frame] of frames.entries()) {
     if (fault?.dropAfterEvents !== undefined && i >= fault.dropAfterEvents) {
       res.socket?.destroy();
+      return;
+    }
+    if (fault?.stallAfterEvents !== undefined && i >= fault.stallAfterEvents) {
+      await new Promise<void>((resolve) => res.once('close', () => resolve()));
       return;
     }
     // wait for the frame to reach the socket, so a later drop cuts the stream, not the buffer
