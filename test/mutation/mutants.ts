@@ -184,6 +184,12 @@ export const MUTANTS: Mutant[] = [
     bug: 'bodyLimit sizes use 1000 instead of 1024 (20mb is 20,000,000 bytes)',
     edits: one('{ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }', '{ b: 1, kb: 1000, mb: 1000 ** 2, gb: 1000 ** 3 }'),
   },
+  {
+    id: 'stream-end-destroys-upstream-connection',
+    file: 'core/src/upstream/sse.ts',
+    bug: 'a stream read up to `[DONE]` destroys its upstream connection: one TCP connect per streamed call',
+    edits: one('    if (!ended) release(res.body);', '    if (!ended) res.body.destroy();'),
+  },
   // --- others in plugins/cost-tracker
   {
     id: 'budget-scope-ignored',
@@ -225,6 +231,7 @@ export const MUTANTS: Mutant[] = [
 export const COVERING_TESTS: Record<string, { include: string[]; exclude?: string[] }> = {
   'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort'], exclude: ['core/test/cli.test.ts'] },
   'core/src/config/': { include: ['core/test/config'] },
+  'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'], exclude: ['core/test/cli.test.ts'] },
   'core/src/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
   'core/src/session.ts': { include: ['core/test/', 'plugins/session-tracker/', 'test/e2e/sessions.test.ts'], exclude: ['core/test/cli.test.ts'] },
   'plugins/cost-tracker/': { include: ['plugins/cost-tracker/', 'test/e2e/cost-'] },
