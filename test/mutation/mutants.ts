@@ -190,6 +190,13 @@ export const MUTANTS: Mutant[] = [
     bug: 'a stream read up to `[DONE]` destroys its upstream connection: one TCP connect per streamed call',
     edits: one('    if (!ended) release(res.body);', '    if (!ended) res.body.destroy();'),
   },
+  // --- others in plugins/session-tracker
+  {
+    id: 'session-read-skips-flush',
+    file: 'plugins/session-tracker/src/routes.ts',
+    bug: 'a session read right after a call may miss it (the call’s record is still queued)',
+    edits: one('        await store.writes.flush();\n        const detail', '        const detail'),
+  },
   // --- others in plugins/cost-tracker
   {
     id: 'budget-scope-ignored',
@@ -234,6 +241,7 @@ export const COVERING_TESTS: Record<string, { include: string[]; exclude?: strin
   'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'], exclude: ['core/test/cli.test.ts'] },
   'core/src/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
   'core/src/session.ts': { include: ['core/test/', 'plugins/session-tracker/', 'test/e2e/sessions.test.ts'], exclude: ['core/test/cli.test.ts'] },
+  'plugins/session-tracker/': { include: ['plugins/session-tracker/', 'test/e2e/sessions'] },
   'plugins/cost-tracker/': { include: ['plugins/cost-tracker/', 'test/e2e/cost-'] },
   'plugins/responses/': { include: ['test/e2e/responses'] },
   'plugins/provider-mock/': { include: ['plugins/provider-mock/', 'test/e2e/chat-mock'] },
