@@ -52,6 +52,8 @@ export interface Emulator {
   readonly port: number;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
+  /** Resolves once `n` requests have been received in all (counted from the last `reset`). */
+  received(n: number): Promise<void>;
   /** Queues a fault for the next request(s). */
   fault(fault: Fault): void;
   /** Clears faults and recorded requests. */
@@ -73,6 +75,8 @@ export type EmulatorHandler = (x: EmulatorExchange) => Promise<boolean | void> |
 export async function startEmulator(handler: EmulatorHandler, options: { port?: number; record?: boolean } = {}): Promise<Emulator> {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  let seen = 0;
+  const waiters: Array<{ n: number; resolve(): void }> = [];
   const record = options.record ?? true;
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -87,6 +91,11 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
     const url = new URL(req.url ?? '/', 'http://x');
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, text, body };
     if (record) requests.push(recorded);
+    seen++;
+    for (const w of waiters.filter((x) => seen >= x.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
     const i = faults.findIndex((f) => !f.pathIncludes || recorded.path.includes(f.pathIncludes));
     let fault: Fault | undefined;
     if (i >= 0) {
@@ -118,10 +127,12 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
     origin: `http://127.0.0.1:${port}`,
     port,
     requests,
+    received: (n) => (seen >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     fault: (f) => void faults.push({ times: 1, ...f }),
     reset: () => {
       faults.length = 0;
       requests.length = 0;
+      seen = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
