@@ -30,6 +30,10 @@ export interface BenchOptions {
   profile?: TargetName;
   /** Where the JSON goes (default bench/results). */
   outDir?: string;
+  /** Scenario sizes instead of QUICK/FULL (the unit test's shape check uses a tinier one). */
+  plan?: Plan;
+  /** Emulated upstream timings instead of the defaults (a faster open-streams pace for the unit test). */
+  upstream?: Partial<typeof UPSTREAM>;
   log?: (line: string) => void;
 }
 
@@ -101,7 +105,8 @@ async function startGateway(configFile: string, dist: boolean, profileDir: strin
  */
 export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const plan = opts.quick ? QUICK : FULL;
+  const plan = opts.plan ?? (opts.quick ? QUICK : FULL);
+  const upstreamTimings = { ...UPSTREAM, ...opts.upstream };
   const wanted = opts.targets ?? TARGET_NAMES.filter((t) => t !== 'workers2' || !opts.quick);
   const outDir = opts.outDir ?? path.join(BENCH_DIR, 'results');
   const wantDist = (opts.mode ?? (opts.quick ? 'source' : 'dist')) === 'dist';
@@ -121,7 +126,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   let plugins: PluginStatus[] = [];
   try {
     const { proc: upstream, match } = await startProcess(
-      [...script(benchDist, 'bench/src/upstream'), ...Object.values(UPSTREAM).map(String)],
+      [...script(benchDist, 'bench/src/upstream'), ...[upstreamTimings.latencyMs, upstreamTimings.fastPaceMs, upstreamTimings.pacedPaceMs, upstreamTimings.idlePaceMs].map(String)],
       /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+)\}/m,
       { cwd: ROOT },
     );
@@ -183,7 +188,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
     startedAt,
     quick: opts.quick ?? false,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version, loadavg: os.loadavg() },
-    upstream: UPSTREAM,
+    upstream: upstreamTimings,
     plan,
     serversFrom: { gateway: dist ? 'dist' : 'source (tsx)', benchServers: benchDist ? 'dist' : 'source (tsx)' },
     productionPlugins: plugins,

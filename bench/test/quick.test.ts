@@ -1,20 +1,33 @@
 /**
- * The benchmark's quick mode runs end to end (upstream, floor and gateway processes, load
- * generator) and produces the table and the JSON record. It checks shape, never speed.
+ * The benchmark runs end to end (upstream, floor and gateway processes, load generator) and
+ * produces the table and the JSON record. It checks shape, never speed, on a plan tinier than
+ * `--quick` (CI runs `npm run bench -- --quick` itself, outside the unit suite).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBench, type BenchRecord } from '../src/bench.js';
+import type { Plan } from '../src/plan.js';
+
+// every scenario, each as small as still means something: a second of load, a handful of
+// streams, open streams of one word paced at 300 ms (each open ~1.5 s) instead of 1 s
+const TINY: Plan = {
+  warmup: { seconds: 1, connections: 2 },
+  saturation: { seconds: 1, connections: 4 },
+  serial: { seconds: 1 },
+  ttfc: { concurrency: 2, perWorker: 2, staggerMs: 10 },
+  soak: { half: 50, connections: 4 },
+  open: { count: 5, words: 1 },
+};
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-test-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-describe('npm run bench -- --quick', () => {
+describe('npm run bench', () => {
   it('measures direct, floor and the minimal gateway and writes the table and JSON', { timeout: 240_000 }, async () => {
     const lines: string[] = [];
-    const record = await runBench({ quick: true, mode: 'source', targets: ['direct', 'floor', 'minimal'], outDir, log: (l) => lines.push(l) });
+    const record = await runBench({ quick: true, plan: TINY, upstream: { idlePaceMs: 300 }, mode: 'source', targets: ['direct', 'floor', 'minimal'], outDir, log: (l) => lines.push(l) });
 
     expect(record.rows.map((r) => [r.target, r.status])).toEqual([
       ['direct', 'ok'],

@@ -56,6 +56,9 @@ describe('environment references', () => {
       e: 3,
     });
   });
+  it('uses the default of ${VAR:-default} when VAR is set but empty, and keeps an empty value without one', () => {
+    expect(interpolateEnv({ a: '${EMPTY:-fallback}', b: 'x${EMPTY:-}y' }, env)).toEqual({ a: 'fallback', b: 'xy' });
+  });
   it('names the variable and the place when it is missing', () => {
     expect(() => interpolateEnv({ models: [{ apiKey: '${MISSING_KEY}' }] }, env)).toThrow(/^models\[0\]\.apiKey refers to environment variable MISSING_KEY/);
   });
@@ -67,6 +70,11 @@ describe('validation', () => {
     expect(() => validateConfig({ server: { port: 'x' } })).toThrow(/server\.port/);
     expect(() => validateConfig({ models: [{ name: 'a' }] })).toThrow(/models\[0\]: missing required key "provider"/);
     expect(() => validateConfig({ plugins: [42] })).toThrow(/plugins\[0\]/);
+  });
+  it('reports unknown keys under server: too, by path', () => {
+    expect(() => validateConfig({ server: { prot: 4000 } })).toThrow(/unknown key "prot" in server$/m);
+    expect(() => validateConfig({ server: { port: 4000, bodyLimt: '1mb' } })).toThrow(/unknown key "bodyLimt" in server$/m);
+    expect(() => validateConfig({ server: { port: 4000, host: '127.0.0.1', bodyLimit: '1mb', shutdownTimeoutMs: 100 } })).not.toThrow();
   });
 });
 

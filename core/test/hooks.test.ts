@@ -41,13 +41,27 @@ describe('preCall (async series bail)', () => {
     expect(await text(await gateway.call({ body: hi('x') }))).toBe('fixed:x');
   });
 
-  it('turns a short-circuit into a stream when the client asked for one', async () => {
+  it('turns a short-circuit into a stream when the client asked for one, with a usage chunk only when asked', async () => {
+    const usage = { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 };
     const { gateway } = await gatewayWith(
-      definePlugin({ name: 'cache', apply: (g) => g.hooks.preCall.tapPromise('cache', async () => completion('cached')) }),
+      definePlugin({ name: 'cache', apply: (g) => g.hooks.preCall.tapPromise('cache', async () => ({ ...completion('cached'), usage })) }),
     );
-    const out = await gateway.call({ body: { ...hi(), stream: true } });
-    expect(out.type).toBe('stream');
-    expect(await text(out)).toBe('cached');
+    const chunksOf = async (body: Record<string, unknown>) => {
+      const out = await gateway.call({ body: { ...hi(), stream: true, ...body } });
+      if (out.type !== 'stream') throw new Error('expected a stream');
+      const chunks = [];
+      for await (const c of out.chunks) chunks.push(c);
+      return chunks;
+    };
+    const plain = await chunksOf({});
+    expect(plain.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('cached');
+    expect(plain.map((c) => [c.choices.length, c.usage])).toEqual([
+      [1, undefined],
+      [1, undefined],
+    ]);
+    const withUsage = await chunksOf({ stream_options: { include_usage: true } });
+    expect(withUsage).toHaveLength(3);
+    expect(withUsage.at(-1)).toMatchObject({ choices: [], usage });
   });
 
   it('lets a plugin reject with its own 4xx GatewayError unchanged', async () => {
@@ -61,6 +75,51 @@ describe('preCall (async series bail)', () => {
       }),
     );
     await expect(gateway.call({ body: hi() })).rejects.toMatchObject({ status: 429, publicCode: 'budget_exceeded' });
+  });
+});
+
+describe('hook order', () => {
+  /** Taps every decision hook and observer, recording what each saw. */
+  function recorder(short = false) {
+    const seen: string[] = [];
+    const plugin = definePlugin({
+      name: 'recorder',
+      apply(g) {
+        g.hooks.preCall.tapPromise('recorder', async (req) => {
+          seen.push(`preCall:${String(req.messages[0]!.content)}`);
+          return short ? completion('cached') : undefined;
+        });
+        g.hooks.transform.tapPromise('recorder', async (req) => {
+          seen.push(`transform:${String(req.messages[0]!.content)}`);
+          return { ...req, messages: [{ role: 'user', content: 'rewritten' }] };
+        });
+        g.hooks.resolveDeployment.tapPromise('recorder', async (req) => void seen.push(`resolveDeployment:${String(req.messages[0]!.content)}`));
+        g.hooks.postCall.tapPromise('recorder', async (res) => {
+          seen.push(`postCall:${res.choices[0]!.message.content}`);
+          return res;
+        });
+        g.hooks.cost.tapPromise('recorder', async () => void seen.push('cost'));
+        g.hooks.log.tapPromise('recorder', async (e) => void seen.push(`log:${e.outcome}`));
+      },
+    });
+    return { seen, plugin };
+  }
+
+  it('runs preCall on the request as the client sent it, then transform, then routing, provider, postCall, cost, log', async () => {
+    const { seen, plugin } = recorder();
+    const { gateway } = await gatewayWith(plugin);
+    const out = await gateway.call({ body: hi('original') });
+    expect(await text(out)).toBe('fixed:rewritten');
+    await gateway.flush();
+    expect(seen).toEqual(['preCall:original', 'transform:original', 'resolveDeployment:rewritten', 'postCall:fixed:rewritten', 'cost', 'log:ok']);
+  });
+
+  it('skips transform, routing and postCall when preCall short-circuits', async () => {
+    const { seen, plugin } = recorder(true);
+    const { gateway } = await gatewayWith(plugin);
+    expect(await text(await gateway.call({ body: hi('original') }))).toBe('cached');
+    await gateway.flush();
+    expect(seen).toEqual(['preCall:original', 'log:short-circuit']);
   });
 });
 

@@ -157,6 +157,15 @@ describe('bad input gets an OpenAI-shaped error', () => {
     expect(err).toMatchObject({ status: 400, param: 'n' });
   });
   it('oversized body → 413', async () => check(await post(JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'x'.repeat(70_000) }] })), 413, { code: 'request_too_large' }));
+  it('bodyLimit counts in binary units: a body of exactly 64kb is read, one byte more is a 413', async () => {
+    const bodyOf = (bytes: number) => {
+      const empty = JSON.stringify({ model: 'x', messages: [{ role: 'user', content: '' }] });
+      return JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'a'.repeat(bytes - empty.length) }] });
+    };
+    expect(bodyOf(65_536)).toHaveLength(65_536);
+    await check(await post(bodyOf(65_536)), 404, { code: 'model_not_found' }); // read and parsed: the model is unknown
+    await check(await post(bodyOf(65_537)), 413, { code: 'request_too_large' });
+  });
   it('multipart on a JSON endpoint → 415', async () => check(await post('--x--', { 'content-type': 'multipart/form-data; boundary=x' }), 415, { code: 'unsupported_media_type' }));
   it('unknown route → 404', async () => check(await fetch(`${t.origin}/v1/nothing-here`), 404, { code: 'unknown_url' }));
   it('wrong method → 405', async () => check(await fetch(`${t.origin}/v1/chat/completions`), 405, { code: 'method_not_allowed' }));

@@ -28,7 +28,7 @@ describe('Responses API bridged to Anthropic (strict emulator)', () => {
     const r3 = await t.client.responses.create({ model: 'claude-sonnet', instructions: 'be brief', input: 'and his teams?', previous_response_id: r2.id });
     expect(r3.output_text).toBe('echo: and his teams?');
     const sent = emu.requests.at(-1)!.body as Sent;
-    expect(sent.system).toBeDefined();
+    expect(sent.system).toBe('be brief'); // this call's instructions, nothing else
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
     expect(JSON.stringify(sent.messages)).toContain('tell me more about him');
     expect(r3.usage!.input_tokens).toBeGreaterThan(r1.usage!.input_tokens);

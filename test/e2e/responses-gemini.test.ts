@@ -29,7 +29,7 @@ describe('Responses API bridged to Gemini (strict emulator)', () => {
       .finalResponse();
     expect(r2.output_text).toBe('echo: second question');
     const sent = emu.requests.at(-1)!.body as Sent;
-    expect(sent.systemInstruction).toBeDefined();
+    expect(sent.systemInstruction).toEqual({ parts: [{ text: 'answer briefly' }] });
     expect(sent.contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
     expect(r2.usage!.input_tokens).toBeGreaterThan(0);
   });

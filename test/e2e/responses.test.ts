@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definePlugin } from '@switchyard/core';
+import { definePlugin, type ChatRequest } from '@switchyard/core';
 import mockProvider from '@switchyard/provider-mock';
 import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
@@ -15,12 +15,19 @@ const keysAsTenants = definePlugin({
 
 const text = (r: OpenAI.Responses.Response) => r.output_text;
 
+// the chat requests bridged calls become, as preCall taps see them
+const seenRequests: ChatRequest[] = [];
+const requestRecorder = definePlugin({
+  name: 'test-request-recorder',
+  apply: (g) => g.hooks.preCall.tapPromise('test-request-recorder', async (req) => void seenRequests.push(structuredClone(req))),
+});
+
 describe('Responses API', () => {
   let emu: OpenAIEmulator;
   let t: TestGateway;
   const dbFile = tempDbFile();
   const config = () => ({
-    plugins: [sqliteStore({ file: dbFile }), keysAsTenants, responses(), mockProvider(), openaiProvider()],
+    plugins: [sqliteStore({ file: dbFile }), keysAsTenants, requestRecorder, responses(), mockProvider(), openaiProvider()],
     models: [
       { name: 'bridged', provider: 'mock', model: 'transcript' },
       { name: 'tooly', provider: 'mock', model: 'tool' },
@@ -80,6 +87,33 @@ describe('Responses API', () => {
       await t.client.responses.delete(r.id);
       const err = await t.client.responses.retrieve(r.id).catch((e: unknown) => e);
       expect(err).toMatchObject({ status: 404 });
+    });
+
+    it('says has_more exactly: false on a page that ends at the last input item, true only before it', async () => {
+      const r = await t.client.responses.create({ model: 'bridged', input: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }] });
+      const list = async (query: string) => {
+        const res = await fetch(`${t.url}/responses/${r.id}/input_items?${query}`, { headers: { authorization: 'Bearer sk-test-client' } });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { data: Array<{ id: string }>; has_more: boolean; first_id: string; last_id: string };
+      };
+      const whole = await list('limit=3&order=asc');
+      expect(whole.data).toHaveLength(3);
+      expect(whole.has_more).toBe(false);
+      const first = await list('limit=2&order=asc');
+      expect([first.data.length, first.has_more]).toEqual([2, true]);
+      const rest = await list(`limit=1&order=asc&after=${first.last_id}`);
+      expect(rest.data.map((i) => i.id)).toEqual([whole.data[2]!.id]);
+      expect(rest.has_more).toBe(false);
+      const desc = await list('limit=1');
+      expect([desc.data[0]!.id, desc.has_more]).toEqual([whole.data[2]!.id, true]);
+      expect((await list('limit=4')).has_more).toBe(false);
+    });
+
+    it('passes temperature 0 and the other sampling settings to the bridged model exactly', async () => {
+      seenRequests.length = 0;
+      await t.client.responses.create({ model: 'bridged', input: 'x', temperature: 0, top_p: 0, max_output_tokens: 16 });
+      expect(seenRequests).toHaveLength(1);
+      expect(seenRequests[0]).toMatchObject({ temperature: 0, top_p: 0, max_completion_tokens: 16 });
     });
 
     it('streams the full event sequence through the strict SDK helper, stored for retrieval', async () => {
@@ -188,6 +222,48 @@ describe('Responses API', () => {
         status: 404,
         code: 'previous_response_not_found',
       });
+    });
+
+    it('answers a tampered, forged or foreign native id with 404 on every endpoint and path form, and changes nothing', async () => {
+      const r = await t.client.responses.create({ model: 'native', input: 'precious' });
+      const [payload, sig] = r.id.slice('resp_n'.length).split('.') as [string, string];
+      const [deployment, upstreamId] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as string[];
+      // the same upstream response claimed for another owner, signature kept (same length, wrong)
+      const forged = `resp_n${Buffer.from(JSON.stringify([deployment, upstreamId, 'other-key'])).toString('base64url')}.${sig}`;
+      const flipped = `resp_n${payload}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+      const mine = { authorization: 'Bearer sk-test-client' };
+      const theirs = { authorization: 'Bearer other-key' };
+      const cases: Array<[string, Record<string, string>]> = [
+        [flipped, mine],
+        [forged, theirs],
+        [forged, mine],
+        [r.id, theirs],
+      ];
+      const upstreamBefore = emu.requests.length;
+      for (const [id, headers] of cases) {
+        for (const [method, path] of [
+          ['GET', `/v1/responses/${id}`],
+          ['GET', `/responses/${id}`],
+          ['GET', `/v1/responses/${id}/input_items`],
+          ['POST', `/v1/responses/${id}/cancel`],
+          ['DELETE', `/v1/responses/${id}`],
+          ['DELETE', `/responses/${id}`],
+        ] as const) {
+          const res = await fetch(`${t.origin}${path}`, { method, headers });
+          expect([method, path, res.status]).toEqual([method, path, 404]);
+          const body = (await res.json()) as { error: Record<string, unknown> };
+          expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+        }
+        const chained = await fetch(`${t.url}/responses`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'native', input: 'next', previous_response_id: id }),
+        });
+        expect(chained.status).toBe(404);
+        expect(((await chained.json()) as { error: { code: string; param: string } }).error).toMatchObject({ code: 'previous_response_not_found', param: 'previous_response_id' });
+      }
+      expect(emu.requests.length).toBe(upstreamBefore); // nothing reached the upstream
+      expect(text(await t.client.responses.retrieve(r.id))).toBe('echo: precious (turn 1)'); // nor was deleted
     });
 
     it('continues a native chain on a bridged provider, and a bridged chain on the native one', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { definePlugin } from '@switchyard/core';
 import mockProvider from '@switchyard/provider-mock';
 import sessionTracker from '@switchyard/session-tracker';
 import postgresStore from '@switchyard/store-postgres';
@@ -51,6 +52,40 @@ describe('several gateways on one PostgreSQL', () => {
     }
   });
 
+  it('answers a session read right after a call with that call, though its record is still queued', async () => {
+    // hold every store write behind one that waits for `release`, and see when a route asks the
+    // store to flush: the read must ask (and so wait for the call's record), not read at once
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let flushAsked: () => void = () => {};
+    const asked = new Promise<void>((resolve) => (flushAsked = resolve));
+    const holder = definePlugin({
+      name: 'write-holder',
+      dependencies: ['store'],
+      apply(g) {
+        const store = g.services.store!;
+        store.writes.enqueue(() => released);
+        const flush = store.writes.flush.bind(store.writes);
+        g.services.store = Object.assign(Object.create(store) as typeof store, {
+          writes: { enqueue: store.writes.enqueue.bind(store.writes), flush: () => (flushAsked(), flush()), get pending() { return store.writes.pending; } },
+        });
+      },
+    });
+    const t = await createTestGateway({ plugins: [postgresStore({ connectionString: server.connectionString, poolSize: 4 }), holder, sessionTracker(), mockProvider()] });
+    try {
+      expect((await chat(t.url, 'held back', 'read-your-writes')).status).toBe(200);
+      const read = fetch(`${t.url}/sessions/read-your-writes`);
+      await Promise.race([asked, read]); // a read that does not wait answers before the record is written
+      release();
+      const res = await read;
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { call_count: number }).call_count).toBe(1);
+    } finally {
+      release();
+      await t.close();
+    }
+  });
+
   it('two gateway processes started together migrate once and record into the same session', async () => {
     const database = await server.createDatabase('two_processes');
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-pg-procs-'));
@@ -63,12 +98,12 @@ describe('several gateways on one PostgreSQL', () => {
     try {
       const urls = await Promise.all(procs.map((p) => p.url));
       for (const [i, url] of [urls[0]!, urls[1]!, urls[0]!].entries()) expect((await chat(`${url}/v1`, `p${i}`, 'shared-two-processes')).status).toBe(200);
-      let body: { call_count?: number } = {};
-      for (let i = 0; i < 100 && body.call_count !== 3; i++) {
-        body = (await (await fetch(`${urls[1]}/v1/sessions/shared-two-processes`)).json()) as typeof body;
-        if (body.call_count !== 3) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(body.call_count).toBe(3);
+      // a session read first commits what its own process still has queued: once both have been
+      // read, every call is committed, and either process shows all three
+      const read = async (url: string) => ((await (await fetch(`${url}/v1/sessions/shared-two-processes`)).json()) as { call_count?: number }).call_count;
+      await read(urls[1]!); // commits p1
+      expect(await read(urls[0]!)).toBe(3); // commits p0 and p2
+      expect(await read(urls[1]!)).toBe(3);
       const client = new pg.Client({ connectionString: database });
       await client.connect();
       const applied = await client.query("select name from sy_migrations where owner = '@switchyard/core/call-log'");

@@ -114,6 +114,11 @@ export function sessionsSuite(name: string, target: () => Promise<SessionsTarget
         .withResponse();
       expect(response.headers.get('x-session-id')).toBe(h);
       await t.client.chat.completions.create({ model: 'mock/echo', messages: user('y') }, { headers: { 'x-litellm-session-id': h2 } });
+      const [both, loser] = [sid('both'), sid('loser')];
+      const second = await t.client.chat.completions
+        .create({ model: 'mock/echo', messages: user('w') }, { headers: { 'x-session-id': both, 'x-litellm-session-id': loser } })
+        .withResponse();
+      expect(second.response.headers.get('x-session-id')).toBe(both);
       await t.client.chat.completions.create({ model: 'mock/echo', messages: user('z'), metadata: { session_id: s1, litellm_session_id: s2 } });
       await t.gateway.flush();
       expect((await getJson(t, `/sessions/${h}`)).body.call_count).toBe(1);
@@ -121,6 +126,8 @@ export function sessionsSuite(name: string, target: () => Promise<SessionsTarget
       expect((await getJson(t, `/sessions/${s1}`)).body.call_count).toBe(1);
       expect((await getJson(t, `/sessions/${b}`)).status).toBe(404);
       expect((await getJson(t, `/sessions/${s2}`)).status).toBe(404);
+      expect((await getJson(t, `/sessions/${both}`)).body.call_count).toBe(1);
+      expect((await getJson(t, `/sessions/${loser}`)).status).toBe(404);
     });
 
     it('gives a call without an id no session (no header, nothing recorded under a made-up id)', async () => {

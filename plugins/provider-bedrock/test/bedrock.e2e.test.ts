@@ -473,16 +473,24 @@ describe('bedrock provider through the openai SDK', () => {
       expect(e.type).toBe('timeout_error');
     });
 
-    it('a connection dropped mid-stream fails the stream', async () => {
+    it('a connection dropped mid-stream ends the stream, after the chunks already sent, with an upstream_connection_error the SDK raises', async () => {
       emu.fault({ dropAfterEvents: 2 });
       const stream = await t.client.chat.completions.create({ model: 'claude', stream: true, messages: user('a b c d e') });
+      const got: string[] = [];
       const err = await (async () => {
-        for await (const _ of stream) void _;
+        for await (const c of stream) got.push(c.choices[0]?.delta.content ?? '');
       })().then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(err).toBeDefined();
+      expect(got).toEqual(['', 'echo:']); // the role chunk and the first word arrived before the drop
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({
+        message: expect.stringMatching(/^Could not reach the bedrock upstream/),
+        type: 'server_error',
+        param: null,
+        code: 'upstream_connection_error',
+      });
     });
   });
 });

@@ -35,7 +35,9 @@ const notFound = (id: string) =>
   new GatewayError('GW_ERR_NOT_FOUND', `No session found with id '${id}'.`, { param: 'session_id', publicCode: 'session_not_found' });
 
 /**
- * The sessions routes over `store`.
+ * The sessions routes over `store`. Each read first commits the writes still queued (a call's
+ * record is written after its response), so a client that reads its session right after a
+ * call sees that call.
  *
  * @example
  * ```ts
@@ -57,6 +59,7 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
           to: parseTime(one(q.to), 'to'),
         };
         const limit = parseLimit(one(q.limit), { fallback: 20, max: 100 });
+        await store.writes.flush();
         const page = await listSessions(store, ownerOf(req.principal), filters, { limit, after: one(q.after) });
         const data = page.rows.map(sessionSummary);
         return {
@@ -71,6 +74,7 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
       async handler(req: RouteRequest) {
         const id = req.params.id ?? '';
         const bodies = flag(one(req.query.include_bodies), 'include_bodies', true);
+        await store.writes.flush(); // read your writes: what is queued is committed first
         const limit = parseLimit(one(req.query.limit), { fallback: MAX_SESSION_CALLS, max: MAX_SESSION_CALLS });
         const detail = await getSession(store, ownerOf(req.principal), id, { bodies, limit, after: one(req.query.after) });
         if (!detail) throw notFound(id);

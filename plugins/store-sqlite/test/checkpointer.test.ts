@@ -7,8 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../src/checkpointer.js';
 import { acquireSqlite } from '../src/connections.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('WAL checkpoints in a worker thread', () => {
   let dir: string;
   beforeEach(async () => {
@@ -30,51 +28,72 @@ describe('WAL checkpoints in a worker thread', () => {
     const file = path.join(dir, name);
     const db = openDb(file);
     const errors: Error[] = [];
-    const cp = startCheckpointer(db, { file, busyTimeoutMs: 1000, intervalMs, onError: (e) => errors.push(e) });
+    let onError: (() => void) | undefined;
+    const cp = startCheckpointer(db, {
+      file,
+      busyTimeoutMs: 1000,
+      intervalMs,
+      onError: (e) => {
+        errors.push(e);
+        onError?.();
+      },
+    });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
-    return { file, db, errors, cp };
+    const nextError = () => new Promise<void>((resolve) => (onError = resolve));
+    return { file, db, errors, cp, nextError };
   }
 
   it('takes checkpoints out of commits, between batches, and keeps the WAL from growing while writes go on', async () => {
-    const { file, db, errors, cp } = withCheckpointer('a.db', 20);
+    // interval 0: a checkpoint is due before every batch, so the run does not depend on the clock
+    const { file, db, errors, cp } = withCheckpointer('a.db', 0);
     const insert = db.prepare('insert into t (v) values (?)');
     const pad = 'x'.repeat(2000);
-    // a commit of 10 rows every millisecond or so, as the gateway's write batches under load,
-    // each asking the checkpointer first (as the batcher does); a checkpoint running beside
-    // the commits would never catch up with the end of the WAL, and SQLite would never start
-    // it over
+    // commits of 10 rows, as the gateway's write batches under load, each asking the
+    // checkpointer first (as the batcher does); a checkpoint running beside the commits would
+    // never catch up with the end of the WAL, and SQLite would never start it over
     const batch = db.transaction(() => {
       for (let i = 0; i < 10; i++) insert.run(pad);
     });
-    let commits = 0;
-    const until = Date.now() + 800;
+    const commits = 200;
     let held = 0;
-    while (Date.now() < until) {
+    for (let i = 0; i < commits; i++) {
       const hold = cp.due();
       if (hold) {
         held++;
         await hold;
       }
       batch();
-      commits++;
-      await sleep(1);
     }
     const r = await cp.checkpoint('PASSIVE');
-    // each commit adds several frames: without restarts the WAL would hold them all
-    expect(commits).toBeGreaterThan(50);
-    expect(held).toBeGreaterThan(5);
-    expect(r.log).toBeLessThan(commits * 2);
-    expect(statSync(`${file}-wal`).size).toBeLessThan(commits * 2 * 4200);
+    expect(held).toBe(commits);
+    // each commit adds ~6 frames: without restarts the WAL would hold all 1,200
+    expect(r.log).toBeLessThan(20);
+    expect(statSync(`${file}-wal`).size).toBeLessThan(20 * 4200);
     expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: commits * 10 });
     await cp.stop();
     expect(errors).toEqual([]);
     db.close();
   });
 
+  it('runs at most one checkpoint per interval, and one at a time', async () => {
+    const { db, errors, cp } = withCheckpointer('d.db', 600_000);
+    expect(cp.due()).toBeUndefined(); // started just now: not due for ten minutes
+    const quick = withCheckpointer('e.db', 0);
+    const first = quick.cp.due();
+    expect(first).toBeDefined();
+    expect(quick.cp.due()).toBe(first); // the running checkpoint, not a second one
+    await first;
+    await Promise.all([cp.stop(), quick.cp.stop()]);
+    expect([...errors, ...quick.errors]).toEqual([]);
+    db.close();
+    quick.db.close();
+  });
+
   it('gives checkpoints back to SQLite if the worker is lost, and says so', async () => {
-    const { db, errors, cp } = withCheckpointer('b.db', 1000);
+    const { db, errors, cp, nextError } = withCheckpointer('b.db', 1000);
+    const reported = nextError();
     await cp.worker.terminate();
-    await sleep(10);
+    await reported;
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('checkpoint worker stopped')]);
     expect(cp.due()).toBeUndefined();

@@ -28,3 +28,5 @@ export { startCli, killClis } from './cli.js';
 export { childProcesses } from './procs.js';
 export type { ChildProcessInfo } from './procs.js';
 export type { CliProcess } from './cli.js';
+export { writeGate } from './write-gate.js';
+export type { WriteGate } from './write-gate.js';

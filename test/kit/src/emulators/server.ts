@@ -28,14 +28,14 @@ export interface Fault {
   hang?: boolean;
   /** Streams: destroy the socket after this many events. */
   dropAfterEvents?: number;
+  /** Streams: send this many events, then hold the stream open (no more events, no end) until the client goes. */
+  stallAfterEvents?: number;
   /** Close the socket without any answer. */
   reset?: boolean;
   /** Answer with exactly this (any status, content type and body text: HTML, `{}`, `null`, a redirect). */
   raw?: { status: number; headers?: Record<string, string>; body?: string };
   /** Streams: end the response cleanly after this many events (no final event, no `[DONE]`). */
   endAfterEvents?: number;
-  /** Streams: stall (send nothing more, keep the connection) after this many events. */
-  stallAfterEvents?: number;
   /** Streams: send these frames (raw SSE text) after the first event instead of the rest. */
   replaceEvents?: string[];
   /** How many requests this fault applies to (default 1). */
@@ -58,6 +58,8 @@ export interface Emulator {
   readonly port: number;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
+  /** Resolves once `n` requests have been received in all (counted from the last `reset`). */
+  received(n: number): Promise<void>;
   /** Queues a fault for the next request(s). */
   fault(fault: Fault): void;
   /** Clears faults and recorded requests. */
@@ -81,6 +83,8 @@ export type EmulatorHandler = (x: EmulatorExchange) => Promise<boolean | void> |
 export async function startEmulator(handler: EmulatorHandler, options: { port?: number; record?: boolean } = {}): Promise<Emulator> {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  let seen = 0;
+  const waiters: Array<{ n: number; resolve(): void }> = [];
   const record = options.record ?? true;
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -95,6 +99,11 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
     const url = new URL(req.url ?? '/', 'http://x');
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, text, body };
     if (record) requests.push(recorded);
+    seen++;
+    for (const w of waiters.filter((x) => seen >= x.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
     const i = faults.findIndex((f) => !f.pathIncludes || recorded.path.includes(f.pathIncludes));
     let fault: Fault | undefined;
     if (i >= 0) {
@@ -130,10 +139,12 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
     origin: `http://127.0.0.1:${port}`,
     port,
     requests,
+    received: (n) => (seen >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     fault: (f) => void faults.push({ times: 1, ...f }),
     reset: () => {
       faults.length = 0;
       requests.length = 0;
+      seen = 0;
     },
     connections: () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: () =>
@@ -145,7 +156,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
 }
 
 /**
- * Writes SSE events one by one, honouring a `dropAfterEvents` fault and an optional pace.
+ * Writes SSE events one by one, honouring `dropAfterEvents` and `stallAfterEvents` faults and an optional pace.
  *
  * @example
  * ```ts
@@ -161,7 +172,10 @@ export async function writeSse(res: http.ServerResponse, frames: string[], fault
       return;
     }
     if (fault?.endAfterEvents !== undefined && i >= fault.endAfterEvents) break;
-    if (fault?.stallAfterEvents !== undefined && i >= fault.stallAfterEvents) return; // the client's idle timeout must end it
+    if (fault?.stallAfterEvents !== undefined && i >= fault.stallAfterEvents) {
+      await new Promise<void>((resolve) => res.once('close', () => resolve()));
+      return;
+    }
     // wait for the frame to reach the socket, so a later drop cuts the stream, not the buffer
     await new Promise<void>((resolve) => res.write(frame, () => resolve()));
     if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs));

@@ -1,0 +1,236 @@
+/**
+ * `npm run mutate`: puts each targeted mutant of ./mutants.ts into a throwaway copy of the
+ * repo, one at a time, runs only the tests covering the mutated file, and reports which
+ * mutants the tests caught, which they missed, and which are stale (their search text no
+ * longer matches: the code moved, update the mutant). The working tree is never touched.
+ *
+ *   npm run mutate                      # every mutant
+ *   npm run mutate -- --only budget     # mutants whose id contains "budget" (repeatable)
+ *   npm run mutate -- --list            # the mutants and their covering tests, no run
+ *   npm run mutate -- --in-place        # mutate the working tree itself (each file restored after its run)
+ *   npm run mutate -- --all-failures    # do not stop at the first failing test: name every test that caught it
+ *
+ * Exit status: 0 when every mutant ran (caught or missed), 1 when any is stale, 2 when the
+ * covering tests fail without a mutant (nothing can be concluded then).
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { COVERING_TESTS, MUTANTS, type Mutant } from './mutants.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const VITEST = path.join(ROOT, 'node_modules/vitest/vitest.mjs');
+const TIMEOUT_MS = 10 * 60_000;
+
+type Outcome = 'caught' | 'missed' | 'timeout' | 'stale';
+interface Result {
+  mutant: Mutant;
+  outcome: Outcome;
+  detail: string;
+  ms: number;
+}
+
+function parseArgs(argv: string[]) {
+  const only: string[] = [];
+  let list = false;
+  let keep = false;
+  let inPlace = false;
+  let allFailures = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--only') only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
+    else if (a.startsWith('--only=')) only.push(...a.slice(7).split(',').filter(Boolean));
+    else if (a === '--list') list = true;
+    else if (a === '--keep') keep = true;
+    else if (a === '--in-place') inPlace = true;
+    else if (a === '--all-failures') allFailures = true;
+    else throw new Error(`unknown argument ${a} (use --only ID, --list, --keep, --in-place)`);
+  }
+  return { only, list, keep, inPlace, allFailures };
+}
+
+/** The covering tests of a file: the entry with the longest matching prefix. */
+function coveringTests(file: string) {
+  const key = Object.keys(COVERING_TESTS)
+    .filter((prefix) => file.startsWith(prefix))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!key) throw new Error(`no covering tests mapped for ${file}: add it to COVERING_TESTS in test/mutation/mutants.ts`);
+  return COVERING_TESTS[key]!;
+}
+
+const vitestArgs = (file: string, bail = true) => {
+  const t = coveringTests(file);
+  return ['run', ...t.include, ...(t.exclude ?? []).flatMap((e) => ['--exclude', e]), ...(bail ? ['--bail=1'] : []), '--reporter=dot'];
+};
+
+/** A copy of the working tree (tracked and untracked, not ignored) whose node_modules links to ours. */
+function makeCopy(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-mutate-'));
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const f of files) {
+    const from = path.join(ROOT, f);
+    if (!existsSync(from)) continue; // deleted in the working tree
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    copyFileSync(from, path.join(dir, f));
+  }
+  const nm = path.join(dir, 'node_modules');
+  mkdirSync(nm);
+  for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
+    if (entry.startsWith('.vite')) continue; // caches: the copy keeps its own
+    if (entry === '@switchyard') {
+      // workspace links are relative (../../core): the same link in the copy points into the copy
+      mkdirSync(path.join(nm, entry));
+      for (const pkg of readdirSync(path.join(ROOT, 'node_modules', entry))) {
+        symlinkSync(readlinkSync(path.join(ROOT, 'node_modules', entry, pkg)), path.join(nm, entry, pkg));
+      }
+    } else {
+      symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(nm, entry));
+    }
+  }
+  return dir;
+}
+
+/** Runs vitest in `cwd`; resolves with the exit code (null on timeout) and the output. */
+function runVitest(cwd: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [VITEST, ...args], { cwd, detached: true, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: timedOut ? null : code, output });
+    });
+  });
+}
+
+/** The mutated text, or the reason the mutant is stale. */
+function mutate(original: string, m: Mutant): { text: string } | { stale: string } {
+  let text = original;
+  for (const [i, e] of m.edits.entries()) {
+    const count = text.split(e.search).length - 1;
+    if (count !== 1) return { stale: `edit ${i + 1}: search text found ${count} times (expected once): ${JSON.stringify(e.search.trim()).slice(0, 80)}` };
+    text = text.replace(e.search, () => e.replace);
+  }
+  return { text };
+}
+
+/** The failing tests named in vitest's output (`file › test`), or its last lines when it names none. */
+function failures(raw: string, all: boolean): string {
+  const output = raw.replace(/\u001b\[[0-9;]*m/g, '');
+  const names = [
+    ...new Set(
+      output
+        .split('\n')
+        .filter((l) => /^\s*FAIL\s/.test(l))
+        .map((l) => {
+          const parts = l.trim().replace(/^FAIL\s+/, '').split(' > ');
+          return `${parts[0]} › ${parts.at(-1)}`;
+        }),
+    ),
+  ];
+  if (names.length === 0) return output.trim().split('\n').slice(-3).join(' ').slice(0, 200);
+  return all ? `\n${names.map((n) => `          ${n}`).join('\n')}` : names[0]!.slice(0, 200);
+}
+
+async function main(): Promise<number> {
+  const { only, list, keep, inPlace, allFailures } = parseArgs(process.argv.slice(2));
+  const mutants = only.length ? MUTANTS.filter((m) => only.some((o) => m.id.includes(o))) : MUTANTS;
+  if (mutants.length === 0) throw new Error(`no mutant id contains ${only.join(', ')}`);
+  if (list) {
+    for (const m of mutants) console.log(`${m.id.padEnd(36)} ${m.file}\n${''.padEnd(36)} vitest ${vitestArgs(m.file).join(' ')}`);
+    return 0;
+  }
+
+  const copy = inPlace ? ROOT : makeCopy();
+  // the file being mutated, put back on any exit (in place, this is the working tree)
+  let mutating: { target: string; original: string } | undefined;
+  const cleanup = () => {
+    if (mutating) writeFileSync(mutating.target, mutating.original);
+    mutating = undefined;
+    if (!keep && !inPlace) rmSync(copy, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+  try {
+    console.log(`mutation run: ${mutants.length} mutants, in ${copy}`);
+    // every covering test group must pass unmutated, else a "caught" means nothing
+    const groups = [...new Set(mutants.filter((m) => existsSync(path.join(copy, m.file))).map((m) => vitestArgs(m.file).join('\u0000')))];
+    for (const g of groups) {
+      const args = g.split('\u0000');
+      const base = await runVitest(copy, args);
+      if (base.code !== 0) {
+        console.error(`the covering tests fail without any mutant: vitest ${args.join(' ')}\n${base.output.slice(-3000)}`);
+        return 2;
+      }
+    }
+
+    const results: Result[] = [];
+    for (const m of mutants) {
+      const started = Date.now();
+      const target = path.join(copy, m.file);
+      if (!existsSync(target)) {
+        results.push({ mutant: m, outcome: 'stale', detail: `file ${m.file} no longer exists`, ms: 0 });
+        report(results.at(-1)!);
+        continue;
+      }
+      const original = readFileSync(target, 'utf8');
+      const mutated = mutate(original, m);
+      if ('stale' in mutated) {
+        results.push({ mutant: m, outcome: 'stale', detail: mutated.stale, ms: 0 });
+        report(results.at(-1)!);
+        continue;
+      }
+      mutating = { target, original };
+      writeFileSync(target, mutated.text);
+      try {
+        const run = await runVitest(copy, vitestArgs(m.file, !allFailures));
+        const outcome: Outcome = run.code === null ? 'timeout' : run.code === 0 ? 'missed' : 'caught';
+        results.push({ mutant: m, outcome, detail: outcome === 'missed' ? m.bug : outcome === 'timeout' ? 'tests hung (counted as caught)' : failures(run.output, allFailures), ms: Date.now() - started });
+      } finally {
+        writeFileSync(target, original);
+        mutating = undefined;
+      }
+      report(results.at(-1)!);
+    }
+
+    const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
+    const caught = count('caught') + count('timeout');
+    const ran = caught + count('missed');
+    const score = ran ? (100 * caught) / ran : 0;
+    console.log(`\nmutation score: ${caught} of ${ran} caught (${score.toFixed(0)}%)${count('stale') ? `, ${count('stale')} stale (not run: update them)` : ''}`);
+    for (const r of results.filter((x) => x.outcome === 'missed')) console.log(`  missed: ${r.mutant.id} (${r.mutant.file}): ${r.mutant.bug}`);
+    for (const r of results.filter((x) => x.outcome === 'stale')) console.log(`  stale:  ${r.mutant.id} (${r.mutant.file}): ${r.detail}`);
+    return count('stale') ? 1 : 0;
+  } finally {
+    cleanup();
+  }
+}
+
+function report(r: Result): void {
+  const secs = (r.ms / 1000).toFixed(1).padStart(5);
+  console.log(`${r.outcome.toUpperCase().padEnd(7)} ${secs}s  ${r.mutant.id.padEnd(36)} ${r.detail}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(2);
+  },
+);
