@@ -93,7 +93,11 @@ describe('hook order', () => {
           seen.push(`transform:${String(req.messages[0]!.content)}`);
           return { ...req, messages: [{ role: 'user', content: 'rewritten' }] };
         });
-        g.hooks.resolveDeployment.tapPromise('recorder', async (req) => void seen.push(`resolveDeployment:${String(req.messages[0]!.content)}`));
+        g.hooks.candidates.tapPromise('recorder', async (deployments, req) => {
+          seen.push(`candidates:${String((req.messages as Array<{ content: string }>)[0]!.content)}`);
+          return deployments;
+        });
+        g.hooks.record.tapPromise('recorder', async () => void seen.push('record'));
         g.hooks.postCall.tapPromise('recorder', async (res) => {
           seen.push(`postCall:${res.choices[0]!.message.content}`);
           return res;
@@ -105,13 +109,13 @@ describe('hook order', () => {
     return { seen, plugin };
   }
 
-  it('runs preCall on the request as the client sent it, then transform, then routing, provider, postCall, cost, log', async () => {
+  it('runs preCall on the request as the client sent it, then transform, then routing (candidates), provider, postCall, cost, record, log', async () => {
     const { seen, plugin } = recorder();
     const { gateway } = await gatewayWith(plugin);
     const out = await gateway.call({ body: hi('original') });
     expect(await text(out)).toBe('fixed:rewritten');
     await gateway.flush();
-    expect(seen).toEqual(['preCall:original', 'transform:original', 'resolveDeployment:rewritten', 'postCall:fixed:rewritten', 'cost', 'log:ok']);
+    expect(seen).toEqual(['preCall:original', 'transform:original', 'candidates:rewritten', 'postCall:fixed:rewritten', 'cost', 'record', 'log:ok']);
   });
 
   it('skips transform, routing and postCall when preCall short-circuits', async () => {
@@ -119,7 +123,7 @@ describe('hook order', () => {
     const { gateway } = await gatewayWith(plugin);
     expect(await text(await gateway.call({ body: hi('original') }))).toBe('cached');
     await gateway.flush();
-    expect(seen).toEqual(['preCall:original', 'log:short-circuit']);
+    expect(seen).toEqual(['preCall:original', 'record', 'log:short-circuit']);
   });
 });
 

@@ -99,7 +99,7 @@ describe('plugins see calls over HTTP', () => {
   it('logs a stream the client abandons while chunks still flow as a 499', async () => {
     const logged = s.nextLog();
     // far more than socket buffers hold: the gateway is still sending when the client goes
-    await abandon({ model: 'mock/lorem', max_tokens: 100_000, messages: [{ role: 'user', content: 'x' }] }, 'lorem');
+    await abandon({ model: 'mock/lorem', max_tokens: 60_000, messages: [{ role: 'user', content: 'x' }] }, 'lorem');
     const event = await logged;
     expect(event).toMatchObject({ outcome: 'error', status: 499, error: { publicCode: 'client_closed_request' } });
     expect(t.diagnostics.messages.filter((m) => m.level === 'error')).toEqual([]);

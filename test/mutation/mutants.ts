@@ -155,10 +155,10 @@ export const MUTANTS: Mutant[] = [
     edits: one("    if (v !== undefined && v !== '') return v;", '    if (v !== undefined) return v;'),
   },
   {
-    id: 'round-robin-stuck',
-    file: 'core/src/models/table.ts',
-    bug: 'round-robin across deployments of one name always picks the first',
-    edits: one('      cursor.set(name, (i + 1) % list.length);', '      cursor.set(name, i % list.length);'),
+    id: 'shuffle-stuck',
+    file: 'core/src/router/strategies/types.ts',
+    bug: 'simple-shuffle keeps the config order: every call goes to the first deployment',
+    edits: one('  keyed.sort((a, b) => b.key - a.key);', '  keyed.sort(() => 0);'),
   },
   {
     id: 'keyset-has-more',
@@ -170,7 +170,7 @@ export const MUTANTS: Mutant[] = [
     id: 'batcher-bad-write-loses-batch',
     file: 'core/src/store/batcher.ts',
     bug: 'one failing write loses every other write of its batch',
-    edits: one('    if (batch.length === 1) return deps.onError(lastErr);', '    return deps.onError(lastErr);'),
+    edits: one('    if (writes.length === 1) return deps.onError(lastErr);', '    return deps.onError(lastErr);'),
   },
   {
     id: 'session-header-precedence',

@@ -11,11 +11,8 @@ import { unknownKeys } from '../config/suggest.js';
 const ROUTING_KEYS = ['weight', 'rpm', 'tpm', 'maxInputTokens'] as const;
 const KNOWN = new Set<string>(['name', 'provider', 'model', 'apiBase', 'apiKey', 'timeoutMs', 'params', 'id', ...PRICING_KEYS, ...ROUTING_KEYS]);
 
-/** A model table that can also pick a deployment per call. */
-export interface ResolvingModelTable extends ModelTable {
-  /** The deployment to use for `name` now (round-robin across its deployments), if any. */
-  pick(name: string): Deployment | undefined;
-}
+/** The model table the runner reads (the router orders its deployments per call). */
+export type ResolvingModelTable = ModelTable;
 
 function toDeployment(entry: ModelConfig, index: number): Deployment {
   const options: Record<string, unknown> = {};
@@ -47,7 +44,7 @@ function toDeployment(entry: ModelConfig, index: number): Deployment {
  * @example
  * ```ts
  * const table = createModelTable([{ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o' }], providers);
- * table.pick('gpt-4o');
+ * table.lookup('gpt-4o'); // its deployments, in config order
  * ```
  */
 export function createModelTable(entries: readonly ModelConfig[], providers: ProviderRegistry): ResolvingModelTable {
@@ -78,7 +75,6 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
   });
 
   const dynamic = new Map<string, Deployment[]>();
-  const cursor = new Map<string, number>();
 
   const lookup = (name: string): readonly Deployment[] => {
     const configured = byName.get(name);
@@ -112,13 +108,6 @@ export function createModelTable(entries: readonly ModelConfig[], providers: Pro
       const names = new Set(byName.keys());
       for (const p of providers.list()) for (const m of p.models ?? []) names.add(`${p.id}/${m}`);
       return [...names];
-    },
-    pick(name) {
-      const list = lookup(name);
-      if (list.length <= 1) return list[0];
-      const i = cursor.get(name) ?? 0;
-      cursor.set(name, (i + 1) % list.length);
-      return list[i];
     },
   };
 }

@@ -62,6 +62,9 @@ export function writeGate(): WriteGate {
           if (!holding) return store.writes.enqueue(write);
           queue.push(write);
           notify();
+          // a held write reports itself done at once: the call answers while its write is still
+          // queued, the state a slow store leaves behind (what budget checks must count)
+          return Promise.resolve();
         },
         async flush() {
           if (holding) throw new Error('writeGate: flush() while writes are held would never resolve; release() first');
