@@ -33,7 +33,7 @@ export { withoutGatewayFields } from './runner/options.js';
 export type { Router, DeploymentHealth } from './router/router.js';
 export type { RouterState, AttemptEnd, MinuteUsage } from './router/state.js';
 export { isRetryable, isContextWindowError, retryAfterMs } from './router/failures.js';
-export { checkChunk, checkCompletion, invalidAnswer } from './runner/check.js';
+export { checkChunk, checkCompletion, checkStreamEnd, invalidAnswer } from './runner/check.js';
 export { completionToChunks, chunksToCompletion } from './runner/convert.js';
 export { createCallContext, requestIdFrom, now } from './runner/context.js';
 export type { RouteDefinition, RouteRegistrar, RouteRequest, RouteResponse, RouteMethod } from './http/routes-api.js';

@@ -9,7 +9,7 @@ import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
-import type { CallEvent, CallRequest, CallResponse, Deployment, ProviderAdapter } from './types.js';
+import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter } from './types.js';
 
 /**
  * Shared services plugins offer each other through the core (never by importing each
@@ -25,6 +25,11 @@ import type { CallEvent, CallRequest, CallResponse, Deployment, ProviderAdapter 
 export interface GatewayServices {
   /** The router's state shared between processes (a plugin such as `@switchyard/router-redis` provides it). */
   routerState?: RouterState;
+  /**
+   * The deployment that made a response the caller owns (offered by the Responses plugin, so a
+   * chain can stay on the deployment that holds its state); undefined when unknown or foreign.
+   */
+  responseDeployment?: (responseId: string, principal: Principal) => Promise<string | undefined>;
 }
 
 /** Operations plugins add to the runner (embeddings, Responses, ...). */

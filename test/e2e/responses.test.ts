@@ -15,11 +15,21 @@ const keysAsTenants = definePlugin({
 
 const text = (r: OpenAI.Responses.Response) => r.output_text;
 
-// the chat requests bridged calls become, as preCall taps see them
+// the chat requests bridged calls become, as a provider receives them
 const seenRequests: ChatRequest[] = [];
 const requestRecorder = definePlugin({
   name: 'test-request-recorder',
-  apply: (g) => g.hooks.preCall.tapPromise('test-request-recorder', async (req) => void seenRequests.push(structuredClone(req))),
+  apply: (g) =>
+    g.providers.register({
+      id: 'recording',
+      async chat(req) {
+        seenRequests.push(structuredClone(req));
+        return {
+          type: 'completion',
+          body: { id: 'chatcmpl-rec', object: 'chat.completion', created: 1, model: req.model, choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop', logprobs: null }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
+        };
+      },
+    }),
 });
 
 describe('Responses API', () => {
@@ -111,7 +121,7 @@ describe('Responses API', () => {
 
     it('passes temperature 0 and the other sampling settings to the bridged model exactly', async () => {
       seenRequests.length = 0;
-      await t.client.responses.create({ model: 'bridged', input: 'x', temperature: 0, top_p: 0, max_output_tokens: 16 });
+      await t.client.responses.create({ model: 'recording/any', input: 'x', temperature: 0, top_p: 0, max_output_tokens: 16 });
       expect(seenRequests).toHaveLength(1);
       expect(seenRequests[0]).toMatchObject({ temperature: 0, top_p: 0, max_completion_tokens: 16 });
     });

@@ -1,7 +1,7 @@
 /**
  * Input and output of one in-process call through the pipeline (`gateway.call`).
  */
-import type { CallContext, ChatChunk, ChatCompletion, Operation, Principal } from '../types.js';
+import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, Principal } from '../types.js';
 
 /**
  * One call into the pipeline, as HTTP routes, batch workers and bridges make it.
@@ -27,9 +27,11 @@ export interface CallInput {
   metadata?: Record<string, unknown>;
   /** Session to attribute the call to (when the caller already knows it). */
   sessionId?: string;
+  /** Plugin state the call starts with (`ctx.state`), e.g. what a route looked up before the call. */
+  state?: Partial<GatewayState>;
 }
 
-/** The result of a call: a completion, or a stream of chunks to iterate once. */
-export type CallOutput =
-  | { type: 'completion'; body: ChatCompletion; ctx: CallContext }
-  | { type: 'stream'; chunks: AsyncIterable<ChatChunk>; ctx: CallContext };
+/** The result of a call: a completion, or a stream of chunks to iterate once (chat's by default). */
+export type CallOutput<Res = ChatCompletion, Chunk = ChatChunk> =
+  | { type: 'completion'; body: Res; ctx: CallContext }
+  | { type: 'stream'; chunks: AsyncIterable<Chunk>; ctx: CallContext };

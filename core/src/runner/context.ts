@@ -33,6 +33,7 @@ export interface CallContextInit {
   signal?: AbortSignal;
   principal?: Principal;
   sessionId?: string;
+  state?: Partial<GatewayState>;
 }
 
 /**
@@ -57,6 +58,6 @@ export function createCallContext(init: CallContextInit): CallContext {
     sessionId: init.sessionId,
     responseHeaders: {},
     metadata: {},
-    state: {} as GatewayState,
+    state: (init.state ? { ...init.state } : {}) as GatewayState,
   };
 }

@@ -12,7 +12,7 @@ import type { Router } from '../router/router.js';
 import type { CallContext, CallRequest, CallResponse } from '../types.js';
 import { serve } from './attempts.js';
 import type { Background } from './background.js';
-import type { CallInput } from './call-types.js';
+import type { CallInput, CallOutput } from './call-types.js';
 import type { OperationCodec } from './codec.js';
 import { createCallContext } from './context.js';
 import type { FinishCall } from './observers.js';
@@ -30,7 +30,7 @@ export interface RunnerDeps {
 }
 
 /** What a run produced: a whole answer, or a stream to iterate once. */
-export type RunOutput<Res, Chunk> = { type: 'completion'; body: Res; ctx: CallContext } | { type: 'stream'; chunks: AsyncIterable<Chunk>; ctx: CallContext };
+export type RunOutput<Res, Chunk> = CallOutput<Res, Chunk>;
 
 /** Runs one call of an operation. */
 export type RunCall = <Req extends CallRequest, Res extends CallResponse, Chunk>(codec: OperationCodec<Req, Res, Chunk>, input: CallInput) => Promise<RunOutput<Res, Chunk>>;
@@ -59,6 +59,7 @@ export function createRunner(deps: RunnerDeps): RunCall {
       signal: input.signal,
       principal: input.principal,
       sessionId: input.sessionId,
+      state: input.state,
     });
     let request: Req | undefined;
     try {

@@ -1,9 +1,12 @@
 /**
  * What the Responses handlers share.
  */
-import type { PluginApi } from '@switchyard/core';
+import type { OperationCodec, PluginApi } from '@switchyard/core';
 import type { ResponseIds } from './ids.js';
 import type { ResponsesRepo } from './repo.js';
+import type { CreateResponse } from './schema.js';
+import type { ResponseEvent } from './stream-events.js';
+import type { ResponseObject } from './types.js';
 
 /** Shared state of the Responses plugin. */
 export interface ResponsesEnv {
@@ -12,6 +15,8 @@ export interface ResponsesEnv {
   ids: ResponseIds;
   /** Background runs in this process, by response id, to cancel them. */
   running: Map<string, AbortController>;
+  /** The Responses operation's codec (set once the plugin is applied). */
+  codec: OperationCodec<CreateResponse, ResponseObject, ResponseEvent>;
 }
 
 /** Ownership of stored responses follows the store's rule (key, else user, else team, else anonymous). */

@@ -47,3 +47,21 @@ export function normalizeInput(input: string | InputItem[] | undefined): Item[] 
     }
   });
 }
+
+/**
+ * Items as an upstream accepts them as input: the gateway's ids and statuses removed,
+ * reasoning items left out.
+ *
+ * @example
+ * ```ts
+ * upstream.input = [...upstreamItems(history), ...upstreamItems(input)];
+ * ```
+ */
+export function upstreamItems(items: readonly Item[]): Array<Record<string, unknown>> {
+  return items
+    .filter((i) => i.type !== 'reasoning')
+    .map((i) => {
+      const { id: _id, status: _status, ...rest } = i as Item & { status?: string };
+      return rest;
+    });
+}

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { definePlugin, GatewayError, parsePluginOptions, z, type AnyKysely, type GatewayPlugin } from '@switchyard/core';
 import { responseIds } from './ids.js';
 import { ownerOf, type ResponsesEnv } from './env.js';
+import { responsesCodec } from './codec.js';
+import { recordResponse } from './record.js';
 import { RESPONSES_MIGRATIONS, responsesRepo } from './repo.js';
 import { responsesRoutes } from './routes.js';
 
@@ -41,7 +43,17 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       await store.migrate(PLUGIN_NAME, RESPONSES_MIGRATIONS);
       const secret = opts.secret ?? (gateway.settings.secret || (await persistentSecret(store.db)));
       const repo = responsesRepo(store.db);
-      const env: ResponsesEnv = { api: gateway, repo, ids: responseIds(secret), running: new Map() };
+      const env = { api: gateway, repo, ids: responseIds(secret), running: new Map() } as unknown as ResponsesEnv;
+      env.codec = responsesCodec(env);
+      gateway.operations.register(env.codec);
+      gateway.hooks.record.tapPromise(PLUGIN_NAME, (event) => recordResponse(env, event));
+      // the deployment a response was made on (the responses-affinity check keeps a chain there)
+      gateway.services.responseDeployment = async (id, principal) => {
+        const owner = ownerOf(principal);
+        const ref = env.ids.isNative(id) ? env.ids.decode(id) : undefined;
+        if (ref) return ref.owner === owner ? ref.deployment : undefined;
+        return (await repo.get(id, owner))?.deploymentId || undefined;
+      };
       // lets the session tracker put a chat call that continues a response in that response's session
       gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerOf(principal)))?.sessionId ?? undefined;
       gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {

@@ -2,12 +2,9 @@
  * The Responses routes: create, retrieve, delete, input items, cancel.
  */
 import { createCallContext, GatewayError, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
-import { createBridged } from './bridge.js';
+import { createResponse } from './create.js';
 import { ownerOf, type ResponsesEnv } from './env.js';
-import { normalizeInput } from './items.js';
-import { createNative } from './native.js';
 import type { StoredResponse } from './repo.js';
-import { CreateResponseSchema } from './schema.js';
 import type { Item, ResponseObject } from './types.js';
 
 const notFound = (id: string, param: string | null = null, code = 'not_found') =>
@@ -25,7 +22,7 @@ function deploymentById(env: ResponsesEnv, id: string): Deployment | undefined {
 }
 
 /** Resolves a client-given id to the caller's stored response (or a native reference). */
-async function find(env: ResponsesEnv, req: RouteRequest, id: string) {
+export async function find(env: ResponsesEnv, req: RouteRequest, id: string) {
   const owner = ownerOf(req.principal);
   if (env.ids.isNative(id)) {
     const ref = env.ids.decode(id);
@@ -87,34 +84,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
     {
       method: 'POST',
       path: '/v1/responses',
-      async handler(req) {
-        const body = validate(CreateResponseSchema, req.body);
-        let parent: StoredResponse | undefined;
-        if (body.previous_response_id) {
-          const found = await find(env, req, body.previous_response_id);
-          parent = found?.stored;
-          if (!parent) {
-            throw new GatewayError('GW_ERR_NOT_FOUND', `Previous response with id '${body.previous_response_id}' not found.`, {
-              param: 'previous_response_id',
-              publicCode: 'previous_response_not_found',
-            });
-          }
-        }
-        const input = normalizeInput(body.input);
-        const deployment = api.models.lookup(body.model)[0];
-        if (!deployment) {
-          throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', `The model \`${body.model}\` does not exist or you do not have access to it.`, {
-            param: 'model',
-            publicCode: 'model_not_found',
-          });
-        }
-        const adapter = api.providers.get(deployment.provider)!;
-        const native = Boolean(adapter.passthrough && adapter.nativeApis?.includes('responses'));
-        const sameUpstream = native && parent?.upstreamId && parent.deploymentId === deployment.id;
-        const history = parent && !sameUpstream ? await repo.history(parent) : [];
-        if (native) return createNative(env, req, { body, input, history, parent, deployment, adapter });
-        return createBridged(env, req, { body, input, history, parent, deploymentId: deployment.id });
-      },
+      handler: (req) => createResponse(env, req),
     },
     {
       method: 'GET',

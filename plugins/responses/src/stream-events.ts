@@ -4,7 +4,7 @@
  * output_item.added → content_part.added → deltas → text.done → content_part.done →
  * output_item.done → completed), with function-call argument deltas and `sequence_number`.
  */
-import { toGatewayError, type ChatChunk, type FinishReason, type Usage } from '@switchyard/core';
+import type { ChatChunk, FinishReason, Usage } from '@switchyard/core';
 import { toResponseUsage, statusOf } from './from-chat.js';
 import { newId } from './ids.js';
 import type { Item, ResponseObject } from './types.js';
@@ -32,20 +32,16 @@ interface OpenCall {
 }
 
 /**
- * Streams Responses events for a chat chunk stream. `finish` receives the final response
- * object (completed, incomplete or failed) once the stream ends, and is awaited before the
- * terminal event is sent.
+ * Streams Responses events for a chat chunk stream, ending with `response.completed` or
+ * `response.incomplete` (the runner holds it until the call is recorded). An upstream failure
+ * ends the generator with the error; the route sends it as `response.failed`.
  *
  * @example
  * ```ts
- * for await (const ev of responseEvents(chunks, inProgress, (final) => save(final))) send(ev);
+ * for await (const ev of responseEvents(chunks, inProgress)) send(ev);
  * ```
  */
-export async function* responseEvents(
-  chunks: AsyncIterable<ChatChunk>,
-  base: ResponseObject,
-  finish: (final: ResponseObject) => Promise<void>,
-): AsyncGenerator<ResponseEvent> {
+export async function* responseEvents(chunks: AsyncIterable<ChatChunk>, base: ResponseObject): AsyncGenerator<ResponseEvent> {
   let seq = 0;
   const ev = (type: string, fields: Record<string, unknown>): ResponseEvent => ({ type, sequence_number: seq++, ...fields });
   const output: Item[] = [];
@@ -78,58 +74,43 @@ export async function* responseEvents(
     yield ev('response.output_item.done', { output_index: c.index, item });
   }
 
-  try {
-    for await (const chunk of chunks) {
-      if (chunk.usage) usage = chunk.usage;
-      const choice = chunk.choices[0];
-      if (!choice) continue;
-      const d = choice.delta;
-      if (typeof d.content === 'string' && d.content.length > 0) {
-        if (!message) {
-          message = { kind: 'message', index: output.length, id: newId('msg'), text: [] };
-          output.push({ id: message.id, type: 'message', role: 'assistant', status: 'in_progress', content: [] });
-          yield ev('response.output_item.added', { output_index: message.index, item: { id: message.id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
-          yield ev('response.content_part.added', {
-            item_id: message.id,
-            output_index: message.index,
-            content_index: 0,
-            part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
-          });
-        }
-        message.text.push(d.content);
-        yield ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: d.content, logprobs: [] });
+  for await (const chunk of chunks) {
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices[0];
+    if (!choice) continue;
+    const d = choice.delta;
+    if (typeof d.content === 'string' && d.content.length > 0) {
+      if (!message) {
+        message = { kind: 'message', index: output.length, id: newId('msg'), text: [] };
+        output.push({ id: message.id, type: 'message', role: 'assistant', status: 'in_progress', content: [] });
+        yield ev('response.output_item.added', { output_index: message.index, item: { id: message.id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+        yield ev('response.content_part.added', {
+          item_id: message.id,
+          output_index: message.index,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+        });
       }
-      for (const tc of d.tool_calls ?? []) {
-        let call = calls.get(tc.index);
-        if (!call) {
-          yield* closeMessage();
-          call = { kind: 'call', index: output.length, id: newId('fc'), callId: tc.id ?? newId('call'), name: tc.function?.name ?? '', args: [] };
-          calls.set(tc.index, call);
-          const added: Item = { id: call.id, type: 'function_call', status: 'in_progress', call_id: call.callId, name: call.name, arguments: '' };
-          output.push(added);
-          yield ev('response.output_item.added', { output_index: call.index, item: added });
-        }
-        const frag = tc.function?.arguments;
-        if (frag) {
-          call.args.push(frag);
-          yield ev('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta: frag });
-        }
-      }
-      if (choice.finish_reason) finishReason = choice.finish_reason;
+      message.text.push(d.content);
+      yield ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: d.content, logprobs: [] });
     }
-  } catch (err) {
-    const e = toGatewayError(err);
-    const failed: ResponseObject = {
-      ...base,
-      model,
-      status: 'failed',
-      output: output.filter(Boolean),
-      error: { code: e.publicCode ?? (e.status >= 500 ? 'server_error' : 'invalid_request'), message: e.expose ? e.message : 'The upstream failed.' },
-      usage: toResponseUsage(usage),
-    };
-    await finish(failed);
-    yield ev('response.failed', { response: failed });
-    return;
+    for (const tc of d.tool_calls ?? []) {
+      let call = calls.get(tc.index);
+      if (!call) {
+        yield* closeMessage();
+        call = { kind: 'call', index: output.length, id: newId('fc'), callId: tc.id ?? newId('call'), name: tc.function?.name ?? '', args: [] };
+        calls.set(tc.index, call);
+        const added: Item = { id: call.id, type: 'function_call', status: 'in_progress', call_id: call.callId, name: call.name, arguments: '' };
+        output.push(added);
+        yield ev('response.output_item.added', { output_index: call.index, item: added });
+      }
+      const frag = tc.function?.arguments;
+      if (frag) {
+        call.args.push(frag);
+        yield ev('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta: frag });
+      }
+    }
+    if (choice.finish_reason) finishReason = choice.finish_reason;
   }
   yield* closeMessage();
   for (const c of calls.values()) yield* closeCall(c);
@@ -143,6 +124,39 @@ export async function* responseEvents(
     output,
     usage: toResponseUsage(usage),
   };
-  await finish(final); // stored before the terminal event, so the next call can chain at once
   yield ev(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final });
+}
+
+/**
+ * The events of a response that exists whole (an answer a plugin gave without a provider):
+ * created, in progress, each output item with its text, then the terminal event.
+ *
+ * @example
+ * ```ts
+ * for (const ev of wholeResponseEvents(response)) send(ev);
+ * ```
+ */
+export function wholeResponseEvents(response: ResponseObject): ResponseEvent[] {
+  let seq = 0;
+  const ev = (type: string, fields: Record<string, unknown>): ResponseEvent => ({ type, sequence_number: seq++, ...fields });
+  const begun = { ...response, status: 'in_progress', output: [], usage: null };
+  const out: ResponseEvent[] = [ev('response.created', { response: begun }), ev('response.in_progress', { response: begun })];
+  response.output.forEach((item, i) => {
+    out.push(ev('response.output_item.added', { output_index: i, item: { ...item, status: 'in_progress', ...(item.type === 'message' ? { content: [] } : {}) } }));
+    if (item.type === 'message') {
+      item.content.forEach((part, j) => {
+        const text = 'text' in part ? part.text : '';
+        out.push(ev('response.content_part.added', { item_id: item.id, output_index: i, content_index: j, part: { ...part, ...('text' in part ? { text: '' } : {}) } }));
+        if (text) out.push(ev('response.output_text.delta', { item_id: item.id, output_index: i, content_index: j, delta: text, logprobs: [] }));
+        if ('text' in part) out.push(ev('response.output_text.done', { item_id: item.id, output_index: i, content_index: j, text, logprobs: [] }));
+        out.push(ev('response.content_part.done', { item_id: item.id, output_index: i, content_index: j, part }));
+      });
+    } else if (item.type === 'function_call') {
+      out.push(ev('response.function_call_arguments.delta', { item_id: item.id, output_index: i, delta: item.arguments }));
+      out.push(ev('response.function_call_arguments.done', { item_id: item.id, output_index: i, name: item.name, arguments: item.arguments }));
+    }
+    out.push(ev('response.output_item.done', { output_index: i, item }));
+  });
+  out.push(ev(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response }));
+  return out;
 }

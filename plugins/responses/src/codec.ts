@@ -1,0 +1,131 @@
+/**
+ * The Responses operation on the call runner: one codec for every deployment. A deployment
+ * whose provider has a Responses API of its own gets the request passed through (native);
+ * every other one gets it as a chat completion (bridged), and the answer comes back as a
+ * Responses object or event stream. Either way the call runs the gateway's hooks, router,
+ * attempts, records and cost once, on the Responses request.
+ */
+import { GatewayError, validate, withoutGatewayFields, type CallContext, type Deployment, type OperationCodec, type ProviderAdapter, type StreamAggregate, type Usage } from '@switchyard/core';
+import { stateOf } from './call-state.js';
+import type { ResponsesEnv } from './env.js';
+import { upstreamItems } from './items.js';
+import { sendBridged } from './send-bridged.js';
+import { sendNative } from './send-native.js';
+import { CreateResponseSchema, type CreateResponse } from './schema.js';
+import { wholeResponseEvents, type ResponseEvent } from './stream-events.js';
+import type { ResponseObject } from './types.js';
+import { chatUsage } from './usage.js';
+
+/** A chain of responses is one session: a first response (no explicit session, no parent) starts it. */
+function startsSession(ctx: CallContext, id: string): void {
+  if (ctx.sessionId !== undefined || !id) return;
+  ctx.sessionId = id;
+  ctx.responseHeaders['x-session-id'] = id;
+}
+
+const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+/** Whether `adapter` serves the Responses API natively. */
+export function isNative(adapter: ProviderAdapter | undefined): boolean {
+  return Boolean(adapter?.passthrough && adapter.nativeApis?.includes('responses'));
+}
+
+const upstreamInvalid = (provider: string, what: string, code = 'upstream_invalid_response') =>
+  new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${provider} upstream ${what}.`, { publicCode: code, expose: true });
+
+function isResponseObject(v: unknown): v is ResponseObject {
+  const r = v as Partial<ResponseObject> | null;
+  return typeof r === 'object' && r !== null && typeof r.id === 'string' && r.id.length > 0 && Array.isArray(r.output);
+}
+
+function aggregate(): StreamAggregate<ResponseEvent, ResponseObject> {
+  let last: ResponseObject | undefined;
+  let final: ResponseObject | undefined;
+  return {
+    add(ev) {
+      const r = ev.response as ResponseObject | undefined;
+      if (!r) return;
+      last = r;
+      if (TERMINAL.has(ev.type)) final = r;
+    },
+    result: () => final ?? last ?? ({ id: '', object: 'response', status: 'failed', output: [] } as unknown as ResponseObject),
+    usage: (): Usage | undefined => chatUsage((final ?? last)?.usage),
+    checkEnd(provider) {
+      if (!final) throw upstreamInvalid(provider, 'ended the stream before the response completed', 'upstream_stream_incomplete');
+      if (final.status === 'failed') {
+        // the upstream said the response failed: a failed call, not an answer
+        throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', final.error?.message ?? `The ${provider} upstream could not complete the response.`, {
+          publicCode: final.error?.code ?? 'server_error',
+          expose: true,
+        });
+      }
+    },
+  };
+}
+
+/**
+ * The Responses codec of a gateway.
+ *
+ * @example
+ * ```ts
+ * const codec = responsesCodec(env);
+ * api.operations.register(codec);
+ * const out = await api.run(codec, { body, state: { responses: callState } });
+ * ```
+ */
+export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse, ResponseObject, ResponseEvent> {
+  const { api, ids } = env;
+
+  /** The client's view of an upstream response object: the gateway's id, parent and model. */
+  const present = (r: ResponseObject, ctx: CallContext): ResponseObject => {
+    const s = stateOf(ctx);
+    if (!s.native) {
+      startsSession(ctx, r.id);
+      return r.model === ctx.model ? r : { ...r, model: ctx.model! };
+    }
+    s.upstreamId ||= r.id;
+    s.id ??= ids.encode({ deployment: ctx.deployment!.id, upstreamId: s.upstreamId, owner: s.owner });
+    startsSession(ctx, s.id);
+    return { ...r, id: s.id, previous_response_id: s.parent?.id ?? null, model: ctx.model! };
+  };
+
+  return {
+    operation: 'responses',
+    endpoint: '/v1/responses',
+    validate: (body) => validate(CreateResponseSchema, body),
+    streams: (request) => request.stream === true,
+    supports: () => true,
+    async prepare(request, d: Deployment, ctx) {
+      const s = stateOf(ctx);
+      s.native = isNative(api.providers.get(d.provider));
+      s.deploymentId = d.id;
+      s.upstreamId = undefined;
+      s.id = s.native ? undefined : s.mintedId;
+      if (!s.native) return request; // the bridge builds its chat request when it sends
+      const upstream: CreateResponse = { ...withoutGatewayFields(request), model: d.model };
+      delete upstream.previous_response_id;
+      if (s.parent) {
+        if (s.parent.upstreamId && s.parent.deploymentId === d.id) upstream.previous_response_id = s.parent.upstreamId;
+        else upstream.input = [...upstreamItems(await (s.history ??= env.repo.history(s.parent))), ...upstreamItems(s.input)] as CreateResponse['input'];
+      }
+      return upstream;
+    },
+    send: (adapter, body, call) => (isNative(adapter) ? sendNative(env, adapter, body, call) : sendBridged(env, adapter, body, call)),
+    checkResponse(body, provider) {
+      if (!isResponseObject(body)) throw upstreamInvalid(provider, 'answered with something that is not a response object');
+    },
+    checkChunk(chunk, provider) {
+      const ev = chunk as Partial<ResponseEvent> | null;
+      if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string') throw upstreamInvalid(provider, 'sent a stream event without a type');
+    },
+    usageOf: (response) => chatUsage(response.usage),
+    aggregate,
+    presentResponse: (response, _request, ctx) => present(response, ctx),
+    presentChunk(ev, _request, ctx) {
+      const r = ev.response as ResponseObject | undefined;
+      return r?.id ? { ...ev, response: present(r, ctx) } : ev;
+    },
+    isTerminal: (ev) => TERMINAL.has(ev.type),
+    toChunks: (response) => wholeResponseEvents(response),
+  };
+}

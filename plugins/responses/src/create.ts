@@ -1,0 +1,109 @@
+/**
+ * `POST /v1/responses`: the request is checked and the chain it continues looked up, then it
+ * runs through the call runner with the Responses codec (native or bridged per deployment),
+ * as JSON, as an event stream, or in the background.
+ */
+import { GatewayError, sessionIdFrom, sseFrame, sseResponse, toGatewayError, validate, type RouteRequest, type RouteResponse } from '@switchyard/core';
+import type { ResponsesCallState } from './call-state.js';
+import { isNative } from './codec.js';
+import { ownerOf, type ResponsesEnv } from './env.js';
+import { responseObject } from './from-chat.js';
+import { newId } from './ids.js';
+import { normalizeInput } from './items.js';
+import { find } from './routes.js';
+import { CreateResponseSchema, type CreateResponse } from './schema.js';
+import type { ResponseEvent } from './stream-events.js';
+import type { ResponseObject } from './types.js';
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Serves `POST /v1/responses`.
+ *
+ * @example
+ * ```ts
+ * routes.add({ method: 'POST', path: '/v1/responses', handler: (req) => createResponse(env, req) });
+ * ```
+ */
+export async function createResponse(env: ResponsesEnv, req: RouteRequest): Promise<RouteResponse> {
+  const { api, codec } = env;
+  const body = validate(CreateResponseSchema, req.body);
+  const state: ResponsesCallState = { owner: ownerOf(req.principal), input: normalizeInput(body.input), createdAt: nowSec(), mintedId: newId('resp') };
+  if (body.previous_response_id) {
+    state.parent = (await find(env, req, body.previous_response_id))?.stored;
+    if (!state.parent) {
+      throw new GatewayError('GW_ERR_NOT_FOUND', `Previous response with id '${body.previous_response_id}' not found.`, {
+        param: 'previous_response_id',
+        publicCode: 'previous_response_not_found',
+      });
+    }
+  }
+  const input = {
+    body,
+    headers: req.headers,
+    requestId: req.requestId,
+    principal: req.principal,
+    endpoint: '/v1/responses',
+    // a chain of responses is one session: the explicit id, else the parent's, else the first response's (set once known)
+    sessionId: sessionIdFrom(req.headers, body) ?? state.parent?.sessionId ?? undefined,
+    state: { responses: state },
+  };
+
+  if (body.background && !servedNatively(env, body.model)) {
+    if (body.store === false) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Background responses need store: true.', { param: 'background' });
+    if (body.stream) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Streaming background responses are not supported on this model.', { param: 'stream' });
+    return background(env, body, state, input);
+  }
+
+  const out = await api.run(codec, { ...input, signal: req.signal });
+  if (out.type === 'completion') return { headers: out.ctx.responseHeaders, body: out.body };
+  return sseResponse(frames(out.chunks, body, state), out.ctx.responseHeaders);
+}
+
+/** Whether every deployment of `model` has its own Responses API (a background request then runs upstream). */
+function servedNatively(env: ResponsesEnv, model: string): boolean {
+  const deployments = env.api.models.lookup(model);
+  return deployments.length > 0 && deployments.every((d) => isNative(env.api.providers.get(d.provider)));
+}
+
+/** A bridged background response: stored as queued now, run by the runner in the background. */
+async function background(env: ResponsesEnv, body: CreateResponse, state: ResponsesCallState, input: { body: CreateResponse; headers: RouteRequest['headers'] } & Record<string, unknown>): Promise<RouteResponse> {
+  const { api, repo, codec } = env;
+  const id = state.mintedId;
+  state.background = true;
+  const queued = responseObject(body, { id, createdAt: state.createdAt, status: 'queued', output: [], usage: null });
+  await repo.insert({ id, owner: state.owner, previousId: state.parent?.id ?? null, sessionId: state.parent?.sessionId ?? null, deploymentId: '', upstreamId: null, status: 'queued', background: true, createdAt: state.createdAt, input: state.input, response: queued });
+  const ac = new AbortController();
+  env.running.set(id, ac);
+  api.background(
+    (async () => {
+      try {
+        await repo.update({ ...(await repo.get(id, state.owner))!, status: 'in_progress', response: { ...queued, status: 'in_progress' } });
+        await api.run(codec, { ...input, body: { ...body, stream: false }, signal: ac.signal });
+      } catch {
+        // recorded as failed by the record tap (or cancelled by the client)
+      } finally {
+        env.running.delete(id);
+      }
+    })(),
+  );
+  return { body: queued };
+}
+
+/** The SSE frames of a response stream; a failure after the first event ends it with `response.failed`. */
+async function* frames(events: AsyncIterable<ResponseEvent>, body: CreateResponse, state: ResponsesCallState): AsyncGenerator<string> {
+  let sequence = 0;
+  let last: ResponseObject | undefined;
+  try {
+    for await (const ev of events) {
+      sequence = (ev.sequence_number ?? sequence) + 1;
+      if (ev.response) last = ev.response as ResponseObject;
+      yield sseFrame(ev, ev.type);
+    }
+  } catch (err) {
+    const e = toGatewayError(err);
+    const base = last ?? responseObject(body, { id: state.id ?? '', createdAt: state.createdAt, status: 'failed', output: [], usage: null });
+    const response = { ...base, status: 'failed', error: { code: e.publicCode ?? 'server_error', message: e.expose ? e.message : 'The upstream failed.' } };
+    yield sseFrame({ type: 'response.failed', sequence_number: sequence, response }, 'response.failed');
+  }
+}

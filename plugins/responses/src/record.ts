@@ -1,0 +1,61 @@
+/**
+ * Keeping each response for chaining, on the `record` hook: the runner waits for it before
+ * the response (or its terminal stream event) reaches the client, so the next call can chain
+ * from it at once, and a kill -9 right after cannot lose it. A failed call that had begun a
+ * response keeps it as `failed`; a background response updates the row it was queued in
+ * (unless it was cancelled meanwhile).
+ */
+import { toGatewayError, type CallEvent } from '@switchyard/core';
+import type { ResponsesCallState } from './call-state.js';
+import type { ResponsesEnv } from './env.js';
+import type { StoredResponse } from './repo.js';
+import type { CreateResponse } from './schema.js';
+import type { ResponseObject } from './types.js';
+
+function stored(s: ResponsesCallState, body: CreateResponse, r: ResponseObject, sessionId: string | undefined): StoredResponse {
+  return {
+    id: r.id,
+    owner: s.owner,
+    previousId: s.parent?.id ?? null,
+    sessionId: sessionId ?? s.parent?.sessionId ?? null,
+    deploymentId: s.deploymentId ?? '',
+    upstreamId: s.native ? (s.upstreamId ?? null) : null,
+    status: r.status,
+    background: body.background === true,
+    createdAt: r.created_at,
+    input: s.input,
+    response: r,
+  };
+}
+
+/**
+ * Stores the response of a finished Responses call.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.record.tapPromise(NAME, (event) => recordResponse(env, event));
+ * ```
+ */
+export async function recordResponse(env: ResponsesEnv, event: CallEvent): Promise<void> {
+  const { ctx } = event;
+  const s = ctx.state.responses;
+  const body = event.request as CreateResponse | undefined;
+  if (ctx.operation !== 'responses' || !s || !body || body.store === false) return;
+  let r = event.response as ResponseObject | undefined;
+  if (event.outcome === 'error') {
+    if (!s.background && !r?.id) return; // failed before a response existed: nothing to chain from
+    const e = event.error ? toGatewayError(event.error) : undefined;
+    const base = r?.id ? r : (await env.repo.get(s.id!, s.owner))?.response;
+    if (!base) return;
+    r = { ...base, status: 'failed', error: { code: e?.publicCode ?? 'server_error', message: e?.expose ? e.message : 'The request failed.' } };
+  }
+  if (!r?.id) return;
+  const row = stored(s, body, r, ctx.sessionId);
+  if (s.background) {
+    const current = await env.repo.get(row.id, s.owner);
+    if (current?.status === 'cancelled') return;
+    await env.repo.update(row);
+  } else {
+    await env.repo.insert(row);
+  }
+}
