@@ -91,6 +91,17 @@ export async function createNative(env: ResponsesEnv, req: RouteRequest, c: Nati
   ctx.stream = c.body.stream === true;
   ctx.metadata = { ...c.body.metadata };
   if (ctx.sessionId) ctx.responseHeaders['x-session-id'] = ctx.sessionId;
+  // no preCall runs on this path: an auth plugin admits it here (model access, limits, budgets)
+  if (api.services.admitCall) {
+    try {
+      await api.services.admitCall(c.body.model, ctx);
+    } catch (err) {
+      const e = toGatewayError(err);
+      ctx.endedAt = now();
+      await api.report({ ctx, request: undefined, outcome: 'error', status: e.status, error: e, payload: { request: c.body } });
+      throw e;
+    }
+  }
   const attempt: UpstreamAttempt = { deployment: d, startedAt: now() };
   ctx.attempts.push(attempt);
   const fail = async (err: unknown): Promise<GatewayError> => {

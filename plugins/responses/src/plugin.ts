@@ -3,10 +3,10 @@
  * provider has a native Responses API, bridged over chat completions everywhere else — with
  * conversation state kept in the gateway's store.
  */
-import { randomBytes } from 'node:crypto';
-import { definePlugin, GatewayError, parsePluginOptions, z, type AnyKysely, type GatewayPlugin } from '@switchyard/core';
-import { responseIds } from './ids.js';
-import { ownerOf, type ResponsesEnv } from './env.js';
+import { definePlugin, GatewayError, ownerScope, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { responseIds, type ResponseIds } from './ids.js';
+import type { ResponsesEnv } from './env.js';
+import { signingSecret } from './secret.js';
 import { RESPONSES_MIGRATIONS, responsesRepo } from './repo.js';
 import { responsesRoutes } from './routes.js';
 
@@ -14,7 +14,10 @@ const PLUGIN_NAME = '@switchyard/responses';
 const VERSION = '0.1.0';
 
 const OptionsSchema = z.strictObject({
-  /** Secret that signs native response ids (default: the gateway `secret`, else one kept in the store). */
+  /**
+   * Secret that signs native response ids (default: the gateway `secret`, else a key derived
+   * from the auth plugin's master key, else a random key in `<dataDir>/responses-ids.key`).
+   */
   secret: z.string().min(16).optional(),
 });
 
@@ -39,11 +42,23 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       const store = gateway.services.store;
       if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
       await store.migrate(PLUGIN_NAME, RESPONSES_MIGRATIONS);
-      const secret = opts.secret ?? (gateway.settings.secret || (await persistentSecret(store.db)));
       const repo = responsesRepo(store.db);
-      const env: ResponsesEnv = { api: gateway, repo, ids: responseIds(secret), running: new Map() };
+      let ids: ResponseIds | undefined;
+      const env: ResponsesEnv = {
+        api: gateway,
+        repo,
+        get ids(): ResponseIds {
+          if (!ids) throw new GatewayError('GW_ERR_INTERNAL', `${PLUGIN_NAME} served a request before the gateway was ready`);
+          return ids;
+        },
+        running: new Map(),
+      };
+      // once every plugin is applied: an auth plugin's master key may be what the key derives from
+      gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
+        ids = responseIds(await signingSecret(gateway, store.db, opts.secret));
+      });
       // lets the session tracker put a chat call that continues a response in that response's session
-      gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerOf(principal)))?.sessionId ?? undefined;
+      gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerScope(principal)))?.sessionId ?? undefined;
       gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
         for (const route of responsesRoutes(env)) routes.add(route);
       });
@@ -52,12 +67,4 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       });
     },
   });
-}
-
-/** A signing secret generated once and kept in the store, so ids survive restarts. */
-async function persistentSecret(db: AnyKysely): Promise<string> {
-  const fresh = randomBytes(32).toString('base64url');
-  await db.insertInto('sy_secrets').values({ name: 'responses', value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  const row = (await db.selectFrom('sy_secrets').select('value').where('name', '=', 'responses').executeTakeFirstOrThrow()) as { value: string };
-  return row.value;
 }
