@@ -85,7 +85,11 @@ export const DeleteKeys = z
 /** `POST /key/block` and `/key/unblock`. */
 export const KeyRef = z.strictObject({ key: z.string().min(1) });
 
-const roles = z.enum(['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer']);
+// LiteLLM's roles, and the older names its docs still show (admin, app_owner, app_user)
+const LEGACY_ROLES: Record<string, string> = { admin: 'proxy_admin', app_owner: 'internal_user', app_user: 'internal_user' };
+const roles = z
+  .enum(['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer', 'admin', 'app_owner', 'app_user'])
+  .transform((r) => LEGACY_ROLES[r] ?? r);
 const userFields = {
   ...limits,
   ...inert,
