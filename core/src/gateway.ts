@@ -207,7 +207,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       const port = opts.port ?? cfg.server?.port ?? 4000;
       const requested = opts.host ?? cfg.server?.host ?? '127.0.0.1';
       // without an auth plugin every caller is the same anonymous tenant: serve this machine only
-      const host = hooks.authenticate.isUsed() || isLoopback(requested) ? requested : '127.0.0.1';
+      const host = hooks.authenticate.taps.length > 0 || isLoopback(requested) ? requested : '127.0.0.1';
       if (host !== requested) {
         diagnostics.warn(`no auth plugin is loaded: listening on 127.0.0.1 only, not ${requested} (add @switchyard/auth with a master key to serve other hosts)`);
       }

@@ -47,7 +47,7 @@ export function banner({ gateway, listening, configPath }: Serving): string {
     `config: ${configPath ?? 'embedded default (no config file found)'}`,
     `plugins: ${gateway.plugins.map((p) => `${p.name}${p.version ? `@${p.version}` : ''}`).join(', ') || 'none'}`,
     `models: ${gateway.models.names().join(', ') || 'none'}`,
-    gateway.hooks.authenticate.isUsed()
+    gateway.hooks.authenticate.taps.length > 0
       ? 'auth: every call needs a key'
       : 'auth: none (open to this machine only: listening on loopback; add @switchyard/auth with a master key to serve others)',
   ];
