@@ -198,6 +198,13 @@ describe('/key/* as LiteLLM documents it', () => {
     expect((await call('/key/generate', { key_alias: 'unique-alias' })).body.error).toMatchObject({ param: 'key_alias', code: 'key_alias_taken' });
     expect((await call('/key/update', { models: [] })).body.error).toMatchObject({ param: 'key', code: 'missing_required_parameter' });
     expect((await call('/key/delete', {})).body.error).toMatchObject({ param: 'keys' });
+    // the body-optional path form: too large is a 413, and the connection stays usable
+    const { token } = (await ok('/key/generate', {})) as { token: string };
+    for (let i = 0; i < 3; i++) {
+      expect((await call(`/key/${token}/regenerate`, { key_alias: 'x'.repeat(100_000) })).status).toBe(413);
+      expect((await call(`/key/${token}/regenerate`, '{"unterminated')).status).toBe(400);
+      await ok('/key/list?size=1');
+    }
   });
 });
 

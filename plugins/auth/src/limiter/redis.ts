@@ -83,7 +83,12 @@ function unavailable(err: unknown): GatewayError {
 export async function redisLimiter(url: string, prefix: string, onError: (err: Error) => void, windowMs = WINDOW_MS): Promise<Limiter> {
   const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 5_000, commandTimeout: 5_000 });
   redis.on('error', onError);
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect(); // no reconnecting in the background of a gateway that did not start
+    throw err;
+  }
   redis.defineCommand('switchyardAdmit', { lua: ADMIT });
   const keys = (scope: string) => [`${prefix}${scope}:r`, `${prefix}${scope}:t`];
   const run = redis as unknown as { switchyardAdmit(numKeys: number, ...args: Array<string | number>): Promise<AdmitReply> };

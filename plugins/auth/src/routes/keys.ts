@@ -29,15 +29,21 @@ async function visibleKey(env: RoutesEnv, req: RouteRequest, ref: string, param:
   return key;
 }
 
+const SMALL_BODY = 65_536;
+
 /** A small JSON body that may be absent (`{}` then). */
 async function optionalJson(req: RouteRequest): Promise<unknown> {
+  const tooLarge = () => new GatewayError('GW_ERR_BODY_TOO_LARGE', 'The request body is larger than 64 KB.', { publicCode: 'request_too_large' });
+  // refused unread when declared too large: Node then discards it and keeps the connection
+  if (Number(req.headers['content-length'] ?? 0) > SMALL_BODY) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
+  // read to the end even past the limit (leaving bytes unread would break the connection)
   for await (const chunk of req.raw as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > 65_536) throw new GatewayError('GW_ERR_BODY_TOO_LARGE', 'The request body is larger than 64 KB.', { publicCode: 'request_too_large' });
-    chunks.push(chunk);
+    if (size <= SMALL_BODY) chunks.push(chunk);
   }
+  if (size > SMALL_BODY) throw tooLarge();
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return {};
   try {
