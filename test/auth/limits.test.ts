@@ -9,6 +9,7 @@ import auth from '@switchyard/auth';
 import costTracker from '@switchyard/cost-tracker';
 import mockProvider from '@switchyard/provider-mock';
 import openaiProvider from '@switchyard/provider-openai';
+import responses from '@switchyard/responses';
 import postgresStore from '@switchyard/store-postgres';
 import sqliteStore from '@switchyard/store-sqlite';
 import {
@@ -38,7 +39,7 @@ interface Rig {
 async function rig(store: unknown, limiter: 'memory' | 'store' | 'redis', redisUrl?: string): Promise<Rig> {
   const emu = await startOpenAIEmulator({ apiKey: 'sk-upstream-limits-0123456789' });
   const t = await createTestGateway({
-    plugins: [store as never, costTracker(), auth({ masterKey: MASTER, limiter, redisUrl, now: () => clock, cacheTtlMs: 0 }), mockProvider(), openaiProvider()],
+    plugins: [store as never, costTracker(), responses(), auth({ masterKey: MASTER, limiter, redisUrl, now: () => clock, cacheTtlMs: 0 }), mockProvider(), openaiProvider()],
     models: [
       { name: 'gpt', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey },
       { name: 'echo', provider: 'mock', model: 'echo' },
@@ -230,6 +231,24 @@ describe('budgets (SQLite store; the budget check reads the spend service)', () 
     const u = (await r.admin('/user/new', { user_id: 'budget-user', max_budget: 0 })) as { key: string };
     const ue = await refused(r.client(u.key).chat.completions.create({ model: 'gpt', messages: hi }));
     expect(ue.message).toContain("user 'budget-user'");
+  });
+
+  it('native Responses calls (no preCall on that path) are admitted like chat calls: model access, budget and rpm before the upstream', async () => {
+    clock = Math.floor(Date.now());
+    const native = (key: string) => new OpenAI({ apiKey: key, baseURL: r.t.url, maxRetries: 0 }).responses.create({ model: 'gpt', input: 'hi' });
+    const before = r.emu.requests.length;
+    const narrow = (await r.admin('/key/generate', { models: ['echo'] })) as { key: string };
+    expect(await refused(native(narrow.key))).toMatchObject({ status: 403, code: 'model_not_allowed' });
+    const broke = (await r.admin('/key/generate', { max_budget: 0 })) as { key: string };
+    expect(await refused(native(broke.key))).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect(r.emu.requests.length).toBe(before);
+    const one = (await r.admin('/key/generate', { rpm_limit: 1 })) as { key: string; token: string };
+    const ok = await native(one.key);
+    expect(ok.status).toBe('completed');
+    expect(await refused(native(one.key))).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect(r.emu.requests.length).toBe(before + 1);
+    const spend = ((await r.admin(`/key/info?key=${one.token}`)).info as { spend: number }).spend;
+    expect(spend).toBeGreaterThan(0); // the admitted native call was priced and counted
   });
 
   it('refuses a budget where no cost plugin records spend', async () => {
