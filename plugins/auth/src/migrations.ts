@@ -13,7 +13,7 @@ export const USERS_TABLE = 'sy_users';
 export const TEAMS_TABLE = 'sy_teams';
 /** Requests and tokens inside rate-limit windows (store limiter). */
 export const RATE_EVENTS_TABLE = 'sy_rate_events';
-/** One row per limited scope, locked while its window is checked (store limiter, PostgreSQL). */
+/** One row per limited scope: the requests and tokens in its window now (kept with the events), locked while it is checked. */
 export const RATE_SCOPES_TABLE = 'sy_rate_scopes';
 
 /** Columns every key, user and team has: model access, budget and limits. */
@@ -77,7 +77,12 @@ async function createTables(db: AnyKysely): Promise<void> {
     .execute();
   await db.schema.createIndex(`${RATE_EVENTS_TABLE}_scope`).on(RATE_EVENTS_TABLE).columns(['scope', 'at']).execute();
   await db.schema.createIndex(`${RATE_EVENTS_TABLE}_at`).on(RATE_EVENTS_TABLE).column('at').execute();
-  await db.schema.createTable(RATE_SCOPES_TABLE).addColumn('scope', 'varchar(300)', (c) => c.primaryKey()).execute();
+  await db.schema
+    .createTable(RATE_SCOPES_TABLE)
+    .addColumn('scope', 'varchar(300)', (c) => c.primaryKey())
+    .addColumn('requests', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('tokens', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 /**

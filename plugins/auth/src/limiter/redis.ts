@@ -1,6 +1,6 @@
 /**
  * Windows in Redis, shared by every gateway that uses it: per scope a sorted set of request
- * times and one of token events, checked and counted by one Lua script, so an admission is
+ * times, one of token events and their running sum, checked and counted by one Lua script, so an admission is
  * atomic across processes and machines. Commands fail at once while Redis is unreachable
  * (no offline queue): a limited call is then refused with a 503, never let through unchecked.
  */
@@ -9,19 +9,31 @@ import { Redis } from 'ioredis';
 import { GatewayError } from '@switchyard/core';
 import { WINDOW_MS, type Limiter, type Verdict } from './types.js';
 
-// KEYS: per scope its request set and token set. ARGV: now, window, member, then per scope rpm, tpm (-1 = none).
-// Returns {1, requests1, tokens1, ...} when admitted, {0, scopeIndex, kind, limit, used, retryAfterMs} when not.
+// KEYS: per scope its request set, token set and token sum. ARGV: now, window, member, then per
+// scope rpm, tpm (-1 = none). The token sum is kept with the set, so an admission only touches
+// the events that just left. Returns {1, requests1, tokens1, ...} when admitted,
+// {0, scopeIndex, kind, limit, used, retryAfterMs} when not.
 const ADMIT = `
 local now = tonumber(ARGV[1])
 local w = tonumber(ARGV[2])
 local member = ARGV[3]
-local n = #KEYS / 2
+local edge = now - w
+local n = #KEYS / 3
 local usage = {}
+local amount = function(m) return tonumber(string.match(m, ':(%d+)$')) end
 for i = 1, n do
-  local rk, tk = KEYS[2 * i - 1], KEYS[2 * i]
+  local rk, tk, sk = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
   local rpm, tpm = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', rk, '-inf', now - w)
-  redis.call('ZREMRANGEBYSCORE', tk, '-inf', now - w)
+  redis.call('ZREMRANGEBYSCORE', rk, '-inf', edge)
+  local old = redis.call('ZRANGEBYSCORE', tk, '-inf', edge)
+  if #old > 0 then
+    local sub = 0
+    for j = 1, #old do sub = sub + amount(old[j]) end
+    redis.call('DECRBY', sk, sub)
+    redis.call('ZREMRANGEBYSCORE', tk, '-inf', edge)
+  end
+  local sum = tonumber(redis.call('GET', sk) or '0')
+  if sum < 0 then sum = 0 end
   local count = redis.call('ZCARD', rk)
   if rpm >= 0 and count >= rpm then
     local retry = w
@@ -31,13 +43,11 @@ for i = 1, n do
     end
     return {0, i, 'requests', rpm, count, tostring(retry)}
   end
-  local toks = redis.call('ZRANGE', tk, 0, -1, 'WITHSCORES')
-  local sum = 0
-  for j = 1, #toks, 2 do sum = sum + tonumber(string.match(toks[j], ':(%d+)$')) end
   if tpm >= 0 and sum >= tpm then
+    local toks = redis.call('ZRANGE', tk, 0, -1, 'WITHSCORES')
     local left, retry = sum, w
     for j = 1, #toks, 2 do
-      left = left - tonumber(string.match(toks[j], ':(%d+)$'))
+      left = left - amount(toks[j])
       if left < tpm then
         retry = tonumber(toks[j + 1]) + w - now
         break
@@ -51,8 +61,8 @@ local out = {1}
 for i = 1, n do
   local count = usage[i][1]
   if tonumber(ARGV[2 + 2 * i]) >= 0 then
-    redis.call('ZADD', KEYS[2 * i - 1], now, member)
-    redis.call('PEXPIRE', KEYS[2 * i - 1], w)
+    redis.call('ZADD', KEYS[3 * i - 2], now, member)
+    redis.call('PEXPIRE', KEYS[3 * i - 2], w)
     count = count + 1
   end
   out[#out + 1] = count
@@ -90,7 +100,7 @@ export async function redisLimiter(url: string, prefix: string, onError: (err: E
     throw err;
   }
   redis.defineCommand('switchyardAdmit', { lua: ADMIT });
-  const keys = (scope: string) => [`${prefix}${scope}:r`, `${prefix}${scope}:t`];
+  const keys = (scope: string) => [`${prefix}${scope}:r`, `${prefix}${scope}:t`, `${prefix}${scope}:s`];
   const run = redis as unknown as { switchyardAdmit(numKeys: number, ...args: Array<string | number>): Promise<AdmitReply> };
   return {
     kind: 'redis',
@@ -101,7 +111,7 @@ export async function redisLimiter(url: string, prefix: string, onError: (err: E
       for (const c of checks) args.push(c.rpm ?? -1, c.tpm ?? -1);
       let reply: AdmitReply;
       try {
-        reply = await run.switchyardAdmit(checks.length * 2, ...args);
+        reply = await run.switchyardAdmit(checks.length * 3, ...args);
       } catch (err) {
         throw unavailable(err);
       }
@@ -113,10 +123,13 @@ export async function redisLimiter(url: string, prefix: string, onError: (err: E
     },
     async addTokens(scopes, tokens, now) {
       const p = redis.multi();
+      const amount = Math.max(0, Math.round(tokens));
       for (const scope of scopes) {
-        const tk = keys(scope)[1]!;
-        p.zadd(tk, now, `${randomBytes(8).toString('hex')}:${Math.max(0, Math.round(tokens))}`);
+        const [, tk, sk] = keys(scope) as [string, string, string];
+        p.zadd(tk, now, `${randomBytes(8).toString('hex')}:${amount}`);
+        p.incrby(sk, amount);
         p.pexpire(tk, windowMs);
+        p.pexpire(sk, windowMs);
       }
       try {
         await p.exec();
