@@ -196,6 +196,11 @@ describe('/key/* as LiteLLM documents it', () => {
     }
     await ok('/key/generate', { key_alias: 'unique-alias', send_invite_email: false, tags: [], aliases: {}, config: {}, permissions: {}, soft_budget: 1 });
     expect((await call('/key/generate', { key_alias: 'unique-alias' })).body.error).toMatchObject({ param: 'key_alias', code: 'key_alias_taken' });
+    // at the same time: one wins, the others get the same 400 (the unique index decides), never a 500
+    const race = await Promise.all(Array.from({ length: 6 }, () => call('/key/generate', { key_alias: 'raced-alias' })));
+    expect(race.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400]);
+    const teams = await Promise.all(Array.from({ length: 4 }, () => call('/team/new', { team_id: 'raced-team' })));
+    expect(teams.map((r) => r.status).sort()).toEqual([200, 400, 400, 400]);
     expect((await call('/key/update', { models: [] })).body.error).toMatchObject({ param: 'key', code: 'missing_required_parameter' });
     expect((await call('/key/delete', {})).body.error).toMatchObject({ param: 'keys' });
     // the body-optional path form: too large is a 413, and the connection stays usable

@@ -111,7 +111,14 @@ export async function createKey(env: RoutesEnv, body: z.output<typeof GenerateKe
     createdBy: createdBy ?? null,
   };
   const record = applyKeyFields(base, body, now);
-  await env.repo.insertKey(record);
+  try {
+    await env.repo.insertKey(record);
+  } catch (err) {
+    // a concurrent request took the alias (or the key) first: the unique index said so
+    await aliasFree(env, record.keyAlias);
+    if (body.key) await keyTaken(env, key);
+    throw err;
+  }
   return { record, key };
 }
 

@@ -12,6 +12,8 @@ import { keyObject, teamObject } from './shapes.js';
 
 type TeamBody = z.output<typeof NewTeam> | z.output<typeof UpdateTeam>;
 
+const exists = (id: string) => new GatewayError('GW_ERR_INVALID_REQUEST', `A team with team_id '${id}' already exists.`, { param: 'team_id', publicCode: 'team_exists' });
+
 function applyTeamFields(t: TeamRecord, body: TeamBody, now: number): TeamRecord {
   const out = applyLimits(t, body, now);
   if (body.team_alias !== undefined) out.teamAlias = body.team_alias;
@@ -53,12 +55,13 @@ export function teamRoutes(env: RoutesEnv): RouteDefinition[] {
         const body = validate(NewTeam, req.body ?? {});
         requireSpendFor(env, body.max_budget);
         const teamId = body.team_id ?? `team_${randomBytes(8).toString('hex')}`;
-        if (await env.repo.team(teamId)) {
-          throw new GatewayError('GW_ERR_INVALID_REQUEST', `A team with team_id '${teamId}' already exists.`, { param: 'team_id', publicCode: 'team_exists' });
-        }
+        if (await env.repo.team(teamId)) throw exists(teamId);
         const now = env.now();
         const team = applyTeamFields({ ...newLimits({}, now), teamId, teamAlias: null, members: [], blocked: false }, body, now);
-        await env.repo.insertTeam(team);
+        await env.repo.insertTeam(team).catch(async (err: unknown) => {
+          if (await env.repo.team(teamId)) throw exists(teamId); // created concurrently
+          throw err;
+        });
         return { body: await answer(team) };
       },
     },

@@ -15,6 +15,8 @@ type UserBody = z.output<typeof NewUser> | z.output<typeof UpdateUser>;
 
 const ListQuery = z.object({ page: pageNumber, page_size: pageSize.default(25) });
 
+const exists = (id: string) => new GatewayError('GW_ERR_INVALID_REQUEST', `A user with user_id '${id}' already exists.`, { param: 'user_id', publicCode: 'user_exists' });
+
 function applyUserFields(u: UserRecord, body: UserBody, now: number): UserRecord {
   const out = applyLimits(u, body, now);
   if (body.user_email !== undefined) out.userEmail = body.user_email;
@@ -43,9 +45,7 @@ export function userRoutes(env: RoutesEnv): RouteDefinition[] {
         const body = validate(NewUser, req.body ?? {});
         requireSpendFor(env, body.max_budget);
         const userId = body.user_id ?? `user_${randomBytes(8).toString('hex')}`;
-        if (await env.repo.user(userId)) {
-          throw new GatewayError('GW_ERR_INVALID_REQUEST', `A user with user_id '${userId}' already exists.`, { param: 'user_id', publicCode: 'user_exists' });
-        }
+        if (await env.repo.user(userId)) throw exists(userId);
         const now = env.now();
         const teams = body.teams ?? (body.team_id ? [body.team_id] : []);
         const user = applyUserFields(
@@ -53,7 +53,10 @@ export function userRoutes(env: RoutesEnv): RouteDefinition[] {
           { ...body, teams },
           now,
         );
-        await env.repo.insertUser(user);
+        await env.repo.insertUser(user).catch(async (err: unknown) => {
+          if (await env.repo.user(userId)) throw exists(userId); // created concurrently
+          throw err;
+        });
         const out = await answer(user);
         if (!body.auto_create_key) return { body: out };
         // the user's budget and limits cover the key: the key itself gets none of its own
