@@ -89,7 +89,10 @@ export interface Gateway {
   call(input: CallInput): Promise<CallOutput>;
   /** A Node request listener: static-path routes served directly, the rest through the Koa app. */
   callback(): http.RequestListener;
-  /** Starts an HTTP server (default 127.0.0.1:4000; port 0 picks a free port). */
+  /**
+   * Starts an HTTP server (default 127.0.0.1:4000; port 0 picks a free port). Without a plugin
+   * on the `authenticate` hook it binds 127.0.0.1 whatever host is asked for, and warns.
+   */
   listen(options?: { port?: number; host?: string }): Promise<Listening>;
   /** Resolves once all background work (observers, store writes) so far has settled. */
   flush(): Promise<void>;
@@ -110,6 +113,11 @@ function inFile<T>(file: string | undefined, step: () => T): T {
     if (file && err instanceof GatewayError) throw new GatewayError(err.code, `${file}: ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+/** Whether a listen address only accepts connections from this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
@@ -315,7 +323,12 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     async listen(opts = {}) {
       const server = createHttpServer(listener, limits, diagnostics);
       const port = opts.port ?? cfg.server?.port ?? 4000;
-      const host = opts.host ?? cfg.server?.host ?? '127.0.0.1';
+      const requested = opts.host ?? cfg.server?.host ?? '127.0.0.1';
+      // without an auth plugin every caller is the same anonymous tenant: serve this machine only
+      const host = hooks.authenticate.taps.length > 0 || isLoopback(requested) ? requested : '127.0.0.1';
+      if (host !== requested) {
+        diagnostics.warn(`no auth plugin is loaded: listening on 127.0.0.1 only, not ${requested} (add @switchyard/auth with a master key to serve other hosts)`);
+      }
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

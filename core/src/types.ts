@@ -169,11 +169,16 @@ export interface ChatChunk {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface GatewayState {}
 
-/** Who is calling: filled by an auth plugin; every stored object records it for ownership checks. */
+/**
+ * Who is calling: filled by an auth plugin (or given to `gateway.call()`); every stored object
+ * records its owner (`ownerOf`) and reads are scoped to it (`ownerScope`).
+ */
 export interface Principal {
   keyId?: string;
   userId?: string;
   teamId?: string;
+  /** An administrator (e.g. the master key): reads every owner's objects. */
+  admin?: boolean;
 }
 
 /** A configured upstream target for a public model name. */

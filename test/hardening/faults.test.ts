@@ -7,11 +7,13 @@
 import net from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import auth from '@switchyard/auth';
+import mockProvider from '@switchyard/provider-mock';
 import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
 import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, freePort, startOpenAIEmulator, tempDbFile, type Fault, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, freePort, startOpenAIEmulator, startRedis, tempDbFile, type Fault, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
 
 interface Recorded {
   status: number;
@@ -235,5 +237,41 @@ describe('sockets', () => {
     const r = await t.client.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'still there' }] });
     expect(r.choices[0]!.message.content).toBe('echo: still there');
     expect(net.isIP('127.0.0.1')).toBe(4);
+  });
+});
+
+describe('the rate limiter loses Redis', () => {
+  const MASTER = 'sk-master-faults-0123456789abcdef';
+  it('limited calls get a 503 rate_limiter_unavailable (never admitted unchecked); unlimited keys and the master key still work', async () => {
+    const redis = await startRedis();
+    const g = await createTestGateway({ plugins: [sqliteStore({ file: tempDbFile() }), auth({ masterKey: MASTER, limiter: 'redis', redisUrl: redis.url }), mockProvider()] });
+    try {
+      const gen = async (body: unknown) => {
+        const res = await fetch(`${g.origin}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return ((await res.json()) as { key: string }).key;
+      };
+      const limited = new OpenAI({ apiKey: await gen({ rpm_limit: 100 }), baseURL: g.url, maxRetries: 0 });
+      const free = new OpenAI({ apiKey: await gen({}), baseURL: g.url, maxRetries: 0 });
+      const master = new OpenAI({ apiKey: MASTER, baseURL: g.url, maxRetries: 0 });
+      const ask = (c: OpenAI) => c.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
+      await ask(limited);
+      await redis.stop();
+      const err = await ask(limited).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect(err).toMatchObject({ status: 503, code: 'rate_limiter_unavailable', type: 'server_error' });
+      expect((err as InstanceType<typeof OpenAI.APIError>).headers.get('retry-after')).toBe('1');
+      expect((await ask(free)).choices[0]!.message.content).toBe('hi');
+      expect((await ask(master)).choices[0]!.message.content).toBe('hi');
+    } finally {
+      await g.close();
+      await redis.stop();
+    }
+  });
+
+  it('a gateway whose Redis cannot be reached does not start, and says why', async () => {
+    const port = await freePort();
+    await expect(
+      createTestGateway({ plugins: [sqliteStore({ file: tempDbFile() }), auth({ masterKey: MASTER, limiter: 'redis', redisUrl: `redis://127.0.0.1:${port}` }), mockProvider()] }),
+    ).rejects.toThrow(/cannot reach Redis/);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The bad-input fuzzer: property-based (fast-check) requests to every endpoint of the default
- * plugin set, in both path forms: random and mutated bodies, wrong types, huge and deep
- * values, unicode edge cases, invalid ids, odd headers and content types. Every answer is a
+ * plugin set plus @switchyard/auth (the key, user and team API), in both path forms, with the
+ * master key, no key, a wrong key or key headers of every kind: random and mutated bodies,
+ * wrong types, huge and deep values, unicode edge cases, invalid ids, odd headers and content
+ * types. Every answer is a
  * success or a 4xx in the OpenAI error shape (never a 5xx from the gateway itself), the
  * gateway never stops serving, its event loop never stalls, and the store is consistent
  * afterwards. `FUZZ_RUNS=100000 npx vitest run test/hardening/fuzz.test.ts` is the long run.
@@ -9,6 +11,8 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import auth from '@switchyard/auth';
 import costTracker from '@switchyard/cost-tracker';
 import mockProvider from '@switchyard/provider-mock';
 import responses from '@switchyard/responses';
@@ -17,6 +21,7 @@ import sqliteStore from '@switchyard/store-sqlite';
 import { createTestGateway, tempDbFile, type TestGateway } from '@switchyard/test-kit';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_500);
+const MASTER = 'sk-master-fuzz-0123456789abcdef';
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 interface Req {
@@ -101,12 +106,63 @@ const id = fc.oneof(fc.constantFrom('resp_1', 'resp_n' + 'A'.repeat(60), 'x', '.
 const prefix = fc.constantFrom('/v1', '');
 const contentType = fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=z', 'application/json; charset=latin1', '') });
 const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/);
-const headers = fc.record(
-  { 'x-session-id': headerValue, 'x-request-id': headerValue, 'x-litellm-session-id': headerValue, authorization: headerValue },
+// mostly the master key (so the fuzzer reaches every route), sometimes none, a wrong one, or another header
+const credentials = fc.oneof(
+  { weight: 12, arbitrary: fc.constant({ authorization: `Bearer ${MASTER}` }) },
+  { weight: 1, arbitrary: fc.constant({ 'api-key': MASTER }) },
+  { weight: 1, arbitrary: fc.constant({ 'x-api-key': MASTER }) },
+  { weight: 1, arbitrary: fc.constant({}) },
+  { weight: 2, arbitrary: headerValue.map((v) => ({ authorization: v })) },
+  { weight: 1, arbitrary: headerValue.map((v) => ({ 'x-api-key': v, authorization: `Bearer ${v}` })) },
+);
+const headers = fc
+  .tuple(fc.record({ 'x-session-id': headerValue, 'x-request-id': headerValue, 'x-litellm-session-id': headerValue }, { requiredKeys: [] }), credentials)
+  .map(([h, c]) => ({ ...h, ...c }));
+
+const keyFields = fc.record(
+  {
+    key: fc.oneof(text, fc.constantFrom('sk-' + 'a'.repeat(30), 'key_000000000000000000000000', MASTER), jsonish),
+    keys: fc.oneof(fc.array(text, { maxLength: 3 }), jsonish),
+    key_aliases: fc.oneof(fc.array(text, { maxLength: 3 }), jsonish),
+    key_alias: fc.oneof(text, jsonish),
+    models: fc.oneof(fc.array(fc.constantFrom(...MODELS, '*', 'mock/*'), { maxLength: 3 }), jsonish),
+    max_budget: fc.oneof(fc.double({ min: -1, max: 100, noNaN: true }), jsonish),
+    budget_duration: fc.oneof(fc.constantFrom('30s', '1h', '30d', '1mo', '0d', 'forever', ''), jsonish),
+    duration: fc.oneof(fc.constantFrom('20m', '1y', 'x'), jsonish),
+    rpm_limit: fc.oneof(fc.integer({ min: -1, max: 1e6 }), jsonish),
+    tpm_limit: fc.oneof(fc.integer({ min: -1, max: 1e9 }), jsonish),
+    metadata: fc.oneof(fc.dictionary(text, text, { maxKeys: 3 }), jsonish),
+    user_id: fc.oneof(fc.constantFrom('fuzz-user', 'u2'), text, jsonish),
+    team_id: fc.oneof(fc.constantFrom('fuzz-team', 't2'), text, jsonish),
+    user_ids: fc.oneof(fc.array(fc.constantFrom('fuzz-user', 'u2', 'nobody'), { maxLength: 2 }), jsonish),
+    team_ids: fc.oneof(fc.array(fc.constantFrom('fuzz-team', 't2', 'none'), { maxLength: 2 }), jsonish),
+    user_role: fc.oneof(fc.constantFrom('proxy_admin', 'internal_user', 'app_user', 'root'), jsonish),
+    members_with_roles: fc.oneof(fc.array(fc.record({ user_id: text, role: fc.constantFrom('admin', 'user', 'x') }), { maxLength: 2 }), jsonish),
+    blocked: fc.oneof(fc.boolean(), jsonish),
+    new_key: fc.oneof(text, fc.constant('sk-' + 'b'.repeat(30)), jsonish),
+    auto_create_key: fc.oneof(fc.boolean(), jsonish),
+    model_max_budget: jsonish,
+    max_parallel_requests: jsonish,
+  },
   { requiredKeys: [] },
 );
+const keyRoute = fc.constantFrom(
+  'POST /key/generate', 'POST /key/update', 'POST /key/delete', 'POST /key/regenerate', 'POST /key/block', 'POST /key/unblock',
+  'POST /user/new', 'POST /user/update', 'POST /user/delete', 'POST /team/new', 'POST /team/update', 'POST /team/delete', 'POST /team/block', 'POST /team/unblock',
+  'GET /key/info', 'GET /key/list', 'GET /user/info', 'GET /user/list', 'GET /team/info', 'GET /team/list', 'POST /key/:id/regenerate',
+);
+const keyQuery = fc.constantFrom('', '?key=sk-nope', '?key=key_000000000000000000000000', '?user_id=fuzz-user', '?team_id=fuzz-team', '?page=0', '?size=1000', '?page=2&size=1', '?return_full_object=maybe', '?page_size=abc', '?key=%00');
 
-const request: fc.Arbitrary<Req> = fc.oneof(
+const routed: fc.Arbitrary<Req> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({ route: keyRoute, q: keyQuery, id, body: bodyText(keyFields), ct: contentType, h: headers }).map(({ route, q, id: kid, body, ct, h }) => {
+      const [method, p] = route.split(' ') as [string, string];
+      return method === 'GET'
+        ? { method, path: `${p}${q}`, headers: h }
+        : { method, path: p.replace(':id', kid), headers: { ...h, ...(ct ? { 'content-type': ct } : {}) }, body };
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ p: prefix, body: bodyText(chatBody), ct: contentType, h: headers }).map(({ p, body, ct, h }) => ({ method: 'POST', path: `${p}/chat/completions`, headers: { ...h, ...(ct ? { 'content-type': ct } : {}) }, body })) },
   { weight: 5, arbitrary: fc.record({ p: prefix, body: bodyText(responsesBody), ct: contentType, h: headers }).map(({ p, body, ct, h }) => ({ method: 'POST', path: `${p}/responses`, headers: { ...h, ...(ct ? { 'content-type': ct } : {}) }, body })) },
   {
@@ -137,6 +193,11 @@ const request: fc.Arbitrary<Req> = fc.oneof(
   },
 );
 
+// requests built without credentials get some (the master key mostly) so they reach their route
+const request: fc.Arbitrary<Req> = fc
+  .tuple(routed, credentials)
+  .map(([r, c]) => ('authorization' in r.headers || 'api-key' in r.headers || 'x-api-key' in r.headers ? r : { ...r, headers: { ...c, ...r.headers } }));
+
 describe('bad-input fuzzer (every endpoint, both path forms)', () => {
   let t: TestGateway;
   let dbFile: string;
@@ -165,7 +226,7 @@ describe('bad-input fuzzer (every endpoint, both path forms)', () => {
   beforeAll(async () => {
     dbFile = tempDbFile();
     t = await createTestGateway({
-      plugins: [sqliteStore({ file: dbFile }), sessionTracker(), responses(), costTracker(), mockProvider()],
+      plugins: [sqliteStore({ file: dbFile }), sessionTracker(), responses(), costTracker(), auth({ masterKey: MASTER }), mockProvider()],
       server: { bodyLimit: '1mb' },
       storePrompts: true,
     });
@@ -202,7 +263,8 @@ describe('bad-input fuzzer (every endpoint, both path forms)', () => {
   });
 
   it('still serves, and the store is consistent: every call finished, sessions add up, stored responses parse', async () => {
-    const r = await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'after the storm' }] });
+    const master = new OpenAI({ apiKey: MASTER, baseURL: t.url, maxRetries: 0 });
+    const r = await master.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'after the storm' }] });
     expect(r.choices[0]!.message.content).toBe('after the storm');
     await t.gateway.flush();
     const db = new Database(dbFile, { readonly: true });

@@ -57,6 +57,9 @@ export function banner({ gateway, listening, configPath }: Serving): string {
     `plugins: ${gateway.plugins.map((p) => `${p.name}${p.version ? `@${p.version}` : ''}`).join(', ') || 'none'}`,
     `models: ${gateway.models.names().join(', ') || 'none'}`,
     `store: ${storeLine(gateway)}`,
+    gateway.hooks.authenticate.taps.length > 0
+      ? 'auth: every call needs a key'
+      : 'auth: none (open to this machine only: listening on loopback; add @switchyard/auth with a master key to serve others)',
   ];
   return lines.join('\n');
 }

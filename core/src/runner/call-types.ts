@@ -19,6 +19,10 @@ export interface CallInput {
   body: unknown;
   headers?: Record<string, string | string[] | undefined>;
   requestId?: string;
+  /**
+   * Who the call runs as: admission (model access, limits, budgets) applies to it and what the
+   * call stores belongs to it. With an auth plugin loaded, a call without one is refused (401).
+   */
   principal?: Principal;
   signal?: AbortSignal;
   /** Endpoint recorded with the call (default `/v1/chat/completions`). */

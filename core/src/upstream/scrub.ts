@@ -15,6 +15,13 @@ const KNOWN_SHAPES = [
   /\bya29\.[0-9A-Za-z._-]{20,}/g, // Google OAuth access tokens
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi,
 ];
+/** Credentials in URLs and echoed headers, whatever their shape: the name stays, the value goes. */
+const NAMED_SECRETS = [
+  /([?&](?:key|api[-_]?key|access_token|token|sig|signature|code)=)[^&#\s"'<>]+/gi, // ?key=… (Gemini), SAS signatures
+  /(\b(?:x-api-key|api-key|x-goog-api-key|authorization|proxy-authorization)["']?\s*[:=]\s*["']?(?:Bearer|Basic)\s+)(?!\[redacted\])[^\s"',;}]{6,}/gi,
+  /(\b(?:x-api-key|api-key|x-goog-api-key|authorization|proxy-authorization)["']?\s*[:=]\s*["']?)(?!\[redacted\]|(?:Bearer|Basic)\s)[^\s"',;}]{6,}/gi,
+  /(\/\/[^/\s:@]+:)[^@\s/]+(@)/g, // user:password@host
+];
 const SECRET_OPTION = /key|secret|token|password|credential/i;
 const REDACTED = '[redacted]';
 
@@ -49,6 +56,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let out = text;
   for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(REDACTED);
   for (const shape of KNOWN_SHAPES) out = out.replace(shape, REDACTED);
+  for (const named of NAMED_SECRETS) out = out.replace(named, (_m, name: string, tail?: string) => `${name}${REDACTED}${typeof tail === 'string' ? tail : ''}`);
   return out;
 }
 

@@ -86,6 +86,13 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         return sum;
       };
       const flushNow = () => store.writes.flush();
+      // budgets of other plugins (keys, users, teams of @switchyard/auth) read spend through this
+      gateway.services.spend = {
+        total: async (scope) => {
+          const f: SpendFilter = { key: scope.key, user: scope.user, team: scope.team, from: scope.from };
+          return (await spend.total(f)) + pending(f);
+        },
+      };
 
       gateway.hooks.postCall.tapPromise({ name: PLUGIN_NAME, stage: 1000 }, async (response, _request, ctx) => {
         price(ctx);

@@ -18,12 +18,16 @@ const Filters = {
 const LogsQuery = z.strictObject({ ...Filters, limit: z.coerce.number().int().min(1).max(1000).default(50), after: z.string().min(1).optional() });
 const ReportQuery = z.strictObject({ ...Filters, group_by: z.enum(['day', ...(Object.keys(DIMENSIONS) as Dimension[])]).default('day') });
 
-/** A caller with a key sees only that key's spend. */
-function scoped(f: SpendFilter, req: RouteRequest): SpendFilter {
-  const key = req.principal.keyId;
-  if (key === undefined) return f;
-  if (f.key !== undefined && f.key !== key) throw new GatewayError('GW_ERR_FORBIDDEN', "You can only read your own key's spend.", { param: 'key' });
-  return { ...f, key };
+/**
+ * A caller with a key sees only that key's spend (another key's filter finds nothing: lists
+ * never show another tenant); an admin sees everyone's; anonymous callers (no auth plugin)
+ * see all, as everything is theirs.
+ */
+function scoped(f: SpendFilter, req: RouteRequest): SpendFilter | undefined {
+  const { keyId, admin } = req.principal;
+  if (admin || keyId === undefined) return f;
+  if (f.key !== undefined && f.key !== keyId) return undefined;
+  return { ...f, key: keyId };
 }
 
 /**
@@ -42,13 +46,17 @@ export function spendRoutes(spend: SpendRepo, flush: () => Promise<void>): Route
       async handler(req) {
         const { limit, after, ...filters } = validate(LogsQuery, req.query);
         await flush();
+        const scope = scoped(filters, req);
         let before;
         if (after) {
           const row = await spend.get(after);
-          if (!row) throw new GatewayError('GW_ERR_INVALID_REQUEST', `No spend log with id '${after}'.`, { param: 'after' });
+          // another key's row is no cursor either: its id tells nothing
+          if (!row || (scope?.key !== undefined && row.key_id !== scope.key)) {
+            throw new GatewayError('GW_ERR_INVALID_REQUEST', `No spend log with id '${after}'.`, { param: 'after' });
+          }
           before = { created_at: Number(row.created_at), id: row.id };
         }
-        const rows = await spend.list(scoped(filters, req), { limit: limit + 1, before });
+        const rows = scope ? await spend.list(scope, { limit: limit + 1, before }) : [];
         const data = rows.slice(0, limit);
         return { body: { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: rows.length > limit } };
       },
@@ -59,7 +67,8 @@ export function spendRoutes(spend: SpendRepo, flush: () => Promise<void>): Route
       async handler(req) {
         const { group_by, ...filters } = validate(ReportQuery, req.query);
         await flush();
-        const data = await spend.report(scoped(filters, req), group_by);
+        const scope = scoped(filters, req);
+        const data = scope ? await spend.report(scope, group_by) : [];
         const total = data.reduce(
           (t, r) => ({
             requests: t.requests + r.requests,

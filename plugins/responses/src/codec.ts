@@ -74,7 +74,7 @@ function aggregate(): StreamAggregate<ResponseEvent, ResponseObject> {
  * ```
  */
 export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse, ResponseObject, ResponseEvent> {
-  const { api, ids } = env;
+  const { api } = env;
 
   /** The client's view of an upstream response object: the gateway's id, parent and model. */
   const present = (r: ResponseObject, ctx: CallContext): ResponseObject => {
@@ -84,7 +84,7 @@ export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse
       return r.model === ctx.model ? r : { ...r, model: ctx.model! };
     }
     s.upstreamId ||= r.id;
-    s.id ??= ids.encode({ deployment: ctx.deployment!.id, upstreamId: s.upstreamId, owner: s.owner });
+    s.id ??= env.ids.encode({ deployment: ctx.deployment!.id, upstreamId: s.upstreamId, owner: s.owner });
     startsSession(ctx, s.id);
     return { ...r, id: s.id, previous_response_id: s.parent?.id ?? null, model: ctx.model! };
   };

@@ -39,7 +39,7 @@ export function newId(prefix: string): string {
  * ids.decode(id); // the same NativeRef, or undefined when tampered with
  * ```
  */
-export function responseIds(secret: string) {
+export function responseIds(secret: string | Buffer) {
   const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 32);
   return {
     encode(ref: NativeRef): string {

@@ -131,13 +131,20 @@ export function responsesRepo(db: AnyDb) {
         .where('id', '=', r.id)
         .execute();
     },
-    /** The response with this id owned by `owner`, else undefined (another owner's id is "not found"). */
-    async get(id: string, owner: string): Promise<StoredResponse | undefined> {
-      const row = (await db.selectFrom(RESPONSES_TABLE).selectAll().where('id', '=', id).where('owner', '=', owner).executeTakeFirst()) as Row | undefined;
+    /**
+     * The response with this id owned by `scope` (any owner for `undefined`: an admin, see
+     * `ownerScope`), else undefined: another owner's id is "not found".
+     */
+    async get(id: string, scope: string | undefined): Promise<StoredResponse | undefined> {
+      let q = db.selectFrom(RESPONSES_TABLE).selectAll().where('id', '=', id);
+      if (scope !== undefined) q = q.where('owner', '=', scope);
+      const row = (await q.executeTakeFirst()) as Row | undefined;
       return row ? fromRow(row) : undefined;
     },
-    async delete(id: string, owner: string): Promise<boolean> {
-      const res = await db.deleteFrom(RESPONSES_TABLE).where('id', '=', id).where('owner', '=', owner).executeTakeFirst();
+    async delete(id: string, scope: string | undefined): Promise<boolean> {
+      let q = db.deleteFrom(RESPONSES_TABLE).where('id', '=', id);
+      if (scope !== undefined) q = q.where('owner', '=', scope);
+      const res = await q.executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
     /**

@@ -1,9 +1,9 @@
 /**
  * The Responses routes: create, retrieve, delete, input items, cancel.
  */
-import { createCallContext, GatewayError, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { canSee, createCallContext, GatewayError, ownerScope, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
 import { createResponse } from './create.js';
-import { ownerOf, type ResponsesEnv } from './env.js';
+import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
 import type { Item, ResponseObject } from './types.js';
 
@@ -23,15 +23,15 @@ function deploymentById(env: ResponsesEnv, id: string): Deployment | undefined {
 
 /** Resolves a client-given id to the caller's stored response (or a native reference). */
 export async function find(env: ResponsesEnv, req: RouteRequest, id: string) {
-  const owner = ownerOf(req.principal);
+  const scope = ownerScope(req.principal);
   if (env.ids.isNative(id)) {
     const ref = env.ids.decode(id);
-    if (!ref || ref.owner !== owner) return undefined; // tampered, or another tenant's
+    if (!ref || !canSee(req.principal, ref.owner)) return undefined; // tampered, or another tenant's
     const deployment = deploymentById(env, ref.deployment);
     if (!deployment) return undefined;
-    return { ref, deployment, stored: await env.repo.get(id, owner) };
+    return { ref, deployment, stored: await env.repo.get(id, scope) };
   }
-  const stored = await env.repo.get(id, owner);
+  const stored = await env.repo.get(id, scope);
   return stored ? { ref: undefined, deployment: undefined, stored } : undefined;
 }
 
@@ -110,7 +110,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
             if (!(err instanceof GatewayError && err.status === 404 && found.stored)) throw err;
           }
         }
-        await repo.delete(id, ownerOf(req.principal));
+        await repo.delete(id, ownerScope(req.principal));
         return { body: { id, object: 'response', deleted: true } };
       },
     },

@@ -33,26 +33,30 @@ export const MAX_SESSION_CALLS = 10_000;
 const db = (store: Store) => store.db as unknown as Kysely<CallLogTables>;
 
 /**
- * A page of the owner's sessions, most recently active first.
+ * A page of the owner's sessions (every owner's for `owner` undefined: an admin), most
+ * recently active first.
  *
  * @example
  * ```ts
- * const page = await listSessions(store, '', {}, { limit: 20 });
+ * const page = await listSessions(store, ownerScope(req.principal), {}, { limit: 20 });
  * ```
  */
 export async function listSessions(
   store: Store,
-  owner: string,
+  owner: string | undefined,
   filters: SessionFilters,
   paging: { limit: number; after?: string },
 ): Promise<Page<SessionRow>> {
   let cursor: { sort: number; id: string } | undefined;
   if (paging.after !== undefined) {
-    const row = await db(store).selectFrom(SESSIONS_TABLE).select(['last_at', 'id']).where('owner', '=', owner).where('id', '=', paging.after).executeTakeFirst();
+    let c = db(store).selectFrom(SESSIONS_TABLE).select(['last_at', 'id']).where('id', '=', paging.after);
+    if (owner !== undefined) c = c.where('owner', '=', owner);
+    const row = await c.orderBy('last_at', 'desc').executeTakeFirst();
     if (!row) throw new GatewayError('GW_ERR_INVALID_REQUEST', `after: no session with id '${paging.after}'.`, { param: 'after', publicCode: 'invalid_value' });
     cursor = { sort: Number(row.last_at), id: row.id };
   }
-  let q = db(store).selectFrom(SESSIONS_TABLE).selectAll().where('owner', '=', owner);
+  let q = db(store).selectFrom(SESSIONS_TABLE).selectAll();
+  if (owner !== undefined) q = q.where('owner', '=', owner);
   if (filters.key !== undefined) q = q.where('key_id', '=', filters.key);
   if (filters.user !== undefined) {
     const user = filters.user;
@@ -90,18 +94,22 @@ const BODY_BATCH = 200;
 
 /**
  * One session of the owner with a page of its calls, oldest first; undefined when the owner
- * has no such session (another owner's session is "not found" too). Bodies are read only
+ * has no such session (another owner's session is "not found" too). For `owner` undefined (an
+ * admin) the most recently active session with that id, whoever owns it. Bodies are read only
  * for the calls that fit the byte budget (sizes are asked of the database first), so a
  * session of huge stored calls never loads them all into memory.
  *
  * @example
  * ```ts
- * const detail = await getSession(store, ownerOf(req.principal), 'chat-42', { bodies: true, limit: 100 });
+ * const detail = await getSession(store, ownerScope(req.principal), 'chat-42', { bodies: true, limit: 100 });
  * ```
  */
-export async function getSession(store: Store, owner: string, id: string, options: SessionReadOptions): Promise<SessionDetail | undefined> {
-  const session = await db(store).selectFrom(SESSIONS_TABLE).selectAll().where('owner', '=', owner).where('id', '=', id).executeTakeFirst();
+export async function getSession(store: Store, scope: string | undefined, id: string, options: SessionReadOptions): Promise<SessionDetail | undefined> {
+  let s = db(store).selectFrom(SESSIONS_TABLE).selectAll().where('id', '=', id);
+  if (scope !== undefined) s = s.where('owner', '=', scope);
+  const session = await s.orderBy('last_at', 'desc').executeTakeFirst();
   if (!session) return undefined;
+  const owner = session.owner;
   const limit = Math.min(options.limit ?? MAX_SESSION_CALLS, MAX_SESSION_CALLS);
   let q = db(store)
     .selectFrom(CALLS_TABLE)

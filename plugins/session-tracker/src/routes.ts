@@ -1,7 +1,7 @@
 /**
  * `GET /v1/sessions` and `GET /v1/sessions/{id}`.
  */
-import { GatewayError, ownerOf, parseLimit, type RouteDefinition, type RouteRequest, type Store } from '@switchyard/core';
+import { GatewayError, ownerScope, parseLimit, type RouteDefinition, type RouteRequest, type Store } from '@switchyard/core';
 import { conversationOf, sessionCall, sessionSummary } from './format.js';
 import { getSession, listSessions, MAX_SESSION_CALLS, type SessionFilters } from './queries.js';
 
@@ -60,7 +60,7 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
         };
         const limit = parseLimit(one(q.limit), { fallback: 20, max: 100 });
         await store.writes.flush();
-        const page = await listSessions(store, ownerOf(req.principal), filters, { limit, after: one(q.after) });
+        const page = await listSessions(store, ownerScope(req.principal), filters, { limit, after: one(q.after) });
         const data = page.rows.map(sessionSummary);
         return {
           body: { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: page.hasMore },
@@ -76,7 +76,9 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
         const bodies = flag(one(req.query.include_bodies), 'include_bodies', true);
         await store.writes.flush(); // read your writes: what is queued is committed first
         const limit = parseLimit(one(req.query.limit), { fallback: MAX_SESSION_CALLS, max: MAX_SESSION_CALLS });
-        const detail = await getSession(store, ownerOf(req.principal), id, { bodies, limit, after: one(req.query.after) });
+        // an admin reads anyone's session; `key` picks among sessions of the same id
+        const scope = ownerScope(req.principal) ?? one(req.query.key);
+        const detail = await getSession(store, scope, id, { bodies, limit, after: one(req.query.after) });
         if (!detail) throw notFound(id);
         const calls = detail.calls.map(sessionCall);
         const ends = detail.calls.map((c) => Number(c.ended_at ?? c.started_at));

@@ -19,6 +19,8 @@ export type { GeminiEmulator, GeminiEmulatorOptions, GeminiAnswerFault } from '.
 export { checkGenerateContentRequest } from './emulators/gemini-validate.js';
 export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
+export { startRedis } from './redis.js';
+export type { TestRedis } from './redis.js';
 export { startBedrockEmulator, bedrockErrorFault, eventFrame } from './emulators/bedrock.js';
 export type { BedrockEmulator, BedrockEmulatorOptions, BedrockEmulatorCredentials, BedrockStreamFault } from './emulators/bedrock.js';
 export { checkConverseRequest, checkConverseForModel, reasoningSignature } from './emulators/bedrock-validate.js';
