@@ -22,7 +22,7 @@ export async function printedConfig(options: Pick<CliOptions, 'config'>): Promis
   const { file, filepath, found } = await readCliConfig(options);
   const from = found ? `from ${filepath}` : '(embedded default, no config file found)';
   const head = [`# Switchyard config ${from}${file.dialect === 'litellm' ? ', translated from a LiteLLM proxy config' : ''}`];
-  for (const line of file.warnings) head.push(`# not supported: ${line}`);
+  for (const line of file.warnings) head.push(`# warning: ${line}`);
   for (const [k, v] of Object.entries(file.environment)) head.push(`# environment_variables sets ${k}${k.match(/KEY|SECRET|PASSWORD|TOKEN/i) ? '' : `=${v}`}`);
   // plugin objects (from a switchyard.config.ts) have no YAML form: their name stands in
   const body = stringify(file.config, (_key, value: unknown) => (isPluginObject(value) ? `<plugin object ${value.name}>` : value));
