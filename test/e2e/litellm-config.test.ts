@@ -254,6 +254,32 @@ general_settings:
     expect(r.choices[0]!.message.content).toBe('echo: numeric name');
   });
 
+  it('with --workers 2 the warnings are printed once, and both workers serve the translation', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sy-litellm-e2e-'));
+    writeFileSync(
+      path.join(dir, 'config.yaml'),
+      `model_list:
+  - model_name: gpt
+    litellm_params: { model: openai/gpt-4o, api_base: ${oa.baseURL}, api_key: ${oa.apiKey} }
+litellm_settings: { cache: true }
+`,
+    );
+    const cli = startCli(['--config', 'config.yaml', '--port', '0', '--workers', '2'], dir);
+    const m = await new Promise<string>((resolve, reject) => {
+      cli.child.stdout!.on('data', () => {
+        const found = /2 workers listening on port (\d+)/.exec(cli.output());
+        if (found) resolve(found[1]!);
+      });
+      cli.child.on('exit', (code) => reject(new Error(`exited ${code}: ${cli.errors()}`)));
+    });
+    const client = new OpenAI({ baseURL: `http://127.0.0.1:${m}/v1`, apiKey: 'x', maxRetries: 0 });
+    const r = await client.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'two workers' }] });
+    expect(r.choices[0]!.message.content).toBe('echo: two workers');
+    expect(warningsOf(cli.errors())).toEqual(['[switchyard] warn: LiteLLM config: litellm_settings.cache: response caching is not supported']);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('--print-config prints the translation as Switchyard YAML that serves the same models', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-litellm-e2e-'));
     writeFileSync(
