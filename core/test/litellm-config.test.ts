@@ -166,6 +166,15 @@ describe('LiteLLM model_list', () => {
     expect(g.deployments.map((d) => d.apiKey)).toEqual(['k', '', '', 'gsk']);
   });
 
+  it('a bare vLLM base from the environment gets its /v1 after the reference; one with a path is kept', () => {
+    const entry = (name: string, v: string) => ({ model_name: name, litellm_params: { model: 'hosted_vllm/m', api_base: `os.environ/${v}` } });
+    const t = translateLiteLLMConfig(
+      { model_list: [entry('a', 'BARE'), entry('b', 'SLASH'), entry('c', 'WITH_PATH')] },
+      { env: { BARE: 'http://vllm:8000', SLASH: 'http://vllm:8000/', WITH_PATH: 'http://vllm:8000/v1' }, isInstalled: notInstalled },
+    );
+    expect(t.config.models!.map((m) => m.apiBase)).toEqual(['${BARE}/v1', '${SLASH}v1', 'os.environ/WITH_PATH']);
+  });
+
   it('values YAML would change are read as written: numeric names and fallbacks, merge keys, numbers from the environment', async () => {
     const t = await translated('yaml-values.yaml');
     expect(t.environment).toEqual({ REQUEST_TIMEOUT_S: '20', UPSTREAM_KEY: 'sk-from-file' });
@@ -378,6 +387,12 @@ describe('telling LiteLLM configs from Switchyard ones', () => {
     expect(isLiteLLMConfig(undefined)).toBe(false);
     expect(() => configFromFile({ model_list: [], models: [] }, { filepath: '/srv/config.yaml' })).toThrow(
       '/srv/config.yaml: the config mixes LiteLLM keys (model_list) with Switchyard keys (models); write one or the other',
+    );
+  });
+
+  it('a LiteLLM config given to createGateway in code says how to translate it', async () => {
+    await expect(createGateway({ model_list: [] } as SwitchyardConfig, { diagnostics: memoryDiagnostics() })).rejects.toThrow(
+      /unknown key "model_list".*this is a LiteLLM proxy config: serve it with `switchyard --config <file>`, or pass translateLiteLLMConfig\(config\)\.config/s,
     );
   });
 

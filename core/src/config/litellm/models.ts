@@ -5,7 +5,7 @@
  */
 import type { ProviderTarget } from './providers.js';
 import { targetOf } from './providers.js';
-import { int, ms, num, record, text, type Ctx } from './values.js';
+import { embeddable, int, ms, num, record, text, valueNow, type Ctx } from './values.js';
 
 /** LiteLLM price keys (litellm_params or model_info) to Switchyard's. */
 const PRICING: Readonly<Record<string, string>> = {
@@ -94,8 +94,12 @@ export interface TranslatedModels {
 const isRef = (s: string) => /^os\.environ\//.test(s.trim());
 
 /** Base URLs as the Switchyard provider expects them (LiteLLM also takes full endpoint URLs). */
-function baseFor(target: ProviderTarget, base: string): string {
-  if (isRef(base)) return base;
+function baseFor(target: ProviderTarget, base: string, env: NodeJS.ProcessEnv): string {
+  if (isRef(base)) {
+    // a bare server URL from the environment still needs its /v1: appended to the reference
+    const now = valueNow(base, env);
+    return target.v1 && now && URL.canParse(now) && new URL(now).pathname === '/' ? `${embeddable(base)}${now.endsWith('/') ? 'v1' : '/v1'}` : base;
+  }
   let b = base.trim().replace(/\/+$/, '');
   if (target.provider === 'openai') b = b.replace(/\/chat\/completions$/, '');
   if (target.provider === 'anthropic') b = b.replace(/\/v1\/messages$/, '');
@@ -126,7 +130,7 @@ function wildcard(name: string, lp: Record<string, unknown>, where: string, out:
     const key = text(lp.api_key, `${where}.litellm_params.api_key`, ctx);
     const base = text(lp.api_base, `${where}.litellm_params.api_base`, ctx);
     if (key !== undefined) options.apiKey = key;
-    if (base !== undefined) options.apiBase = baseFor(target, base);
+    if (base !== undefined) options.apiBase = baseFor(target, base, ctx.env);
     if (!out.plugins.get(target.plugin)) out.plugins.set(target.plugin, Object.keys(options).length ? options : undefined);
     return;
   }
@@ -167,7 +171,7 @@ function translateEntry(raw: unknown, i: number, defaults: Record<string, unknow
     if (k === 'api_key') entry.apiKey = text(v, at, ctx);
     else if (k === 'api_base') {
       const base = text(v, at, ctx);
-      if (base !== undefined) entry.apiBase = baseFor(target, base);
+      if (base !== undefined) entry.apiBase = baseFor(target, base, ctx.env);
     } else if (k === 'timeout') entry.timeoutMs = ms(v, at, ctx);
     else if (k === 'rpm' || k === 'tpm') entry[k] = int(v, at, ctx, 1);
     else if (k === 'weight') entry.weight = num(v, at, ctx);
@@ -178,7 +182,7 @@ function translateEntry(raw: unknown, i: number, defaults: Record<string, unknow
     } else if (own[k]) {
       const key = own[k];
       const value = k === 'vertex_credentials' && record(v) ? JSON.stringify(v) : typeof v === 'object' ? v : text(v, at, ctx);
-      entry[key] = key === 'apiBase' && typeof value === 'string' ? baseFor(target, value) : value;
+      entry[key] = key === 'apiBase' && typeof value === 'string' ? baseFor(target, value, ctx.env) : value;
     } else if (OWNERS.has(k)) ctx.notes.model(`litellm_params.${k}`, name, `applies to ${OWNERS.get(k)!.join(', ')} only; ignored for ${target.litellm}`);
     else if (NOT_SUPPORTED[k]) ctx.notes.model(`litellm_params.${k}`, name, NOT_SUPPORTED[k]);
     else params[k] = v; // a completion parameter (temperature, max_tokens, ...), sent with every call as LiteLLM does
