@@ -15,7 +15,15 @@ export interface Ctx {
   env: NodeJS.ProcessEnv;
 }
 
-/** A plain object, or undefined. */
+/**
+ * A plain object, or undefined.
+ *
+ * @example
+ * ```ts
+ * record({ a: 1 }); // { a: 1 }
+ * record([1]); // undefined
+ * ```
+ */
 export function record(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
