@@ -9,6 +9,8 @@ export interface CliOptions {
   port?: number;
   host?: string;
   workers?: number;
+  /** Print the config that would be served (a LiteLLM config as Switchyard YAML) and exit. */
+  printConfig?: boolean;
   help: boolean;
   version: boolean;
 }
@@ -17,10 +19,12 @@ export interface CliOptions {
 export const USAGE = `Usage: switchyard [options]
 
 Options:
-  -c, --config PATH   config file (default: switchyard.config.{ts,mjs,js}, .switchyardrc{,.json,.yaml})
+  -c, --config PATH   config file (default: switchyard.config.{ts,mjs,js}, .switchyardrc{,.json,.yaml},
+                      litellm_config.yaml); a LiteLLM proxy config.yaml is translated as it is
   -p, --port N        port to listen on (default: config server.port, $PORT, or 4000)
       --host HOST     interface to bind (default: config server.host or 127.0.0.1)
   -w, --workers N     worker processes sharing the port (default 1)
+      --print-config  print the config that would be served, as Switchyard YAML, and exit
   -h, --help          show this help
   -v, --version       print the version
 `;
@@ -48,6 +52,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       workers: { type: 'string', short: 'w' },
+      'print-config': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -59,6 +64,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     port: int(values.port ?? env.PORT, '--port', 0, 65535),
     host: values.host,
     workers: int(values.workers, '--workers', 1, 256),
+    printConfig: values['print-config'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
   };

@@ -8,6 +8,7 @@ import { parseCli, USAGE, type CliOptions } from './args.js';
 import { runWorkers } from './workers.js';
 import { banner, onShutdownSignals, serve } from './serve.js';
 import { guardProcess } from './guard.js';
+import { printedConfig } from './print-config.js';
 
 async function main(): Promise<void> {
   let options: CliOptions;
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   }
   if (options.help) return void process.stdout.write(USAGE);
   if (options.version) return void process.stdout.write(`${VERSION}\n`);
+  if (options.printConfig) return void process.stdout.write(await printedConfig(options));
   if ((options.workers ?? 1) > 1 && (await runWorkers(options))) return;
   const serving = await serve(options);
   // before the banner: whoever waits for it may signal at once

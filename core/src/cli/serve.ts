@@ -3,18 +3,37 @@
  * until SIGTERM/SIGINT, which drain in-flight calls and streams (cutting what still runs at
  * `server.shutdownTimeoutMs`) before exiting.
  */
+import cluster from 'node:cluster';
 import path from 'node:path';
+import { configFromFile, type FileConfig } from '../config/from-file.js';
 import { loadConfigFile } from '../config/load.js';
+import { consoleDiagnostics } from '../diagnostics.js';
 import { createGateway, type Gateway, type Listening } from '../gateway.js';
 import type { CliOptions } from './args.js';
-import { fileConfig } from '../config/defaults.js';
-import type { SwitchyardConfig } from '../config/schema.js';
 
 /** A serving gateway and how it was configured. */
 export interface Serving {
   gateway: Gateway;
   listening: Listening;
   configPath?: string;
+  /** `litellm` when the file was a LiteLLM proxy config (translated). */
+  dialect?: FileConfig['dialect'];
+  /** The LiteLLM settings that are not supported, one line each (printed at start). */
+  warnings?: string[];
+}
+
+/**
+ * Reads the config the CLI serves: the file (or the embedded default), a LiteLLM config translated.
+ *
+ * @example
+ * ```ts
+ * const { file, filepath } = await readCliConfig({ config: 'litellm_config.yaml', help: false, version: false });
+ * ```
+ */
+export async function readCliConfig(options: Pick<CliOptions, 'config'>): Promise<{ file: FileConfig; filepath?: string; found: boolean }> {
+  const { config, filepath } = await loadConfigFile({ configPath: options.config });
+  const fromDir = filepath ? path.dirname(filepath) : process.cwd();
+  return { file: configFromFile(config, { filepath, fromDir }), filepath, found: config !== undefined };
 }
 
 /**
@@ -26,14 +45,21 @@ export interface Serving {
  * ```
  */
 export async function serve(options: CliOptions): Promise<Serving> {
-  const { config, filepath } = await loadConfigFile({ configPath: options.config });
-  // no file: the embedded default; a file that lists no plugins: the default plus its models
-  const gateway = await createGateway((config === undefined ? { extends: 'default' } : fileConfig(config)) as SwitchyardConfig, {
+  // no file: the embedded default; a file that lists no plugins: the default plus its models;
+  // a LiteLLM config.yaml: translated
+  const { file, filepath, found } = await readCliConfig(options);
+  Object.assign(process.env, file.environment);
+  // once per start: with --workers, the first worker says it
+  if (file.warnings.length > 0 && (!cluster.isWorker || cluster.worker?.id === 1)) {
+    const diagnostics = consoleDiagnostics(file.config.logLevel ?? 'info');
+    for (const line of file.warnings) diagnostics.warn(`LiteLLM config: ${line}`);
+  }
+  const gateway = await createGateway(file.config, {
     configDir: filepath ? path.dirname(filepath) : process.cwd(),
-    configFile: config === undefined ? undefined : filepath,
+    configFile: found ? filepath : undefined,
   });
   const listening = await gateway.listen({ port: options.port, host: options.host });
-  return { gateway, listening, configPath: config === undefined ? undefined : filepath };
+  return { gateway, listening, configPath: found ? filepath : undefined, dialect: file.dialect, warnings: file.warnings };
 }
 
 function storeLine(gateway: Gateway): string {
@@ -50,10 +76,14 @@ function storeLine(gateway: Gateway): string {
  * console.log(banner(serving));
  * ```
  */
-export function banner({ gateway, listening, configPath }: Serving): string {
+export function banner({ gateway, listening, configPath, dialect, warnings = [] }: Serving): string {
+  const translated =
+    dialect === 'litellm'
+      ? ` (LiteLLM proxy config, translated${warnings.length ? `; ${warnings.length} setting(s) not supported, warned above` : ''})`
+      : '';
   const lines = [
     `Switchyard ${gateway.version} listening on ${listening.url} (also without /v1)`,
-    `config: ${configPath ?? 'embedded default (no config file found)'}`,
+    `config: ${configPath ?? 'embedded default (no config file found)'}${translated}`,
     `plugins: ${gateway.plugins.map((p) => `${p.name}${p.version ? `@${p.version}` : ''}`).join(', ') || 'none'}`,
     `models: ${gateway.models.names().join(', ') || 'none'}`,
     `store: ${storeLine(gateway)}`,

@@ -2,8 +2,9 @@
  * Finding and reading the config file with cosmiconfig (module name `switchyard`).
  */
 import path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { GatewayError } from '../errors.js';
+import { parseConfigYaml } from './yaml.js';
 
 /** Where cosmiconfig looks, in order. */
 export const CONFIG_FILES = [
@@ -15,7 +16,13 @@ export const CONFIG_FILES = [
   '.switchyardrc.json',
   '.switchyardrc.yaml',
   '.switchyardrc.yml',
+  // a LiteLLM proxy config under its usual name (recognised by its `model_list`)
+  'litellm_config.yaml',
+  'litellm_config.yml',
 ] as const;
+
+/** YAML without timestamps, numbers kept as written where a string is meant (see yaml.ts). */
+const loadYaml: Loader = (_filepath, content) => parseConfigYaml(content);
 
 /** A config read from disk, before validation. */
 export interface LoadedConfig {
@@ -36,7 +43,11 @@ export interface LoadedConfig {
  */
 export async function loadConfigFile(options: { configPath?: string; cwd?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const explorer = cosmiconfig('switchyard', { searchPlaces: [...CONFIG_FILES], searchStrategy: 'project' });
+  const explorer = cosmiconfig('switchyard', {
+    searchPlaces: [...CONFIG_FILES],
+    searchStrategy: 'project',
+    loaders: { '.yaml': loadYaml, '.yml': loadYaml, noExt: loadYaml },
+  });
   try {
     if (options.configPath) {
       const file = path.resolve(cwd, options.configPath);

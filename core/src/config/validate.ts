@@ -53,5 +53,8 @@ export function validateConfig(config: unknown, origin?: string): SwitchyardConf
   const result = ConfigSchema.safeParse(config ?? {});
   if (result.success) return result.data as SwitchyardConfig;
   const lines = result.error.issues.map((issue) => describe(issue, config));
+  if (config && typeof config === 'object' && 'model_list' in config) {
+    lines.push('this is a LiteLLM proxy config: serve it with `switchyard --config <file>`, or pass translateLiteLLMConfig(config).config');
+  }
   throw new GatewayError('GW_ERR_CONFIG_INVALID', `invalid config${origin ? ` in ${origin}` : ''}:\n  - ${lines.join('\n  - ')}`);
 }
