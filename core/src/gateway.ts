@@ -11,7 +11,7 @@ import { DEFAULT_PLUGINS, withDefaults } from './config/defaults.js';
 import { interpolateEnv } from './config/env.js';
 import { resolvePlugins } from './config/resolve-plugins.js';
 import { parseSize } from './config/size.js';
-import type { SwitchyardConfig } from './config/schema.js';
+import type { PluginSpec, SwitchyardConfig } from './config/schema.js';
 import { validateConfig } from './config/validate.js';
 import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
@@ -121,6 +121,21 @@ function isLoopback(host: string): boolean {
 }
 
 /**
+ * The config's plugins, plus the router-state plugin that `router.redis` names (unless one is
+ * listed): the config key is all a user writes to share routing between processes.
+ */
+function withRouterState(cfg: SwitchyardConfig): PluginSpec[] {
+  const listed = cfg.plugins ?? [];
+  const url = cfg.router?.redis;
+  if (!url) return listed;
+  const named = (p: PluginSpec) => (typeof p === 'string' ? p : Array.isArray(p) ? p[0] : p.name);
+  if (listed.some((p) => named(p) === ROUTER_REDIS)) return listed;
+  return [...listed, [ROUTER_REDIS, { url }]];
+}
+
+const ROUTER_REDIS = '@switchyard/router-redis';
+
+/**
  * Builds a gateway from a config.
  *
  * @example
@@ -134,7 +149,7 @@ function isLoopback(host: string): boolean {
 export async function createGateway(config: SwitchyardConfig = {}, options: CreateGatewayOptions = {}): Promise<Gateway> {
   const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
-  const own = await resolvePlugins(cfg.plugins ?? [], options.configDir);
+  const own = await resolvePlugins(withRouterState(cfg), options.configDir);
   const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own, VERSION);
 
   const hooks = createHooks();
@@ -240,8 +255,9 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   models = inFile(options.configFile, () => createModelTable(cfg.models ?? [], providers));
   const table = models;
-  router = createRouter(cfg.router ?? {}, services.routerState ?? createMemoryState());
-  const runner = createRunner({ hooks, providers, models: table, router, finish, background });
+  const runRouter = createRouter(cfg.router ?? {}, services.routerState ?? createMemoryState(), { price: (d) => services.pricing?.perToken(d) });
+  router = runRouter;
+  const runner = createRunner({ hooks, providers, models: table, router: runRouter, finish, background });
   run = runner;
   const chat = (input: CallInput) => runner(chatCodec, input) as Promise<CallOutput>;
 
@@ -277,7 +293,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         ).then(() => running() === 0);
   let closing: Promise<CloseReport> | undefined;
 
-  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state)];
+  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments))];
   hooks.routes.call({ add: (route) => void routes.push(route) });
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({

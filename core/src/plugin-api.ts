@@ -9,7 +9,7 @@ import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
-import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter } from './types.js';
+import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types.js';
 
 /**
  * Shared services plugins offer each other through the core (never by importing each
@@ -30,6 +30,26 @@ export interface GatewayServices {
    * chain can stay on the deployment that holds its state); undefined when unknown or foreign.
    */
   responseDeployment?: (responseId: string, principal: Principal) => Promise<string | undefined>;
+  /** Prices and model facts (a cost plugin provides it: `provides: ['pricing']`). */
+  pricing?: PricingService;
+}
+
+/**
+ * Pricing as a service: what a call costs, per deployment, so any plugin (batches, routing)
+ * prices the same way without importing the plugin that owns the price data.
+ *
+ * @example
+ * ```ts
+ * const usd = gateway.services.pricing?.price(usage, deployment, { batch: true });
+ * ```
+ */
+export interface PricingService {
+  /** The cost in USD of `usage` on `deployment` (batch prices when `batch`), or null when unknown. */
+  price(usage: Usage, deployment: Deployment, options?: { batch?: boolean }): number | null;
+  /** USD per token (input and output averaged), when known: for cost-based routing. */
+  perToken(deployment: Deployment): number | undefined;
+  /** The model's context window in tokens, when known. */
+  contextWindow(deployment: Deployment): number | undefined;
 }
 
 /** Operations plugins add to the runner (embeddings, Responses, ...). */

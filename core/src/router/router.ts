@@ -60,7 +60,8 @@ export function createRouter(config: RouterConfig, state: RouterState, options: 
   const strategy = STRATEGIES[config.strategy ?? 'simple-shuffle'];
   const random = options.random ?? Math.random;
   const clock = options.clock ?? Date.now;
-  const price = options.price ?? ((d: Deployment) => perToken(d));
+  // the configured price wins, then the pricing service's (cost-based routing)
+  const price = (d: Deployment) => perToken(d) ?? options.price?.(d);
   const cfg = { retries: 2, cooldownMs: 5_000, allowedFails: 3, maxRetryAfterMs: 30_000, ...config };
   return {
     state,

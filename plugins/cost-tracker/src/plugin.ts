@@ -6,7 +6,7 @@
 import { definePlugin, GatewayError, parsePluginOptions, timeOrderedId, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
 import { checkBudgets } from './budgets.js';
 import { CostOptionsSchema } from './options.js';
-import { priceUsage, tokenCounts } from './price.js';
+import { contextWindowOf, perTokenPrice, priceUsage, tokenCounts } from './price.js';
 import { spendRoutes } from './routes.js';
 import { DIMENSIONS, SPEND_MIGRATIONS, spendRepo, type SpendFilter, type SpendRow } from './spend-repo.js';
 
@@ -48,11 +48,18 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
     name: PLUGIN_NAME,
     version: VERSION,
     dependencies: ['store'],
+    provides: ['pricing'],
     stats: (): CostStats => ({ priced: counters.priced, unpriced: counters.unpriced, unpricedModels: [...counters.unpricedModels] }),
     async apply(gateway) {
       const store = gateway.services.store;
       if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
       await store.migrate(PLUGIN_NAME, SPEND_MIGRATIONS);
+      // pricing as a service: batches, routing and deployment checks price as this plugin does
+      gateway.services.pricing = {
+        price: (usage, deployment, options) => priceUsage(usage, deployment, options),
+        perToken: (deployment) => perTokenPrice(deployment),
+        contextWindow: (deployment) => contextWindowOf(deployment),
+      };
       const spend = spendRepo(store.db, store.dialect);
 
       const price = (ctx: CallContext) => {

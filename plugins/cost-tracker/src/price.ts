@@ -151,3 +151,39 @@ export function priceUsage(usage: Usage, deployment: Pick<Deployment, 'provider'
   const batchPrices = options.batch === true && (deployment.pricing?.inputCostPerTokenBatches !== undefined || deployment.pricing?.outputCostPerTokenBatches !== undefined);
   return options.batch && !batchPrices ? total * (1 - (options.batchDiscount ?? 0.5)) : total;
 }
+
+/**
+ * USD per token of `deployment` (input and output averaged), from its overrides or the price
+ * database's linear price, when known: what cost-based routing ranks by.
+ *
+ * @example
+ * ```ts
+ * perTokenPrice({ provider: 'openai', model: 'gpt-4o' }); // 0.00000625
+ * ```
+ */
+export function perTokenPrice(deployment: Pick<Deployment, 'provider' | 'model' | 'pricing'>): number | undefined {
+  const p = deployment.pricing;
+  if (p?.inputCostPerToken !== undefined && p.outputCostPerToken !== undefined) return (p.inputCostPerToken + p.outputCostPerToken) / 2;
+  const providerId = PRICE_PROVIDER[deployment.provider];
+  const key = `${providerId ?? ''}\u0000${deployment.model}`;
+  let linear = linearPrices.get(key);
+  if (linear === undefined) {
+    linear = linearPriceOf(deployment.model, providerId);
+    linearPrices.set(key, linear);
+  }
+  return typeof linear === 'object' ? (linear.input + linear.output) / 2 : undefined;
+}
+
+/**
+ * The context window of `deployment`'s model in tokens, from the price database, when known.
+ *
+ * @example
+ * ```ts
+ * contextWindowOf({ provider: 'openai', model: 'gpt-4o' }); // 128000
+ * ```
+ */
+export function contextWindowOf(deployment: Pick<Deployment, 'provider' | 'model'>): number | undefined {
+  const found = lookup({}, deployment.model, PRICE_PROVIDER[deployment.provider]);
+  const window = (found?.model as { context_window?: number } | undefined)?.context_window;
+  return typeof window === 'number' && window > 0 ? window : undefined;
+}

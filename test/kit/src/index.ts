@@ -9,6 +9,8 @@ export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
 export { tempDbFile } from './temp.js';
 export { freePort } from './ports.js';
+export { startEmulatorProcess } from './emulator-process.js';
+export type { EmulatorProcess } from './emulator-process.js';
 export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
 export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
 export { checkMessagesRequest, thinkingSignature } from './emulators/anthropic-validate.js';

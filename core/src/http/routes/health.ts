@@ -1,6 +1,9 @@
 /**
- * Health probes: liveliness (the process answers) and readiness (booted, not draining).
+ * Health probes: liveliness (the process answers) and readiness (booted, not draining), both
+ * open; and `GET /health`, each deployment's state as the router sees it (behind the
+ * gateway's auth: it names deployments, never their keys or addresses).
  */
+import type { DeploymentHealth } from '../../router/router.js';
 import type { RouteDefinition } from '../routes-api.js';
 
 /**
@@ -8,11 +11,20 @@ import type { RouteDefinition } from '../routes-api.js';
  *
  * @example
  * ```ts
- * routes.push(...healthRoutes(() => gateway.state));
+ * routes.push(...healthRoutes(() => gateway.state, () => router.health(models.deployments)));
  * ```
  */
-export function healthRoutes(state: () => 'ready' | 'draining'): RouteDefinition[] {
+export function healthRoutes(state: () => 'ready' | 'draining', deployments: () => DeploymentHealth[] = () => []): RouteDefinition[] {
   return [
+    {
+      method: 'GET',
+      path: '/health',
+      handler: () => {
+        const report = deployments().map((d) => ({ ...d, healthy: d.cooling_until === null }));
+        const unhealthy = report.filter((d) => !d.healthy).length;
+        return { body: { status: state(), healthy_count: report.length - unhealthy, unhealthy_count: unhealthy, deployments: report } };
+      },
+    },
     { method: 'GET', path: '/health/liveliness', auth: false, handler: () => ({ body: { status: 'alive' } }) },
     { method: 'GET', path: '/health/liveness', auth: false, handler: () => ({ body: { status: 'alive' } }) },
     {
