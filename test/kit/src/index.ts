@@ -5,6 +5,7 @@ export { startEmulator, writeSse, sendJson } from './emulators/server.js';
 export type { Emulator, EmulatorExchange, EmulatorHandler, Fault, RecordedRequest } from './emulators/server.js';
 export { startOpenAIEmulator, emulatedAnswer, emulatedUsage } from './emulators/openai.js';
 export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.js';
+export { emulatedEmbedding, toBase64Floats, embeddingInputs, EMULATED_EMBEDDING_MODELS } from './emulators/openai-embeddings.js';
 export { createTestGateway } from './gateway.js';
 export type { TestGateway } from './gateway.js';
 export { tempDbFile } from './temp.js';
