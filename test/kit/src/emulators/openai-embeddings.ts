@@ -14,6 +14,8 @@ export const EMULATED_EMBEDDING_MODELS: Readonly<Record<string, { size: number; 
   'text-embedding-3-small': { size: 1536, shortens: true },
   'text-embedding-3-large': { size: 3072, shortens: true },
   'text-embedding-ada-002': { size: 1536, shortens: false },
+  // an Azure AI Foundry catalogue model
+  'Cohere-embed-v3-english': { size: 1024, shortens: false },
 };
 
 const KNOWN = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
