@@ -18,6 +18,7 @@ export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
 export { startGeminiEmulator, geminiErrorBody } from './emulators/gemini.js';
 export type { GeminiEmulator, GeminiEmulatorOptions, GeminiAnswerFault } from './emulators/gemini.js';
 export { checkGenerateContentRequest } from './emulators/gemini-validate.js';
+export { GEMINI_EMBEDDING_MODELS } from './emulators/gemini-embed.js';
 export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
 export { startBedrockEmulator, bedrockErrorFault, eventFrame } from './emulators/bedrock.js';
