@@ -24,6 +24,7 @@ export type { TestPostgres } from './postgres.js';
 export { startBedrockEmulator, bedrockErrorFault, eventFrame } from './emulators/bedrock.js';
 export type { BedrockEmulator, BedrockEmulatorOptions, BedrockEmulatorCredentials, BedrockStreamFault } from './emulators/bedrock.js';
 export { checkConverseRequest, checkConverseForModel, reasoningSignature } from './emulators/bedrock-validate.js';
+export { BEDROCK_EMBEDDING_MODELS } from './emulators/bedrock-embed.js';
 export { startOtlpReceiver, spansOf, metricsOf } from './otlp.js';
 export type { OtlpReceiver, ReceivedSpan, ReceivedMetric } from './otlp.js';
 export { startCli, killClis } from './cli.js';
