@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definePlugin } from '@switchyard/core';
 import costTracker from '@switchyard/cost-tracker';
 import embeddings from '@switchyard/embeddings';
+import anthropicProvider from '@switchyard/provider-anthropic';
 import mockProvider, { mockVector } from '@switchyard/provider-mock';
 import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
@@ -33,10 +34,11 @@ describe('embeddings on the mock provider', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await createTestGateway({
-      plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), costTracker(), embeddings(), mockProvider(), chatOnly],
+      plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), costTracker(), embeddings(), mockProvider(), anthropicProvider(), chatOnly],
       models: [
         { name: 'embedder', provider: 'mock', model: 'embed', inputCostPerToken: 1e-6 },
         { name: 'chatty', provider: 'chatonly', model: 'x' },
+        { name: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-unused', apiBase: 'http://127.0.0.1:9' },
       ],
       storePrompts: true,
     });
@@ -146,6 +148,9 @@ describe('embeddings on the mock provider', () => {
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.message).toContain('`chatty`');
     expect(err).toMatchObject({ status: 400, code: 'model_not_supported', param: 'model' });
+    // Anthropic has no embeddings API: refused before any upstream call (its apiBase listens nowhere)
+    const claude = (await t.client.embeddings.create({ model: 'claude', input: 'x' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(claude).toMatchObject({ status: 400, code: 'model_not_supported', param: 'model', message: '400 The model `claude` does not support /v1/embeddings.' });
     const missing = (await t.client.embeddings.create({ model: 'nope', input: 'x' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.NotFoundError>;
     expect(missing).toMatchObject({ status: 404, code: 'model_not_found' });
     // a mock chat model: the mock says so, in the OpenAI shape
