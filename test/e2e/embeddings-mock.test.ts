@@ -177,6 +177,17 @@ describe('embeddings on the mock provider', () => {
     expect(s.calls[0]!.usage).toMatchObject({ input_tokens: 4, output_tokens: 0 });
     expect(s.calls[0]!.cost).toBeCloseTo(4e-6, 12);
     expect((s.calls[0]!.request as { input: string[] }).input).toEqual(['one two three', 'four']);
+    // the call log keeps the answer without its vectors (each one's length instead); the client got them all
+    expect(s.calls[0]!.response).toEqual({
+      object: 'list',
+      data: [
+        { object: 'embedding', index: 0, dimensions: 1536 },
+        { object: 'embedding', index: 1, dimensions: 1536 },
+      ],
+      model: 'embedder',
+      usage: { prompt_tokens: 4, total_tokens: 4 },
+    });
+    expect(data.data[1]!.embedding).toEqual(mockVector('four'));
     const logs = (await (await fetch(`${t.origin}/spend/logs?session=${session}`)).json()) as { data: Array<Record<string, unknown>> };
     expect(logs.data).toHaveLength(1);
     expect(logs.data[0]).toMatchObject({ endpoint: '/v1/embeddings', model: 'embedder', input_tokens: 4, output_tokens: 0 });

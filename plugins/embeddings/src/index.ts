@@ -1,9 +1,9 @@
 /**
  * @switchyard/embeddings: the OpenAI embeddings API for every provider that has embeddings.
  */
-import { embeddings } from './plugin.js';
+import { embeddings, recordedAnswer } from './plugin.js';
 
-export { embeddings };
+export { embeddings, recordedAnswer };
 export type { EmbeddingsOptions } from './plugin.js';
 export { embeddingsCodec, checkEmbeddings, inputCount } from './codec.js';
 export { floatsToBase64, base64ToFloats } from './base64.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCallContext, GatewayError, type Deployment, type EmbeddingsResponse, type ProviderAdapter } from '@switchyard/core';
-import { base64ToFloats, checkTokenBound, embeddingsCodec, floatsToBase64, inputCount, MAX_REQUEST_TOKENS } from '../src/index.js';
+import { base64ToFloats, checkTokenBound, embeddingsCodec, floatsToBase64, inputCount, MAX_REQUEST_TOKENS, recordedAnswer } from '../src/index.js';
 import { loadTokenizer } from '../src/limits.js';
 
 const fail = (fn: () => unknown): GatewayError => {
@@ -117,5 +117,17 @@ describe('answers', () => {
   it('reads usage as chat-shaped usage with no completion tokens', () => {
     expect(embeddingsCodec.usageOf(upstream([1]))).toEqual({ prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 });
     expect(embeddingsCodec.usageOf({ ...upstream([1]), usage: undefined } as unknown as EmbeddingsResponse)).toBeUndefined();
+  });
+  it('call records keep each vector as its length, floats or base64, and a second pass changes nothing', () => {
+    const body: EmbeddingsResponse = {
+      object: 'list',
+      data: [{ object: 'embedding', index: 0, embedding: [1, 2, 3] }, { object: 'embedding', index: 1, embedding: floatsToBase64([1, 2, 3, 4, 5]) }],
+      model: 'm',
+      usage: { prompt_tokens: 1, total_tokens: 1 },
+    };
+    const once = recordedAnswer(body);
+    expect(once).toEqual({ object: 'list', data: [{ object: 'embedding', index: 0, dimensions: 3 }, { object: 'embedding', index: 1, dimensions: 5 }], model: 'm', usage: body.usage });
+    expect(recordedAnswer(once as EmbeddingsResponse)).toEqual(once);
+    expect(body.data[0]!.embedding).toEqual([1, 2, 3]); // the client's answer is untouched
   });
 });
