@@ -100,6 +100,13 @@ describe('embeddings on the mock provider', () => {
     }
   });
 
+  it('takes null optional fields as not given (the answer is floats, full size)', async () => {
+    const res = await post('/embeddings', { model: 'mock/embed', input: 'x', encoding_format: null, dimensions: null, user: null });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: Array<{ embedding: number[] }> };
+    expect(body.data[0]!.embedding).toEqual(mockVector('x'));
+  });
+
   it.each([
     [{ model: 'mock/embed' }, 'input', 'missing_required_parameter'],
     [{ model: 'mock/embed', input: '' }, 'input', 'invalid_value'],

@@ -20,6 +20,9 @@ import { base64ToFloats, floatsToBase64 } from './base64.js';
 import { checkTokenBound } from './limits.js';
 import { EmbeddingsRequestSchema } from './schema.js';
 
+/** Optional fields a client may send as null, meaning not given. */
+const NULLABLE = ['encoding_format', 'dimensions', 'user'] as const;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -110,6 +113,7 @@ export const embeddingsCodec: OperationCodec<EmbeddingsRequest, EmbeddingsRespon
   endpoint: '/v1/embeddings',
   validate(body) {
     const request = validate(EmbeddingsRequestSchema, body);
+    for (const key of NULLABLE) if (request[key] === null) delete request[key];
     checkTokenBound(request);
     return request;
   },

@@ -27,7 +27,6 @@ export function embeddingsRoute(api: PluginApi): RouteDefinition {
         requestId: req.requestId,
         principal: req.principal,
         signal: req.signal,
-        endpoint: req.path.startsWith('/v1/') ? '/v1/embeddings' : '/embeddings',
       });
       return { status: 200, headers: out.ctx.responseHeaders, body: out.type === 'completion' ? out.body : undefined };
     },

@@ -65,9 +65,10 @@ export const EmbeddingsRequestSchema = z
   .looseObject({
     model: z.string().min(1),
     input: z.unknown(),
-    encoding_format: z.enum(['float', 'base64']).optional(),
-    dimensions: z.number().int().min(1).max(65_536).optional(),
-    user: z.string().optional(),
+    // null as "not given" (some clients send it): dropped before the request goes on
+    encoding_format: z.enum(['float', 'base64']).nullable().optional(),
+    dimensions: z.number().int().min(1).max(65_536).nullable().optional(),
+    user: z.string().nullable().optional(),
     stream: z.unknown().optional(),
     metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   })
