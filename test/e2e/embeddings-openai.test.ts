@@ -12,7 +12,7 @@ import embeddings from '@switchyard/embeddings';
 import openaiProvider from '@switchyard/provider-openai';
 import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, emulatedEmbedding, startOpenAIEmulator, tempDbFile, toBase64Floats, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, emulatedEmbedding, freePort, startOpenAIEmulator, tempDbFile, toBase64Floats, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
 
 describe('embeddings on the OpenAI provider', () => {
   let emu: OpenAIEmulator;
@@ -127,3 +127,30 @@ describe('embeddings on the OpenAI provider', () => {
     expect(logs.data[0]).toMatchObject({ endpoint: '/v1/embeddings', provider: 'openai', input_tokens: 3, output_tokens: 0 });
   });
 });
+
+describe('embeddings on the attempt loop', () => {
+  it('a deployment that refuses connections falls back to the model group configured, as chat does', async () => {
+    const emu = await startOpenAIEmulator();
+    const closed = await freePort();
+    const t = await createTestGateway({
+      plugins: [embeddings(), openaiProvider()],
+      models: [
+        { name: 'broken', provider: 'openai', model: 'text-embedding-3-small', apiBase: `http://127.0.0.1:${closed}/v1`, apiKey: emu.apiKey },
+        { name: 'small', provider: 'openai', model: 'text-embedding-3-small', apiBase: emu.baseURL, apiKey: emu.apiKey },
+      ],
+      router: { fallbacks: { broken: ['small'] } },
+    });
+    try {
+      const { data, response } = await t.client.embeddings.create({ model: 'broken', input: 'still served', dimensions: 4 }).withResponse();
+      expect(data.model).toBe('broken');
+      expect(data.data[0]!.embedding).toEqual(emulatedEmbedding('still served', 4));
+      expect(response.headers.get('x-switchyard-deployment')).toBe('small#1');
+      expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+      expect(response.headers.get('x-switchyard-fallbacks')).toBe('1');
+    } finally {
+      await t.close();
+      await emu.close();
+    }
+  });
+});
+
