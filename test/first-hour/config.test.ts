@@ -18,6 +18,7 @@ const DEFAULT_NAMES = [
   '@switchyard/store-sqlite',
   '@switchyard/session-tracker',
   '@switchyard/responses',
+  '@switchyard/embeddings',
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',
@@ -50,6 +51,9 @@ describe('a config keeps the defaults', () => {
     expect(r.choices[0]!.message.content).toBe('defaults kept');
     // the default session tracker is there too
     await client.chat.completions.create({ model: 'my-echo', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-session-id': 'kept' } });
+    // and the embeddings API, on the mock
+    const e = await client.embeddings.create({ model: 'mock/embed', input: ['served', 'by default'], dimensions: 8 });
+    expect(e.data.map((d) => d.embedding.length)).toEqual([8, 8]);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
   });

@@ -34,12 +34,12 @@ describe('404s on known paths', () => {
     expect((await get404(bare, 'GET', '/v1/sessions/abc')).message).toContain('served by the plugin @switchyard/session-tracker');
     expect((await get404(bare, 'GET', '/spend/logs')).message).toContain('served by the plugin @switchyard/cost-tracker');
     expect((await get404(bare, 'GET', '/responses/resp_1')).message).toContain('@switchyard/responses'); // without /v1 too
+    const emb = (await bare.client.embeddings.create({ model: 'mock/embed', input: 'hi' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.NotFoundError>;
+    expect(emb).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(emb.message).toContain('POST /v1/embeddings: the embeddings API is served by the plugin @switchyard/embeddings, which is not loaded; add "@switchyard/embeddings" to plugins in the config.');
   });
 
   it('says an OpenAI API is not supported yet', async () => {
-    const err = (await bare.client.embeddings.create({ model: 'mock/echo', input: 'hi' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.NotFoundError>;
-    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(err.message).toContain('POST /v1/embeddings: Switchyard does not serve the OpenAI embeddings API yet.');
     for (const [method, path, name] of [
       ['POST', '/v1/images/generations', 'images'],
       ['POST', '/v1/audio/transcriptions', 'audio'],

@@ -1,6 +1,6 @@
 /**
  * The fault suite: every upstream fault the emulators can inject, for chat completions
- * (streamed and not) and the Responses API (native pass-through, streamed and not). Each
+ * (streamed and not), the Responses API (native pass-through, streamed and not) and embeddings. Each
  * gives the client the right error, is recorded as failed in the call log, never passes
  * as a success, never hangs, and leaves no upstream socket behind.
  */
@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import auth from '@switchyard/auth';
 import mockProvider from '@switchyard/provider-mock';
+import embeddings from '@switchyard/embeddings';
 import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
 import sessionTracker from '@switchyard/session-tracker';
@@ -30,9 +31,11 @@ beforeAll(async () => {
   emu = await startOpenAIEmulator({ apiKey: SECRET });
   const closed = await freePort(); // nothing listens there: connection refused
   t = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), responses(), openaiProvider()],
+    plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), responses(), embeddings(), openaiProvider()],
     models: [
       { name: 'gpt', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: SECRET, timeoutMs: 800 },
+      { name: 'embed', provider: 'openai', model: 'text-embedding-3-small', apiBase: emu.baseURL, apiKey: SECRET, timeoutMs: 800 },
+      { name: 'embed-refused', provider: 'openai', model: 'text-embedding-3-small', apiBase: `http://127.0.0.1:${closed}/v1`, apiKey: SECRET },
       { name: 'refused', provider: 'openai', model: 'gpt-4o', apiBase: `http://127.0.0.1:${closed}/v1`, apiKey: SECRET },
       { name: 'no-dns', provider: 'openai', model: 'gpt-4o', apiBase: 'http://upstream.invalid/v1', apiKey: SECRET },
       { name: 'tls', provider: 'openai', model: 'gpt-4o', apiBase: `https://127.0.0.1:${emu.port}/v1`, apiKey: SECRET },
@@ -212,6 +215,71 @@ describe('Responses API, native pass-through', () => {
     expect(err!.status).toBe(502);
     expect(err!.code).toBe('upstream_duplicate_id');
     expect((await recorded(session)).outcome).toBe('error');
+  });
+});
+
+describe('embeddings', () => {
+  /** An embeddings call with a fresh session; resolves with the SDK's error (or throws if it succeeded). */
+  async function embeddingsFails(model: string, fault?: Fault, input: string | string[] = 'hi') {
+    if (fault) emu.fault({ pathIncludes: '/embeddings', ...fault });
+    const session = `efault-${++seq}`;
+    try {
+      await t.client.embeddings.create({ model, input }, { headers: { 'x-session-id': session } });
+    } catch (err) {
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      return { err: err as InstanceType<typeof OpenAI.APIError>, session };
+    }
+    throw new Error('the call succeeded although the upstream failed');
+  }
+  const vector = (embedding: unknown) => ({ object: 'list', data: [{ object: 'embedding', index: 0, embedding }], model: 'm', usage: { prompt_tokens: 1, total_tokens: 1 } });
+  const json = (body: unknown) => ({ raw: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } });
+  const embeddingGarbage: Array<[string, Fault, number, string]> = [
+    ...garbage,
+    ['a list without data', json({ object: 'list', data: [], model: 'm' }), 502, 'upstream_invalid_response'],
+    ['an embedding of strings', json(vector(['a', 'b'])), 502, 'upstream_invalid_response'],
+    ['an embedding with a null value', json(vector([0.1, null])), 502, 'upstream_invalid_response'],
+    ['an empty embedding', json(vector([])), 502, 'upstream_invalid_response'],
+    ['base64 that is not whole float32 values', json(vector('AAEC')), 502, 'upstream_invalid_response'],
+  ];
+  it.each(embeddingGarbage)('%s is an error to the client and a failure in the call log', async (_what, fault, status, code) => {
+    const { err, session } = await embeddingsFails('embed', fault);
+    expect(err.status).toBe(status);
+    if (code) expect(err.code).toBe(code);
+    const r = await recorded(session);
+    expect(r.outcome).toBe('error');
+    expect(r.status).toBe(status);
+  });
+
+  it('fewer vectors than inputs is a 502, never a short answer', async () => {
+    const { err, session } = await embeddingsFails('embed', json(vector([0.5])), ['a', 'b', 'c']);
+    expect(err.status).toBe(502);
+    expect(err.message).toContain('answered 1 embeddings for 3 inputs');
+    expect((await recorded(session)).outcome).toBe('error');
+  });
+
+  it('a 429 keeps its status and retry-after; a refused connection is a 502 without the address', async () => {
+    const { err } = await embeddingsFails('embed', { status: 429, headers: { 'retry-after': '5' } });
+    expect(err.status).toBe(429);
+    expect(err.headers?.get('retry-after')).toBe('5');
+    const refused = await embeddingsFails('embed-refused');
+    expect(refused.err.status).toBe(502);
+    expect(refused.err.message).toContain('connection refused');
+    expect(refused.err.message).not.toMatch(/127\.0\.0\.1|:\d{2,5}/);
+  });
+
+  it("an upstream error that echoes the key reaches no one with the key in it", async () => {
+    const { err, session } = await embeddingsFails('embed', {
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${SECRET}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+    });
+    expect(err.status).toBe(401);
+    expect(err.message).not.toContain(SECRET);
+    expect((await recorded(session)).error?.message).not.toContain(SECRET);
+  });
+
+  it('still embeds after the faults', async () => {
+    const r = await t.client.embeddings.create({ model: 'embed', input: 'fine again', dimensions: 4 });
+    expect(r.data[0]!.embedding).toHaveLength(4);
   });
 });
 

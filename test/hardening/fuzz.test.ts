@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import auth from '@switchyard/auth';
 import costTracker from '@switchyard/cost-tracker';
+import embeddings from '@switchyard/embeddings';
 import mockProvider from '@switchyard/provider-mock';
 import responses from '@switchyard/responses';
 import sessionTracker from '@switchyard/session-tracker';
@@ -33,7 +34,7 @@ interface Req {
 
 // models that answer, fail as a client error, or do not exist; never the mock's 5xx models,
 // whose 5xx is the emulated provider's, not the gateway's
-const MODELS = ['mock/echo', 'mock/lorem', 'mock/tool', 'mock/transcript', 'mock/drop', 'mock/error-400', 'mock/error-429', 'mock/nope', 'nope/echo', 'echo', ''];
+const MODELS = ['mock/echo', 'mock/lorem', 'mock/tool', 'mock/transcript', 'mock/drop', 'mock/error-400', 'mock/error-429', 'mock/nope', 'nope/echo', 'echo', '', 'mock/embed'];
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -90,6 +91,28 @@ const responsesBody = fc.record(
 );
 
 /** A body as text: valid-ish JSON, JSON of any shape, huge, deeply nested, or not JSON at all. */
+const tokenIds = fc.array(fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 200_000 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER) }), { maxLength: 6 });
+const embeddingsBody = fc.record(
+  {
+    model: fc.oneof({ weight: 5, arbitrary: fc.constantFrom('mock/embed', 'mock/embed', 'mock/echo', 'mock/error-400', 'mock/error-429', 'mock/nope', 'nope/embed', '') }, { weight: 1, arbitrary: jsonish }),
+    input: fc.oneof(
+      text,
+      fc.array(text, { maxLength: 5 }),
+      tokenIds,
+      fc.array(tokenIds, { maxLength: 4 }),
+      fc.array(fc.oneof(text, tokenIds, jsonish), { maxLength: 4 }), // mixed forms
+      fc.constantFrom([], [[]], '', Array.from({ length: 2049 }, () => 'x')),
+      jsonish,
+    ),
+    encoding_format: fc.oneof(fc.constantFrom('float', 'base64', 'int8', ''), jsonish),
+    dimensions: fc.oneof(fc.integer({ min: -2, max: 2_000 }), fc.constantFrom(0, 1.5, 1e9), jsonish),
+    user: fc.oneof(text, jsonish),
+    stream: fc.oneof(fc.boolean(), jsonish),
+    metadata: fc.oneof(fc.dictionary(text, text, { maxKeys: 3 }), jsonish),
+  },
+  { requiredKeys: ['model', 'input'] },
+);
+
 const bodyText = (shaped: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 10, arbitrary: shaped.map((b) => JSON.stringify(b)) },
@@ -165,6 +188,7 @@ const routed: fc.Arbitrary<Req> = fc.oneof(
   },
   { weight: 6, arbitrary: fc.record({ p: prefix, body: bodyText(chatBody), ct: contentType, h: headers }).map(({ p, body, ct, h }) => ({ method: 'POST', path: `${p}/chat/completions`, headers: { ...h, ...(ct ? { 'content-type': ct } : {}) }, body })) },
   { weight: 5, arbitrary: fc.record({ p: prefix, body: bodyText(responsesBody), ct: contentType, h: headers }).map(({ p, body, ct, h }) => ({ method: 'POST', path: `${p}/responses`, headers: { ...h, ...(ct ? { 'content-type': ct } : {}) }, body })) },
+  { weight: 4, arbitrary: fc.record({ p: prefix, body: bodyText(embeddingsBody), ct: contentType, h: headers }).map(({ p, body, ct, h }) => ({ method: 'POST', path: `${p}/embeddings`, headers: { ...h, ...(ct ? { 'content-type': ct } : {}) }, body })) },
   {
     weight: 3,
     arbitrary: fc.record({ p: prefix, id, m: fc.constantFrom('GET', 'DELETE', 'POST', 'PUT', 'PATCH'), sub: fc.constantFrom('', '/input_items', '/cancel', '/input_items?limit=-1', '/input_items?limit=abc&order=sideways&after=zzz') }).map(({ p, id: rid, m, sub }) => ({
@@ -226,7 +250,7 @@ describe('bad-input fuzzer (every endpoint, both path forms)', () => {
   beforeAll(async () => {
     dbFile = tempDbFile();
     t = await createTestGateway({
-      plugins: [sqliteStore({ file: dbFile }), sessionTracker(), responses(), costTracker(), auth({ masterKey: MASTER }), mockProvider()],
+      plugins: [sqliteStore({ file: dbFile }), sessionTracker(), responses(), embeddings(), costTracker(), auth({ masterKey: MASTER }), mockProvider()],
       server: { bodyLimit: '1mb' },
       storePrompts: true,
     });

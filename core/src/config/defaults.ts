@@ -20,6 +20,7 @@ export const DEFAULT_PLUGINS: readonly PluginSpec[] = [
   '@switchyard/store-sqlite',
   '@switchyard/session-tracker',
   '@switchyard/responses',
+  '@switchyard/embeddings',
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',

@@ -23,7 +23,7 @@ export const KNOWN_APIS: readonly KnownApi[] = [
   { path: '/sessions', name: 'sessions', plugin: '@switchyard/session-tracker' },
   { path: '/spend', name: 'spend', plugin: '@switchyard/cost-tracker' },
   { path: '/completions', name: 'legacy completions', plugin: null },
-  { path: '/embeddings', name: 'embeddings', plugin: null },
+  { path: '/embeddings', name: 'embeddings', plugin: '@switchyard/embeddings' },
   { path: '/images', name: 'images', plugin: null },
   { path: '/audio', name: 'audio', plugin: null },
   { path: '/files', name: 'files', plugin: null },
@@ -48,7 +48,7 @@ export const KNOWN_APIS: readonly KnownApi[] = [
  *
  * @example
  * ```ts
- * unservedReason('POST', '/v1/embeddings', []); // 'POST /v1/embeddings: Switchyard does not serve the OpenAI embeddings API yet.'
+ * unservedReason('POST', '/v1/images/generations', []); // 'POST /v1/images/generations: Switchyard does not serve the OpenAI images API yet.'
  * ```
  */
 export function unservedReason(method: string, url: string, loadedPlugins: readonly string[]): string | undefined {

@@ -47,7 +47,8 @@ export function tokenCounts(u: Usage): TokenCounts {
 
 function fromOverrides(t: TokenCounts, p: DeploymentPricing, batch: boolean): number | null {
   const inPrice = (batch ? p.inputCostPerTokenBatches : undefined) ?? p.inputCostPerToken;
-  const outPrice = (batch ? p.outputCostPerTokenBatches : undefined) ?? p.outputCostPerToken;
+  // a call with no output (embeddings) needs no output price: an embedding model's entry sets only its input price
+  const outPrice = (batch ? p.outputCostPerTokenBatches : undefined) ?? p.outputCostPerToken ?? (t.output === 0 ? 0 : undefined);
   if (inPrice === undefined || outPrice === undefined) return null;
   const uncached = Math.max(0, t.input - t.cacheRead - t.cacheWrite);
   return (

@@ -65,6 +65,15 @@ describe('priceUsage', () => {
     expect(priceUsage(u, { ...claude, pricing: { ...pricing, cacheWriteCostPerToken: 1.25e-6 } })).toBeCloseTo(500e-6 + 400 * 1.25e-6 + 100 * 0.1e-6 + 20e-6, 12);
     expect(priceUsage(u, { ...claude, pricing })).toBeCloseTo(900e-6 + 100 * 0.1e-6 + 20e-6, 12);
   });
+  it('prices a call with only prompt tokens (embeddings): from the price database, and from an input-only override', () => {
+    const embed = { prompt_tokens: 1000, total_tokens: 1000 } as Parameters<typeof priceUsage>[0]; // no completion_tokens at all
+    expect(priceUsage(embed, { provider: 'openai', model: 'text-embedding-3-small' })).toBeCloseTo(1000 * 0.02e-6, 15);
+    expect(priceUsage(usage(1000, 0), { provider: 'openai', model: 'text-embedding-3-large' })).toBeCloseTo(1000 * 0.13e-6, 15);
+    // an embedding model's entry names only its input price
+    expect(priceUsage(embed, { provider: 'openai', model: 'my-embedder', pricing: { inputCostPerToken: 1e-7 } })).toBeCloseTo(1000 * 1e-7, 15);
+    // a call that has output still needs an output price
+    expect(priceUsage(usage(1000, 5), { provider: 'openai', model: 'my-embedder', pricing: { inputCostPerToken: 1e-7 } })).toBeNull();
+  });
   it('returns null (not 0) for an unknown model', () => {
     expect(priceUsage(usage(10, 10), { provider: 'mock', model: 'echo' })).toBeNull();
   });

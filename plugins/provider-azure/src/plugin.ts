@@ -1,7 +1,9 @@
 /**
  * The Azure provider plugin: registers `azure` (Azure OpenAI) and `azure_ai` (Azure AI
  * Foundry model inference). Both speak the OpenAI chat format, so bodies pass through
- * and streams are relayed chunk by chunk; only URLs, auth and Azure's extras differ.
+ * and streams are relayed chunk by chunk; only URLs, auth and Azure's extras differ. Both
+ * serve embeddings (`/openai/deployments/{d}/embeddings`, `/openai/v1/embeddings`, Foundry's
+ * `/models/embeddings`).
  */
 import {
   providerKeyMissing,
@@ -17,6 +19,8 @@ import {
   type ChatRequest,
   type ChatResult,
   type Deployment,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
   type GatewayPlugin,
   type PassthroughRequest,
   type ProviderCall,
@@ -91,6 +95,13 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     return { type: 'stream', chunks: azureChunks(res, id), upstreamRequestId };
   }
 
+  /** One embeddings call: OpenAI-shaped both ways, read whole. */
+  async function embed(id: string, url: string, headers: Record<string, string>, request: EmbeddingsRequest, call: ProviderCall) {
+    const res = await upstreamBuffered({ url, headers, body: request, signal: call.signal, timeoutMs: call.deployment.timeoutMs ?? opts.timeoutMs, provider: id });
+    if (res.status < 200 || res.status >= 300) throw azureError(res, res.text, id);
+    return { body: parseJson<EmbeddingsResponse>(res.text, id), upstreamRequestId: azureRequestId(res.headers) };
+  }
+
   function azureUrl(d: Deployment, path: string, query?: string): string {
     const o = d.options as AzureDeploymentOptions;
     return azureOpenAIUrl({
@@ -107,6 +118,13 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     const o = d.options as AzureDeploymentOptions;
     const body = o.azureDeployment && (o.apiVersion ?? azureVersion) === 'v1' ? { ...request, model: o.azureDeployment } : request;
     return send('azure', azureUrl(d, '/chat/completions'), await headersFor(d, authFor(d, azureKey), request.stream), body, call);
+  }
+
+  async function azureEmbeddings(request: EmbeddingsRequest, call: ProviderCall) {
+    const d = call.deployment;
+    const o = d.options as AzureDeploymentOptions;
+    const body = o.azureDeployment && (o.apiVersion ?? azureVersion) === 'v1' ? { ...request, model: o.azureDeployment } : request;
+    return embed('azure', azureUrl(d, '/embeddings'), await headersFor(d, authFor(d, azureKey), false), body, call);
   }
 
   async function azurePassthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
@@ -131,6 +149,13 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     return send('azure_ai', url, await headersFor(d, authFor(d, aiKey), request.stream, 'azure_ai'), request, call);
   }
 
+  async function azureAiEmbeddings(request: EmbeddingsRequest, call: ProviderCall) {
+    const d = call.deployment;
+    const o = d.options as AzureDeploymentOptions;
+    const url = azureAIUrl(baseFor(d, aiBase, 'azure_ai'), '/embeddings', o.apiVersion ?? aiVersion);
+    return embed('azure_ai', url, await headersFor(d, authFor(d, aiKey), false, 'azure_ai'), request, call);
+  }
+
   return definePlugin({
     name: PLUGIN_NAME,
     version: VERSION,
@@ -138,6 +163,7 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id: 'azure',
         chat: azureChat,
+        embeddings: azureEmbeddings,
         nativeApis: ['responses'],
         passthrough: azurePassthrough,
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
@@ -149,6 +175,7 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id: 'azure_ai',
         chat: azureAiChat,
+        embeddings: azureAiEmbeddings,
         defaults: { apiBase: aiBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => {
           validateAzureDeployment(d.options);

@@ -83,7 +83,7 @@ export function bedrockErrorFor(errorType: string | undefined, status: number, m
  * if (res.status >= 400) throw bedrockError(res, await readText(res, 'bedrock'));
  * ```
  */
-export function bedrockError(res: UpstreamResponse, text: string): GatewayError {
+export function bedrockError(res: Pick<UpstreamResponse, 'status' | 'headers'>, text: string): GatewayError {
   let message: string | undefined;
   let bodyType: string | undefined;
   try {

@@ -23,4 +23,6 @@ export { bedrockError, bedrockErrorFor, awsErrorType, withUpstreamHeaders } from
 export { signBedrockRequest, credentialSource } from './signer.js';
 export type { AwsCredentials, CredentialSource, SignInput } from './signer.js';
 export type * from './converse-types.js';
+export { bedrockEmbeddings, embeddingFamily, COHERE_BATCH } from './embed.js';
+export type { Invoke } from './embed.js';
 export default bedrockProvider;

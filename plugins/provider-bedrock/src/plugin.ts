@@ -1,6 +1,7 @@
 /**
  * The Bedrock provider plugin: OpenAI chat requests → Converse / ConverseStream, signed
- * with SigV4; answers and event streams translated back to the OpenAI shapes.
+ * with SigV4; answers and event streams translated back to the OpenAI shapes. Embeddings go
+ * through InvokeModel (Titan Text Embeddings, Cohere Embed: see embed.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -9,14 +10,17 @@ import {
   parsePluginOptions,
   readJson,
   readText,
+  upstreamBuffered,
   upstreamFetch,
   type ChatRequest,
   type ChatResult,
   type Deployment,
+  type EmbeddingsRequest,
   type GatewayPlugin,
   type ProviderCall,
 } from '@switchyard/core';
 import type { ConverseResponse } from './converse-types.js';
+import { bedrockEmbeddings } from './embed.js';
 import { bedrockError } from './errors.js';
 import { BedrockOptionsSchema, validateBedrockDeployment, type BedrockDeploymentOptions, type BedrockProviderOptions } from './options.js';
 import { toConverseRequest } from './request.js';
@@ -107,6 +111,29 @@ export function bedrockProvider(options?: BedrockProviderOptions): GatewayPlugin
     return { type: 'completion', body: toChatCompletion(await readJson<ConverseResponse>(res, 'bedrock'), request.model, id, { jsonTool }), upstreamRequestId };
   }
 
+  /** Embeddings through InvokeModel (Titan, Cohere Embed), each call signed as chat's are. */
+  async function embeddings(request: EmbeddingsRequest, call: ProviderCall) {
+    const d = call.deployment;
+    const o = d.options as BedrockDeploymentOptions;
+    const region = o.region ?? defaultRegion;
+    const base = (d.apiBase ?? opts.apiBase ?? bedrockEndpoint(region)).replace(/\/+$/, '');
+    const url = `${base}/model/${encodeURIComponent(d.model)}/invoke`;
+    return bedrockEmbeddings(request, d.model, async (payload) => {
+      const body = JSON.stringify(payload);
+      const headers = await signBedrockRequest({
+        method: 'POST',
+        url,
+        headers: { ...opts.headers, ...o.headers, 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        region,
+        credentials: await credentialsFor(d)(),
+      });
+      const res = await upstreamBuffered({ url, headers, body, signal: call.signal, timeoutMs: d.timeoutMs ?? opts.timeoutMs, provider: 'bedrock' });
+      if (res.status < 200 || res.status >= 300) throw bedrockError(res, res.text);
+      return res;
+    });
+  }
+
   return definePlugin({
     name: PLUGIN_NAME,
     version: VERSION,
@@ -114,6 +141,7 @@ export function bedrockProvider(options?: BedrockProviderOptions): GatewayPlugin
       gateway.providers.register({
         id: 'bedrock',
         chat,
+        embeddings,
         defaults: { apiBase: opts.apiBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => validateBedrockDeployment(d.options),
       });

@@ -67,7 +67,7 @@ function isInvalidApiKey(details: Array<Record<string, unknown>> | undefined): b
  * if (res.status >= 400) throw geminiError(res, await readText(res, 'gemini'), 'gemini');
  * ```
  */
-export function geminiError(res: UpstreamResponse, text: string, provider: string): GatewayError {
+export function geminiError(res: Pick<UpstreamResponse, 'status' | 'headers'>, text: string, provider: string): GatewayError {
   let body: GeminiErrorBody['error'];
   try {
     const parsed = JSON.parse(text) as GeminiErrorBody | GeminiErrorBody[];

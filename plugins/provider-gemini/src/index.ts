@@ -36,6 +36,8 @@ export { geminiError, geminiStreamError, errorTypeFor, upstreamRequestIdOf, REQU
 export { VertexAuth, CLOUD_PLATFORM_SCOPE, GOOGLE_TOKEN_URL } from './auth.js';
 export type { VertexCredentialSource } from './auth.js';
 export { geminiChat, modelSegment, methodSuffix } from './adapter.js';
+export { studioEmbeddings, vertexEmbeddings, embeddingTexts, usesEmbedContent, CHARS_PER_TOKEN, STUDIO_BATCH, VERTEX_BATCH } from './embed.js';
+export type { EmbedTransport } from './embed.js';
 export type { GeminiTransport } from './adapter.js';
 export type * from './wire.js';
 export default geminiProvider;

@@ -1,11 +1,13 @@
 /**
  * The Gemini provider plugin: registers `gemini` (Google AI Studio, API key) and
  * `vertex_ai` (Vertex AI, project/location URL, bearer token), both speaking the
- * `generateContent` wire format through one shared adapter.
+ * `generateContent` wire format through one shared adapter, and embeddings (AI Studio
+ * `batchEmbedContents`, Vertex `predict` / `embedContent`: see embed.ts).
  */
 import { GatewayError, definePlugin, isHost, parseDeploymentOptions, parsePluginOptions, providerKeyMissing, z, type Deployment, type GatewayPlugin } from '@switchyard/core';
 import { geminiChat, methodSuffix, modelSegment } from './adapter.js';
 import { VertexAuth } from './auth.js';
+import { studioEmbeddings, vertexEmbeddings } from './embed.js';
 import type { RequestMappingOptions } from './request.js';
 
 const PLUGIN_NAME = '@switchyard/provider-gemini';
@@ -109,17 +111,18 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
   };
   const extraHeaders = (d: Deployment) => ({ ...opts.headers, ...(d.options as DeploymentOptions).headers });
 
-  const geminiUrl = async (d: Deployment, stream: boolean) => {
+  const geminiModelUrl = async (d: Deployment) => {
     const base = trimSlash(d.apiBase ?? defaultBase);
     const root = /\/v1(beta\d*|alpha)?$/.test(base) ? base : `${base}/v1beta`;
-    return `${root}/models/${modelSegment(d.model)}${methodSuffix(stream)}`;
+    return `${root}/models/${modelSegment(d.model)}`;
   };
+  const geminiUrl = async (d: Deployment, stream: boolean) => `${await geminiModelUrl(d)}${methodSuffix(stream)}`;
 
   const vertexSource = (d: Deployment) => {
     const o = d.options as DeploymentOptions;
     return { accessToken: o.accessToken ?? vertex.accessToken, credentials: o.credentials ?? vertex.credentials };
   };
-  const vertexUrl = async (d: Deployment, stream: boolean) => {
+  const vertexModelUrl = async (d: Deployment) => {
     const o = d.options as DeploymentOptions;
     const location = o.location ?? vertex.location ?? process.env.VERTEXAI_LOCATION ?? process.env.GOOGLE_CLOUD_LOCATION ?? 'us-central1';
     const project =
@@ -133,29 +136,20 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
     const host = location === 'global' ? 'https://aiplatform.googleapis.com' : `https://${location}-aiplatform.googleapis.com`;
     const base = trimSlash(d.apiBase ?? vertex.apiBase ?? host);
     const root = /\/v1(beta1)?$/.test(base) ? base : `${base}/v1`;
-    return `${root}/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/publishers/google/models/${modelSegment(d.model)}${methodSuffix(stream)}`;
+    return `${root}/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/publishers/google/models/${modelSegment(d.model)}`;
   };
+  const vertexUrl = async (d: Deployment, stream: boolean) => `${await vertexModelUrl(d)}${methodSuffix(stream)}`;
 
-  const geminiChatFn = geminiChat({
-    id: 'gemini',
-    url: geminiUrl,
-    async headers(d) {
-      const key = d.apiKey ?? defaultKey;
-      if (!key && isHost(d.apiBase ?? defaultBase, new URL(GEMINI_API_BASE).hostname)) throw providerKeyMissing('gemini', ['GEMINI_API_KEY', 'GOOGLE_API_KEY']);
-      return { ...extraHeaders(d), ...(key ? { 'x-goog-api-key': key } : {}) };
-    },
-    mapping,
-    timeoutMs: opts.timeoutMs,
-  });
-  const vertexChatFn = geminiChat({
-    id: 'vertex_ai',
-    url: vertexUrl,
-    async headers(d) {
-      return { ...extraHeaders(d), authorization: `Bearer ${await auth.token(vertexSource(d))}` };
-    },
-    mapping,
-    timeoutMs: opts.timeoutMs,
-  });
+  const geminiHeaders = async (d: Deployment) => {
+    const key = d.apiKey ?? defaultKey;
+    if (!key && isHost(d.apiBase ?? defaultBase, new URL(GEMINI_API_BASE).hostname)) throw providerKeyMissing('gemini', ['GEMINI_API_KEY', 'GOOGLE_API_KEY']);
+    return { ...extraHeaders(d), ...(key ? { 'x-goog-api-key': key } : {}) };
+  };
+  const vertexHeaders = async (d: Deployment) => ({ ...extraHeaders(d), authorization: `Bearer ${await auth.token(vertexSource(d))}` });
+  const geminiChatFn = geminiChat({ id: 'gemini', url: geminiUrl, headers: geminiHeaders, mapping, timeoutMs: opts.timeoutMs });
+  const vertexChatFn = geminiChat({ id: 'vertex_ai', url: vertexUrl, headers: vertexHeaders, mapping, timeoutMs: opts.timeoutMs });
+  const geminiEmbed = studioEmbeddings({ id: 'gemini', modelUrl: geminiModelUrl, headers: geminiHeaders, timeoutMs: opts.timeoutMs });
+  const vertexEmbed = vertexEmbeddings({ id: 'vertex_ai', modelUrl: vertexModelUrl, headers: vertexHeaders, timeoutMs: opts.timeoutMs });
 
   return definePlugin({
     name: PLUGIN_NAME,
@@ -164,6 +158,7 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id: 'gemini',
         chat: geminiChatFn,
+        embeddings: geminiEmbed,
         models,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
         validateDeployment: validator(GeminiDeploymentSchema),
@@ -171,6 +166,7 @@ export function geminiProvider(options?: GeminiProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id: 'vertex_ai',
         chat: vertexChatFn,
+        embeddings: vertexEmbed,
         models,
         defaults: { timeoutMs: opts.timeoutMs },
         validateDeployment: validator(VertexDeploymentSchema),

@@ -5,7 +5,7 @@ import { GatewayError, timeOrderedId, type ChatMessage, type ChatRequest, type C
 import { firstTokens, lorem } from './tokens.js';
 
 /** The mock models (served as `mock/<name>`). */
-export const MOCK_MODELS = ['echo', 'transcript', 'lorem', 'tool', 'error-400', 'error-429', 'error-500', 'drop'] as const;
+export const MOCK_MODELS = ['echo', 'transcript', 'lorem', 'tool', 'error-400', 'error-429', 'error-500', 'drop', 'embed'] as const;
 
 /** `error-<status>` models: any 4xx or 5xx status (others are not errors a provider sends). */
 export const ERROR_MODEL = /^error-([45]\d\d)$/;
@@ -100,6 +100,11 @@ export function answer(model: string, request: ChatRequest): MockAnswer {
     }
     case 'drop':
       return { content: lorem(8), finish: 'stop', dropAfter: 3 };
+    case 'embed':
+      throw new GatewayError('GW_ERR_INVALID_REQUEST', 'mock/embed is an embeddings model: it is served at /v1/embeddings, not chat completions.', {
+        param: 'model',
+        publicCode: 'model_not_supported',
+      });
     default:
       throw new GatewayError('GW_ERR_MODEL_NOT_FOUND', `The mock provider has no model '${model}' (it has ${MOCK_MODELS.join(', ')}).`, {
         param: 'model',

@@ -14,10 +14,13 @@ import {
   type ChatCompletion,
   type ChatRequest,
   type ChatResult,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
   type GatewayPlugin,
   type ProviderCall,
   type Usage,
 } from '@switchyard/core';
+import { mockEmbeddings } from './embed.js';
 import { answer, ERROR_MODEL, MOCK_MODELS, type MockAnswer } from './models.js';
 import { countTokens, pieces } from './tokens.js';
 
@@ -66,7 +69,8 @@ function usageOf(request: ChatRequest, a: MockAnswer): Usage {
  * The mock provider. Models: `mock/echo` (echoes the last user message), `mock/transcript`
  * (every user turn and tool result joined by ` | `), `mock/lorem`
  * (`max_tokens` words, default 32), `mock/tool` (calls the first offered tool),
- * `mock/error-<4xx|5xx>` (fails with that status), `mock/drop` (stream breaks after 3 chunks).
+ * `mock/error-<4xx|5xx>` (fails with that status), `mock/drop` (stream breaks after 3 chunks),
+ * `mock/embed` (embeddings: deterministic unit vectors, 1536 dimensions, `dimensions` honoured).
  *
  * @example
  * ```ts
@@ -140,6 +144,14 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
     return { type: 'stream', chunks: chunks() };
   }
 
+  async function embeddings(request: EmbeddingsRequest, call: ProviderCall): Promise<{ body: EmbeddingsResponse }> {
+    const d = call.deployment.options as z.infer<typeof DeploymentSchema>;
+    const latency = d.latencyMs ?? opts.latencyMs ?? 0;
+    const body = mockEmbeddings(call.deployment.model, request);
+    if (latency > 0) await sleep(latency, undefined, { signal: call.signal });
+    return { body };
+  }
+
   return definePlugin({
     name: PLUGIN_NAME,
     version: VERSION,
@@ -148,6 +160,7 @@ export function mockProvider(options?: MockProviderOptions): GatewayPlugin {
         id,
         models: MOCK_MODELS,
         chat,
+        embeddings,
         // a documented zero price: cost tracking shows 0, a number, for mock calls (no warning)
         defaults: { pricing: MOCK_PRICING },
         validateDeployment(deployment) {

@@ -1,6 +1,7 @@
 /**
  * The OpenAI provider plugin: OpenAI and any OpenAI-compatible server (vLLM, Ollama,
- * LM Studio, Groq, ...). Requests and streams pass through; streams chunk by chunk.
+ * LM Studio, Groq, ...). Requests and streams pass through; streams chunk by chunk; embeddings
+ * go to `{apiBase}/embeddings` as they are.
  */
 import {
   GatewayError,
@@ -22,6 +23,8 @@ import {
   type ChatRequest,
   type ChatResult,
   type Deployment,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
   type GatewayPlugin,
   type PassthroughRequest,
   type ProviderCall,
@@ -133,6 +136,22 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
     return { type: 'stream', chunks: chunks(res), upstreamRequestId };
   }
 
+  async function embeddings(request: EmbeddingsRequest, call: ProviderCall): Promise<{ body: EmbeddingsResponse; upstreamRequestId?: string }> {
+    const d = call.deployment;
+    // read whole; `encoding_format` goes as the client asked (the SDK asks base64: a quarter of the bytes)
+    const res = await upstreamBuffered({
+      url: `${trimSlash(d.apiBase ?? defaultBase)}/embeddings`,
+      headers: headersFor(d),
+      body: request,
+      signal: call.signal,
+      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
+      provider: id,
+    });
+    const upstreamRequestId = headerValue(res.headers, 'x-request-id');
+    if (res.status < 200 || res.status >= 300) throw openAIError(res, res.text, id);
+    return { body: parseJson<EmbeddingsResponse>(res.text, id), upstreamRequestId };
+  }
+
   async function passthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
     const d = call.deployment;
     const headers = req.stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d);
@@ -156,6 +175,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id,
         chat,
+        embeddings,
         nativeApis: ['responses'],
         passthrough,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },

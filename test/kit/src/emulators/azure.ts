@@ -6,11 +6,13 @@
  * `prompt_filter_results` chunk first in streams and `content_filter_results` on choices.
  *
  * Routes: `/openai/deployments/{d}/chat/completions?api-version=…`, `/openai/v1/chat/completions`,
- * `/models/chat/completions?api-version=…` (Foundry), `/chat/completions` (serverless), and
+ * `/models/chat/completions?api-version=…` (Foundry), `/chat/completions` (serverless), the same
+ * four shapes for `/embeddings` (OpenAI's answers: see openai-embeddings.ts), and
  * `GET /openai/files` / `/openai/v1/files` (an empty list) for native pass-through.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { emulatedAnswer, emulatedUsage } from './openai.js';
+import { embeddingsRoute } from './openai-embeddings.js';
 import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
 
@@ -20,9 +22,9 @@ export interface AzureEmulatorOptions {
   apiKey?: string;
   /** The Entra ID token accepted as `Authorization: Bearer` (default `entra-emulator-token`). */
   bearerToken?: string;
-  /** Deployment names that exist (default `['gpt-4o', 'gpt-4o-mini']`). */
+  /** Deployment names that exist (default `['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'text-embedding-3-large']`; an embedding model's name deploys it). */
   deployments?: string[];
-  /** Models the Foundry inference endpoint serves (default `['Llama-3.3-70B-Instruct', 'Mistral-Large-2411']`). */
+  /** Models the Foundry inference endpoint serves (default `['Llama-3.3-70B-Instruct', 'Mistral-Large-2411', 'Cohere-embed-v3-english']`). */
   aiModels?: string[];
   port?: number;
 }
@@ -149,8 +151,8 @@ const DATED_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
   const apiKey = options.apiKey ?? 'azure-emulator-key';
   const bearerToken = options.bearerToken ?? 'entra-emulator-token';
-  const deployments = new Set(options.deployments ?? ['gpt-4o', 'gpt-4o-mini']);
-  const aiModels = new Set(options.aiModels ?? ['Llama-3.3-70B-Instruct', 'Mistral-Large-2411']);
+  const deployments = new Set(options.deployments ?? ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'text-embedding-3-large']);
+  const aiModels = new Set(options.aiModels ?? ['Llama-3.3-70B-Instruct', 'Mistral-Large-2411', 'Cohere-embed-v3-english']);
   const notFound = (res: EmulatorExchange['res']) => void sendJson(res, 404, azureErrorBody('404', 'Resource not found'));
   const deploymentNotFound = (res: EmulatorExchange['res']) =>
     void sendJson(
@@ -183,6 +185,36 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         const deployment = decodeURIComponent(dated[1]!);
         if (!deployments.has(deployment)) return deploymentNotFound(res), true;
         return answer(x, deployment);
+      }
+      // embeddings: OpenAI-shaped, the model from the deployment URL (dated) or the body (v1, Foundry)
+      const embedDated = url.pathname.match(/^\/openai\/deployments\/([^/]+)\/embeddings$/);
+      const embedV1 = url.pathname === '/openai/v1/embeddings';
+      const embedAi = url.pathname === '/models/embeddings' || url.pathname === '/embeddings';
+      if (req.method === 'POST' && (embedDated || embedV1 || embedAi)) {
+        if (!embedV1 && !version) return notFound(res), true;
+        if (embedDated && !DATED_VERSION.test(version!)) return sendJson(res, 400, azureErrorBody('BadRequest', 'API version not supported')), true;
+        const bodyModel = (req.body as { model?: unknown } | undefined)?.model;
+        const model = embedDated ? decodeURIComponent(embedDated[1]!) : bodyModel;
+        if (typeof model !== 'string') {
+          if (embedAi) return sendJson(res, 400, azureErrorBody('no_model_name', 'No model specified in request. Please provide a model name in the request body or as a x-ms-model-mesh-model-name header.')), true;
+          return invalid(res, "Missing required parameter: 'model'.", 'model');
+        }
+        if (embedAi ? !aiModels.has(model) : !deployments.has(model)) {
+          if (embedAi) return sendJson(res, 400, azureErrorBody('unknown_model', `Unknown model: ${model}`, { details: `Unknown model: ${model}` })), true;
+          return deploymentNotFound(res), true;
+        }
+        const n = ++counter;
+        res.setHeader('apim-request-id', `apim-${n}`);
+        return embeddingsRoute(x, `azreq-${n}`, {
+          model,
+          notEmbeddingModel: (m) => ({
+            status: 400,
+            body: azureErrorBody(
+              'OperationNotSupported',
+              `The embeddings operation does not work with the specified model, ${m}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+            ),
+          }),
+        });
       }
       if (req.method === 'POST' && url.pathname === '/openai/v1/chat/completions') {
         const model = (req.body as { model?: unknown } | undefined)?.model;

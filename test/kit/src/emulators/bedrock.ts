@@ -7,6 +7,7 @@
  * JSON and ConverseStream `application/vnd.amazon.eventstream` frames encoded with
  * `@smithy/eventstream-codec`, with fault injection including an in-stream exception.
  * Answers and stream events are typed with the official `@aws-sdk/client-bedrock-runtime` types.
+ * InvokeModel serves the Titan and Cohere embedding models (see bedrock-embed.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -26,6 +27,7 @@ import type {
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { BEDROCK_EMBEDDING_MODELS, invokeEmbedding } from './bedrock-embed.js';
 import { checkConverseForModel, checkConverseRequest, reasoningSignature } from './bedrock-validate.js';
 import { sampleFor, toolInputFor } from './sample.js';
 import { startEmulator, type Emulator, type EmulatorExchange, type Fault, type RecordedRequest } from './server.js';
@@ -43,7 +45,7 @@ export interface BedrockEmulatorOptions {
   credentials?: BedrockEmulatorCredentials[];
   /** Region the signature must be scoped to (default `us-east-1`). */
   region?: string;
-  /** Model ids that exist (default: Claude 3.5 and 4.5 Sonnet, Nova and Nova 2 Lite, Llama 3 70B). */
+  /** Model ids that exist (default: Claude 3.5 and 4.5 Sonnet, Nova and Nova 2 Lite, Llama 3 70B, and the embedding models of bedrock-embed.ts). */
   models?: string[];
   port?: number;
 }
@@ -290,6 +292,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
       'amazon.nova-lite-v1:0',
       'amazon.nova-2-lite-v1:0',
       'meta.llama3-70b-instruct-v1:0',
+      ...BEDROCK_EMBEDDING_MODELS,
     ],
   );
   const streamFaults: BedrockStreamFault[] = [];
@@ -297,17 +300,23 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
   const fail = (res: http.ServerResponse, status: number, type: string, message: string) => {
     res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': randomUUID() });
     res.end(JSON.stringify({ message }));
-    return true;
+    return true as const;
   };
 
   async function handle({ req, res, fault }: EmulatorExchange): Promise<boolean> {
     const denied = await checkSignature(req, creds, region);
     if (denied) return fail(res, denied.status, denied.type, denied.message);
-    const m = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(req.path.split('?')[0]!);
+    const m = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(req.path.split('?')[0]!);
     if (req.method !== 'POST' || !m) return fail(res, 404, 'UnknownOperationException', 'Unknown operation');
     const modelId = decodeURIComponent(m[1]!);
     if (modelId.startsWith('denied.')) return fail(res, 403, 'AccessDeniedException', "You don't have access to the model with the specified model ID.");
     if (!models.has(modelId)) return fail(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
+    if (m[2] === 'invoke') {
+      if (!BEDROCK_EMBEDDING_MODELS.includes(modelId)) return fail(res, 400, 'ValidationException', 'The emulator serves InvokeModel for embedding models only.');
+      if (req.body === undefined) return fail(res, 400, 'SerializationException', 'Malformed input request, please reformat your input and try again.');
+      return invokeEmbedding({ req, res, fault }, modelId, (status, type, message) => fail(res, status, type, message));
+    }
+    if (BEDROCK_EMBEDDING_MODELS.includes(modelId)) return fail(res, 400, 'ValidationException', "This action doesn't support the model that you provided. Try again with a supported text or chat model.");
     if (req.body === undefined) return fail(res, 400, 'SerializationException', 'Malformed input request, please reformat your input and try again.');
     const problem = checkConverseRequest(req.body) ?? checkConverseForModel(req.body as Obj, modelId);
     if (problem) return fail(res, 400, 'ValidationException', problem);

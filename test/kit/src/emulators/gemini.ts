@@ -4,7 +4,8 @@
  * AI (`/v1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent`,
  * `Authorization: Bearer`), plus an OAuth `POST /token` endpoint for the service-account
  * JWT-bearer grant. Streams with `:streamGenerateContent?alt=sse` (one whole response per
- * `data:`, no `[DONE]`).
+ * `data:`, no `[DONE]`). Embeddings: `embedContent` / `batchEmbedContents` (AI Studio) and
+ * `predict` / `embedContent` (Vertex), see gemini-embed.ts.
  *
  * The model echoes the last user text (`echo: …`), calls the first (or only allowed)
  * declared function when tools are offered and the last turn is not a function response,
@@ -20,6 +21,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type http from 'node:http';
 import type { BlockedReason, Candidate, FinishReason, GenerateContentResponse, GenerateContentResponseUsageMetadata, HarmCategory, HarmProbability, Part, SafetyRating } from '@google/genai';
+import { studioEmbed, vertexEmbed } from './gemini-embed.js';
 import { tokenGrant } from './gemini-token.js';
 import { checkGenerateContentRequest } from './gemini-validate.js';
 import { sampleFor } from './sample.js';
@@ -222,8 +224,8 @@ function streamEvents(response: WireResponse): WireResponse[] {
   return events;
 }
 
-const PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
-const VERTEX_PATH = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
+const VERTEX_PATH = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent|predict|embedContent)$/;
 
 /** The response of a failed answer: a candidate with only a finish reason, or no candidate at all. */
 function faultResponse(f: GeminiAnswerFault, body: Json, model: string): WireResponse {
@@ -288,12 +290,14 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
         const key = x.req.headers['x-goog-api-key'] ?? url.searchParams.get('key');
         if (!key) return fail(x.res, 403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
         if (key !== apiKey) return fail(x.res, 400, 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+        if (studio[3] === 'embedContent' || studio[3] === 'batchEmbedContents') return studioEmbed(x, decodeURIComponent(studio[2]!), studio[3]);
         return serve(x, decodeURIComponent(studio[2]!), studio[3]!, url.searchParams, options, answerFaults);
       }
       const auth = String(x.req.headers.authorization ?? '');
       if (!auth.startsWith('Bearer ')) return fail(x.res, 401, 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
       if (!accepted.has(auth.slice(7))) return fail(x.res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
       if (vertex![2]!.startsWith('forbidden-')) return fail(x.res, 403, `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${vertex![2]}' (or it may not exist).`);
+      if (vertex![5] === 'predict' || vertex![5] === 'embedContent') return vertexEmbed(x, decodeURIComponent(vertex![4]!), vertex![5]);
       return serve(x, decodeURIComponent(vertex![4]!), vertex![5]!, url.searchParams, options, answerFaults);
     },
     { port: options.port },

@@ -1,9 +1,11 @@
 /**
  * A loopback emulator of the OpenAI chat completions wire format: strict about what it
  * receives (auth header, required fields), answers in the real shapes, streams with
- * `data:` frames, `[DONE]` and the include_usage chunk. Later issues add endpoints.
+ * `data:` frames, `[DONE]` and the include_usage chunk; `/v1/embeddings` (see openai-embeddings.ts),
+ * the Responses API and `/v1/models`.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
+import { embeddingsRoute } from './openai-embeddings.js';
 import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
 
@@ -169,6 +171,10 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       }
       const path = x.req.path.split('?')[0];
       if (x.req.method === 'POST' && path === '/v1/chat/completions') return chatCompletions(x, options);
+      if (x.req.method === 'POST' && path === '/v1/embeddings') {
+        if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+        return embeddingsRoute(x, `req_emu${++counter}`);
+      }
       if (path!.startsWith('/v1/responses')) return responses(x);
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
