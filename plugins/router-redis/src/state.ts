@@ -113,8 +113,12 @@ export async function createRedisState(options: RedisStateOptions): Promise<Rout
       }
       fire(tx.exec());
     },
-    inflight: (id) => local.inflight(id) + Math.max(0, remote.get(id)?.inflight ?? 0),
+    inflight(id) {
+      ids.add(id); // read once: followed from the next sync on
+      return local.inflight(id) + Math.max(0, remote.get(id)?.inflight ?? 0);
+    },
     usage(id): MinuteUsage {
+      ids.add(id);
       const mineNow = local.usage(id);
       const r = remote.get(id);
       if (!r) return mineNow;
