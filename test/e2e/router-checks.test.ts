@@ -4,7 +4,7 @@
  * deployment, an oversized prompt skips the small-window deployment, full deployments are
  * skipped, and native Responses calls go through preCall (a budget refusal stops them).
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import costTracker from '@switchyard/cost-tracker';
 import deploymentChecks from '@switchyard/deployment-checks';
@@ -13,7 +13,7 @@ import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
 import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, startAzureEmulator, startOpenAIEmulator, tempDbFile, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, startAzureEmulator, startOpenAIEmulator, tempDbFile, type OpenAIEmulator } from '@switchyard/test-kit';
 
 describe('responses-affinity over two Azure deployments of one model', () => {
   let east: Awaited<ReturnType<typeof startAzureEmulator>>;
