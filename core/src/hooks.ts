@@ -99,6 +99,20 @@ type TapOnly<H> = H extends { tap: unknown } ? Omit<H, 'promise' | 'callAsync' |
 /** What plugins see of the hook table: tap, never call or intercept. */
 export type PluginHooks = { readonly [K in HookName]: TapOnly<GatewayHooks[K]> };
 
+/**
+ * Whether a hook has taps. Not tapable's `isUsed()`: every hook carries the guards'
+ * interceptor (core/src/hook-guards.ts), which makes `isUsed()` true for all of them, and the
+ * runner would then call every untapped hook on every call.
+ *
+ * @example
+ * ```ts
+ * if (tapped(hooks.preCall)) short = await hooks.preCall.promise(request, ctx);
+ * ```
+ */
+export function tapped(hook: { readonly taps: readonly unknown[] }): boolean {
+  return hook.taps.length > 0;
+}
+
 /** Hooks whose taps are observers: isolated, never fail a call. */
 export const OBSERVER_HOOKS: ReadonlySet<HookName> = new Set(['cost', 'record', 'log']);
 

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Diagnostics } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
-import type { GatewayHooks } from '../hooks.js';
+import { tapped, type GatewayHooks } from '../hooks.js';
 import { requestIdFrom } from '../runner/context.js';
 import type { Principal } from '../types.js';
 import { readJsonBody, type BodyLimits } from './body.js';
@@ -82,7 +82,7 @@ export async function runRoute(
 ): Promise<void> {
   const { hooks } = deps;
   let principal: Principal = {};
-  if (route.auth !== false && hooks.authenticate.isUsed()) {
+  if (route.auth !== false && tapped(hooks.authenticate)) {
     principal = (await hooks.authenticate.promise({ method: req.method ?? route.method, path: match.path, headers: req.headers })) ?? {};
   }
   const bodyMode = route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json');

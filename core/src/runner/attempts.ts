@@ -6,7 +6,7 @@
  * served once its first chunk arrived; nothing is retried after that.
  */
 import { GatewayError, toGatewayError } from '../errors.js';
-import type { GatewayHooks } from '../hooks.js';
+import { tapped, type GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../plugin-api.js';
 import { isContextWindowError, isRetryable, retryAfterMs } from '../router/failures.js';
@@ -136,7 +136,7 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
       continue;
     }
     let order = router.order(all, ctx.stream);
-    if (hooks.candidates.isUsed()) order = await hooks.candidates.promise(order, request, ctx);
+    if (tapped(hooks.candidates)) order = await hooks.candidates.promise(order, request, ctx);
     if (order.length === 0) {
       lastError = noDeployment(name);
       addFallbacks(groups, tried, cfg.fallbacks?.[request.model] ?? cfg.defaultFallbacks);

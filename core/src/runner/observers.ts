@@ -6,7 +6,7 @@
  */
 import type { Diagnostics } from '../diagnostics.js';
 import type { GatewayError } from '../errors.js';
-import type { GatewayHooks } from '../hooks.js';
+import { tapped, type GatewayHooks } from '../hooks.js';
 import type { CallContext, CallEvent, CallOutcome, CallRequest, CallResponse } from '../types.js';
 import type { Background } from './background.js';
 import { now } from './context.js';
@@ -61,9 +61,9 @@ export function createFinish(hooks: GatewayHooks, background: Background, option
 
   return (ctx, request, outcome, status, response, error, payload) => {
     ctx.endedAt ??= now();
-    const logUsed = hooks.log.isUsed();
-    const recordUsed = hooks.record.isUsed();
-    const costUsed = hooks.cost.isUsed() && ctx.usage !== undefined;
+    const logUsed = tapped(hooks.log);
+    const recordUsed = tapped(hooks.record);
+    const costUsed = tapped(hooks.cost) && ctx.usage !== undefined;
     if (!logUsed && !costUsed && !recordUsed) return undefined;
     const event: CallEvent = { ctx, request, response, error, outcome, status, ...(payload ? { payload } : {}) };
     const settled = (async () => {

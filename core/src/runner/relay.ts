@@ -7,7 +7,7 @@
  * it as an error frame); a client that hung up is settled in the background.
  */
 import type { GatewayError } from '../errors.js';
-import type { GatewayHooks } from '../hooks.js';
+import { tapped, type GatewayHooks } from '../hooks.js';
 import type { Router } from '../router/router.js';
 import type { CallContext, CallRequest, CallResponse, ChatChunk } from '../types.js';
 import { attemptError, clientClosed, type Served } from './attempts.js';
@@ -43,7 +43,7 @@ export async function* relay<Req extends CallRequest, Res extends CallResponse, 
   const { attempt, rest } = served;
   const d = attempt.deployment;
   const agg = codec.aggregate();
-  const chunkHook = ctx.operation === 'chat' && hooks.chunk.isUsed() ? hooks.chunk : undefined;
+  const chunkHook = ctx.operation === 'chat' && tapped(hooks.chunk) ? hooks.chunk : undefined;
   let chunk: Chunk | undefined = served.first;
   let held: Chunk | undefined;
   let error: GatewayError | undefined;
@@ -90,7 +90,7 @@ export async function* relay<Req extends CallRequest, Res extends CallResponse, 
       tokens: ctx.usage?.total_tokens,
     });
     let response = codec.presentResponse(agg.result(), request, ctx);
-    if (!failure && hooks.postCall.isUsed()) {
+    if (!failure && tapped(hooks.postCall)) {
       // bytes are sent: a failing postCall tap cannot change the answer any more
       const aggregate = response;
       response = (await hooks.postCall.promise(aggregate, request, ctx).catch(() => aggregate)) as Res;

@@ -5,7 +5,7 @@
  * fallbacks) → provider → postCall → `cost` + `record` before the last bytes → respond → `log`.
  */
 import { GatewayError, toGatewayError } from '../errors.js';
-import type { GatewayHooks } from '../hooks.js';
+import { tapped, type GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../plugin-api.js';
 import type { Router } from '../router/router.js';
@@ -69,7 +69,7 @@ export function createRunner(deps: RunnerDeps): RunCall {
       if (request.metadata || input.metadata) ctx.metadata = { ...request.metadata, ...input.metadata };
       const options = callOptions(request, ctx);
 
-      if (hooks.preCall.isUsed()) {
+      if (tapped(hooks.preCall)) {
         const short = (await hooks.preCall.promise(request, ctx)) as Res | undefined;
         if (short !== undefined) {
           const body = codec.presentResponse({ ...short }, request, ctx);
@@ -78,13 +78,13 @@ export function createRunner(deps: RunnerDeps): RunCall {
           return answer(codec, body, request, ctx);
         }
       }
-      if (hooks.transform.isUsed()) request = (await hooks.transform.promise(request, ctx)) as Req;
+      if (tapped(hooks.transform)) request = (await hooks.transform.promise(request, ctx)) as Req;
 
       const served = await serve(deps, codec, request, ctx, options);
       if (served.type === 'stream') return { type: 'stream', chunks: relay(deps, codec, served, request, ctx), ctx };
       let body = codec.presentResponse(served.body, request, ctx);
       ctx.usage = codec.usageOf(body);
-      if (hooks.postCall.isUsed()) body = (await hooks.postCall.promise(body, request, ctx)) as Res;
+      if (tapped(hooks.postCall)) body = (await hooks.postCall.promise(body, request, ctx)) as Res;
       await finish(ctx, request, 'ok', 200, body);
       return answer(codec, body, request, ctx);
     } catch (err) {
