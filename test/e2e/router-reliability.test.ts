@@ -7,7 +7,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelConfig, RouterConfig } from '@switchyard/core';
 import openaiProvider from '@switchyard/provider-openai';
-import { createTestGateway, startEmulatorProcess, startOpenAIEmulator, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import sessionTracker from '@switchyard/session-tracker';
+import sqliteStore from '@switchyard/store-sqlite';
+import { createTestGateway, startEmulatorProcess, startOpenAIEmulator, tempDbFile, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
 
 const hi = [{ role: 'user' as const, content: 'hi there' }];
 const dep = (emu: { baseURL: string; apiKey: string }, id: string, extra: Partial<ModelConfig> = {}): ModelConfig => ({
@@ -144,6 +146,25 @@ describe('router reliability', () => {
     expect(slow.requests.every((r) => (r.body as Record<string, unknown>).timeout === undefined)).toBe(true);
     await t.close();
     await slow.close();
+  });
+
+  it('keeps every attempt of a call in the call log (sessions API)', async () => {
+    a.reset();
+    b.reset();
+    const t = await createTestGateway({
+      plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), openaiProvider()],
+      models: [dep(a, 'a', { name: 'first' }), dep(b, 'b', { name: 'second' })],
+      router: { retries: 0, fallbacks: { first: ['second'] } },
+    });
+    a.fault({ status: 503 });
+    await t.client.chat.completions.create({ model: 'first', messages: hi }, { headers: { 'x-session-id': 'attempts' } });
+    const session = (await (await fetch(`${t.origin}/v1/sessions/attempts`)).json()) as { calls: Array<{ deployment: string; attempts: Array<{ deployment: string; status: number; error: string | null }> }> };
+    expect(session.calls[0]!.deployment).toBe('b');
+    expect(session.calls[0]!.attempts).toMatchObject([
+      { deployment: 'a', status: 503 },
+      { deployment: 'b', status: 200, error: null },
+    ]);
+    await t.close();
   });
 
   it('num_retries in the body overrides router.retries for that call', async () => {

@@ -45,6 +45,8 @@ export interface CallRow {
   session_id: string | null;
   /** JSON text of the call's metadata. */
   metadata: string | null;
+  /** JSON text of the call's upstream attempts (deployment, status, error, times), when it made more than one. */
+  attempts: string | null;
   /** JSON text of the full request body, when prompts are stored. */
   request_body: string | null;
   /** JSON text of the full response body, when prompts are stored. */
@@ -162,6 +164,13 @@ export const CALL_LOG_MIGRATIONS: readonly Migration[] = [
         .columns(['owner', 'session_id', 'started_at'])
         .where('session_id', 'is not', null)
         .execute();
+    },
+  },
+  {
+    // every attempt of a call that took several (retries, fallbacks): which deployment, how it ended
+    name: '003_attempts',
+    async up(db) {
+      await db.schema.alterTable(CALLS_TABLE).addColumn('attempts', 'text').execute();
     },
   },
 ];

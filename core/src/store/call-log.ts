@@ -61,9 +61,21 @@ export function callRowOf(event: CallEvent, storePrompts: boolean): CallRow {
     end_user: cut(str(r.endUser), 256),
     session_id: cut(r.sessionId ?? null, 256),
     metadata: toJsonColumn(r.metadata),
+    attempts: ctx.attempts.length > 1 ? toJsonColumn(attemptsOf(ctx)) : null,
     request_body: keep ? toJsonColumn(r.request) : null,
     response_body: keep ? toJsonColumn(r.response) : null,
   };
+}
+
+/** The attempts of a call as the call log keeps them. */
+function attemptsOf(ctx: CallEvent['ctx']) {
+  return ctx.attempts.map((a) => ({
+    deployment: a.deployment.id,
+    status: a.status ?? null,
+    error: a.error ? (a.error.publicCode ?? a.error.code) : null,
+    started_at: a.startedAt,
+    ended_at: a.endedAt ?? null,
+  }));
 }
 
 /** The session totals one call contributes. */

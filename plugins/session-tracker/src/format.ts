@@ -83,6 +83,7 @@ export function sessionCall(c: CallRow) {
     cost: numOrNull(c.cost),
     end_user: c.end_user,
     metadata: fromJsonColumn<Record<string, unknown>>(c.metadata) ?? {},
+    attempts: fromJsonColumn<unknown[]>(c.attempts ?? null) ?? [],
   };
   if (c.request_body !== undefined) out.request = fromJsonColumn(c.request_body) ?? null;
   if (c.response_body !== undefined) out.response = fromJsonColumn(c.response_body) ?? null;

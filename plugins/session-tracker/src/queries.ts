@@ -196,4 +196,5 @@ const CALL_COLUMNS_WITHOUT_BODIES = [
   'end_user',
   'session_id',
   'metadata',
+  'attempts',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
