@@ -34,6 +34,7 @@ export type { RunOutput } from './runner/runner.js';
 export { chatCodec } from './runner/codecs/chat.js';
 export { withoutGatewayFields } from './runner/options.js';
 export type { Router, DeploymentHealth } from './router/router.js';
+export { createRouter } from './router/router.js';
 export type { RouterState, AttemptEnd, MinuteUsage } from './router/state.js';
 export { createMemoryState } from './router/state.js';
 export { isRetryable, isContextWindowError, retryAfterMs } from './router/failures.js';
