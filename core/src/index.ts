@@ -62,4 +62,6 @@ export { GATEWAY_BODY_FIELDS } from './runner/options.js';
 export { timeOrderedId } from './ids.js';
 export { toCallRecord, redactsBodies } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
-export * from './store/index.js';
+export { ownerOf, ownerScope, canSee } from './owner.js';
+import './services.js';
+export type { SessionOfResponse, SpendScope, SpendTotals, DeriveSecret } from './services.js';

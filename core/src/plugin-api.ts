@@ -5,6 +5,7 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
 import type { Router } from './router/router.js';
+import type { DeriveSecret, SessionOfResponse, SpendTotals } from './services.js';
 import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
@@ -32,6 +33,12 @@ export interface GatewayServices {
   responseDeployment?: (responseId: string, principal: Principal) => Promise<string | undefined>;
   /** Prices and model facts (a cost plugin provides it: `provides: ['pricing']`). */
   pricing?: PricingService;
+  /** Session lookup by response id (see {@link SessionOfResponse}). */
+  sessionOfResponse?: SessionOfResponse;
+  /** Spend totals, offered by a cost plugin (see {@link SpendTotals}). */
+  spend?: SpendTotals;
+  /** Keys derived from configured secret material, offered by an auth plugin (see {@link DeriveSecret}). */
+  deriveSecret?: DeriveSecret;
 }
 
 /**

@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import mockProvider from '@switchyard/provider-mock';
 import responses from '@switchyard/responses';
+import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
 import { createTestGateway, killClis, startCli, tempDbFile } from '@switchyard/test-kit';
 
@@ -52,7 +53,7 @@ describe('ids the gateway mints', () => {
     const file = tempDbFile();
     const seen: string[] = [];
     for (let run = 0; run < 2; run++) {
-      const t = await createTestGateway({ plugins: [sqliteStore({ file }), responses(), mockProvider()] });
+      const t = await createTestGateway({ plugins: [sqliteStore({ file }), sessionTracker(), responses(), mockProvider()] });
       for (let i = 0; i < 3; i++) {
         const r = await t.client.responses.create({ model: 'mock/echo', input: 'hi' });
         seen.push(r.id, ...r.output.map((o) => o.id!));

@@ -26,6 +26,7 @@ function project(yaml: string): string {
 
 const CONFIG = (timeoutMs: number, extra = '') => `plugins:
   - "@switchyard/store-sqlite"
+  - "@switchyard/session-tracker"
   - "@switchyard/responses"
   - ["@switchyard/provider-mock", { chunkDelayMs: 200 }]
   - "@switchyard/logger-file"

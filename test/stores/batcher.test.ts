@@ -3,7 +3,7 @@
  * reason, isolation of a bad write, flush semantics.
  */
 import { expect, it } from 'vitest';
-import { createWriteBatcher, type AnyKysely } from '@switchyard/core';
+import { createWriteBatcher, type AnyKysely } from '@switchyard/store';
 
 const fakeDb = {} as AnyKysely;
 const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });

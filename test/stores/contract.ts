@@ -5,21 +5,9 @@
  */
 import { describe, expect, it, afterAll } from 'vitest';
 import { sql } from 'kysely';
-import {
-  callRowOf,
-  compiledWrite,
-  createCallContext,
-  fromJsonColumn,
-  JSON_COLUMN,
-  keysetPage,
-  pruneCallLog,
-  toJsonColumn,
-  writeCall,
-  type CallRow,
-  type Gateway,
-  type Migration,
-  type Store,
-} from '@switchyard/core';
+import { createCallContext, type Gateway } from '@switchyard/core';
+import { compiledWrite, fromJsonColumn, JSON_COLUMN, keysetPage, toJsonColumn, type Migration, type Store } from '@switchyard/store';
+import { CALL_LOG_MIGRATIONS, CALL_LOG_OWNER, callRowOf, pruneCallLog, writeCall, type CallRow } from '@switchyard/session-tracker';
 
 /** A store opened for a test, and how to close it (closing the gateway that holds it). */
 export interface OpenedStore {
@@ -285,6 +273,7 @@ export function storeContract(name: string, target: () => Promise<StoreTarget>):
 
     it('folds calls into session totals with the same SQL on every dialect', async () => {
       const { store } = await open();
+      await store.migrate(CALL_LOG_OWNER, CALL_LOG_MIGRATIONS); // the call log is the session tracker's
       const session = unique('sess');
       const row = (tokens: number, cost: number | null, keyId?: string): CallRow => {
         const ctx = createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions', principal: keyId ? { keyId } : {}, sessionId: session });
@@ -309,6 +298,7 @@ export function storeContract(name: string, target: () => Promise<StoreTarget>):
 
     it('prunes calls and idle sessions older than the retention', async () => {
       const { store } = await open();
+      await store.migrate(CALL_LOG_OWNER, CALL_LOG_MIGRATIONS);
       const [idle, active] = [unique('idle'), unique('active')];
       const at = (session: string, startedAt: number): CallRow => ({
         ...callRowOf({ ctx: createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions', sessionId: session }), request: undefined, outcome: 'ok', status: 200 }, false),

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { callRowOf, createCallContext, createGateway, memoryDiagnostics, writeCall } from '@switchyard/core';
+import { createCallContext, createGateway, memoryDiagnostics } from '@switchyard/core';
+import sessionTracker, { callRowOf, writeCall } from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
 import Database from 'better-sqlite3';
 import { storeContract } from './contract.js';
@@ -24,7 +25,7 @@ storeContract('sqlite', async () => ({
 }));
 
 it('sqlite: one file under dataDir, in WAL mode with synchronous=NORMAL', async () => {
-  const gateway = await createGateway({ dataDir: dir, plugins: [sqliteStore()] }, { diagnostics: memoryDiagnostics() });
+  const gateway = await createGateway({ dataDir: dir, plugins: [sqliteStore(), sessionTracker()] }, { diagnostics: memoryDiagnostics() });
   await gateway.close();
   const db = new Database(path.join(dir, 'switchyard.db'), { readonly: true });
   try {
@@ -62,9 +63,9 @@ it('sqlite: three processes starting together on one file migrate once and lose 
   }
 });
 
-it('sqlite: retentionDays prunes old calls at start', async () => {
+it("the session tracker's retentionDays prunes old calls at start", async () => {
   const file = 'retention.db';
-  const first = await createGateway({ dataDir: dir, plugins: [sqliteStore({ file })] }, { diagnostics: memoryDiagnostics() });
+  const first = await createGateway({ dataDir: dir, plugins: [sqliteStore({ file }), sessionTracker()] }, { diagnostics: memoryDiagnostics() });
   const row = (startedAt: number) => ({
     ...callRowOf({ ctx: createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions' }), request: undefined, outcome: 'ok' as const, status: 200 }, false),
     started_at: startedAt,
@@ -74,7 +75,7 @@ it('sqlite: retentionDays prunes old calls at start', async () => {
     await writeCall(trx, row(Date.now()));
   });
   await first.close();
-  const second = await createGateway({ dataDir: dir, plugins: [sqliteStore({ file, retentionDays: 30 })] }, { diagnostics: memoryDiagnostics() });
+  const second = await createGateway({ dataDir: dir, plugins: [sqliteStore({ file }), sessionTracker({ retentionDays: 30 })] }, { diagnostics: memoryDiagnostics() });
   const left = await second.services.store!.db.selectFrom('sy_calls').select('id').execute();
   await second.close();
   expect(left.length).toBe(1);

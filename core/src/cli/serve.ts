@@ -63,7 +63,8 @@ export async function serve(options: CliOptions): Promise<Serving> {
 }
 
 function storeLine(gateway: Gateway): string {
-  const store = gateway.services.store;
+  // the store contract lives in @switchyard/store; the banner needs only these two fields
+  const store = (gateway.services as { store?: { dialect: string; location?: string } }).store;
   if (!store) return 'none (calls, sessions and responses are not kept)';
   return `${store.dialect} ${store.location ?? ''}`.trim();
 }

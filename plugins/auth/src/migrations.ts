@@ -3,7 +3,7 @@
  * store limiter's request and token events.
  */
 import type { CreateTableBuilder } from 'kysely';
-import type { AnyKysely, Migration } from '@switchyard/core';
+import type { AnyKysely, Migration } from '@switchyard/store';
 
 /** Table of virtual keys. */
 export const KEYS_TABLE = 'sy_keys';

@@ -1,7 +1,7 @@
 /**
  * Keys, users and teams as the plugin holds them, and their rows.
  */
-import { fromJsonColumn, toJsonColumn } from '@switchyard/core';
+import { fromJsonColumn, toJsonColumn } from '@switchyard/store';
 
 /** Model access, budget and limits: what keys, users and teams all have. */
 export interface Limits {

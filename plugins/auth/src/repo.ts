@@ -1,7 +1,7 @@
 /**
  * Reads and writes of keys, users and teams (one query layer for SQLite and PostgreSQL).
  */
-import type { AnyKysely } from '@switchyard/core';
+import type { AnyKysely } from '@switchyard/store';
 import { KEYS_TABLE, TEAMS_TABLE, USERS_TABLE } from './migrations.js';
 import {
   keyFromRow,

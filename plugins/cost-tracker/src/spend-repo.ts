@@ -3,7 +3,7 @@
  * path; grouped for reports and summed for budgets.
  */
 import { sql } from 'kysely';
-import { compiledWrite, type AnyKysely, type Migration } from '@switchyard/core';
+import { compiledWrite, type AnyKysely, type Migration } from '@switchyard/store';
 
 /** One spend row. */
 export interface SpendRow {

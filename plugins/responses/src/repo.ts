@@ -2,7 +2,7 @@
  * Where responses live: one table, written before a response (or its terminal stream event)
  * reaches the client, so the next call can chain from it at once.
  */
-import type { AnyKysely, Migration } from '@switchyard/core';
+import type { AnyKysely, Migration } from '@switchyard/store';
 import type { Item, ResponseObject } from './types.js';
 
 /** A stored response. */

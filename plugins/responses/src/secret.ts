@@ -12,7 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnyKysely, PluginApi } from '@switchyard/core';
+import type { PluginApi } from '@switchyard/core';
+import type { AnyKysely } from '@switchyard/store';
 
 /** The purpose the master-key derivation is asked for. */
 export const SIGNING_PURPOSE = 'responses-ids';

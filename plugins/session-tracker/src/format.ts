@@ -2,7 +2,8 @@
  * The JSON the sessions API answers with. Times: `created_at`/`updated_at` in unix seconds
  * (OpenAI style); timings in epoch milliseconds and durations in milliseconds.
  */
-import { fromJsonColumn, type CallRow, type SessionRow } from '@switchyard/core';
+import { fromJsonColumn } from '@switchyard/store';
+import type { CallRow, SessionRow } from './call-log-schema.js';
 
 const num = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -10,4 +10,7 @@ export { listSessions, getSession, MAX_SESSION_CALLS } from './queries.js';
 export type { SessionFilters, SessionDetail } from './queries.js';
 export { sessionSummary, sessionCall, conversationOf } from './format.js';
 export { sessionRoutes } from './routes.js';
+export { CALL_LOG_OWNER, CALL_LOG_MIGRATIONS, CALLS_TABLE, SESSIONS_TABLE } from './call-log-schema.js';
+export type { CallRow, SessionRow, CallLogTables } from './call-log-schema.js';
+export { callRowOf, writeCall, recordCall, pruneCallLog } from './call-log.js';
 export default sessionTracker;

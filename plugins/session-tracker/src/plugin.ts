@@ -1,9 +1,14 @@
 /**
- * Session tracking: finds each call's session early (before other plugins' `preCall`), puts
- * it on `ctx.sessionId` (the store's call log records it) and echoes it in the response
- * header `x-session-id`; serves the sessions API from the call log.
+ * Session tracking and the call log: finds each call's session once, early (before other
+ * plugins' `preCall`), puts it on `ctx.sessionId` for everyone to read and echoes it in the
+ * response header `x-session-id`; records every call (and its session's totals) in the call
+ * log on the `record` hook; serves the sessions API from it. The one owner of `sy_calls` and
+ * `sy_sessions`.
  */
 import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import '@switchyard/store'; // the store service's type
+import { CALL_LOG_MIGRATIONS, CALL_LOG_OWNER } from './call-log-schema.js';
+import { pruneCallLog, recordCall } from './call-log.js';
 import { resolveSessionId } from './resolve.js';
 import { sessionRoutes } from './routes.js';
 
@@ -17,11 +22,18 @@ const OptionsSchema = z
     header: z.union([z.string().min(1), z.literal(false)]).optional(),
     /** Serve `GET /v1/sessions` and `GET /v1/sessions/{id}` (default true). */
     api: z.boolean().optional(),
+    /** Record every call in the call log (default true); `false` keeps only session ids on calls. */
+    recordCalls: z.boolean().optional(),
+    /** Delete calls older than this many days (and sessions idle that long), at start and hourly (default: keep all). */
+    retentionDays: z.number().positive().optional(),
   })
   .strict();
 
 /** Options of the session tracker. */
 export type SessionTrackerOptions = z.input<typeof OptionsSchema>;
+
+/** How often the call log is pruned when a retention is set. */
+export const PRUNE_INTERVAL_MS = 3_600_000;
 
 /** Stage of the `preCall` tap: before ordinary taps, so they see `ctx.sessionId`. */
 export const SESSION_STAGE = -1000;
@@ -43,9 +55,23 @@ export function sessionTracker(options?: SessionTrackerOptions): GatewayPlugin {
     name: PLUGIN_NAME,
     version: VERSION,
     dependencies: ['store'],
-    apply(gateway) {
+    async apply(gateway) {
       const store = gateway.services.store;
       if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      await store.migrate(CALL_LOG_OWNER, CALL_LOG_MIGRATIONS);
+      if (opts.recordCalls !== false) {
+        const storePrompts = gateway.settings.storePrompts;
+        // on `record`: the response's last bytes wait for this commit, so a served call survives a kill -9
+        gateway.hooks.record.tapPromise(PLUGIN_NAME, (event) => recordCall(store, event, storePrompts));
+      }
+      if (opts.retentionDays !== undefined) {
+        const days = opts.retentionDays;
+        const prune = () => pruneCallLog(store, Date.now() - days * 86_400_000);
+        await prune();
+        const timer = setInterval(() => gateway.background(prune()), PRUNE_INTERVAL_MS);
+        timer.unref();
+        gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => clearInterval(timer));
+      }
       gateway.hooks.preCall.tapPromise({ name: PLUGIN_NAME, stage: SESSION_STAGE }, async (request, ctx) => {
         const id = await resolveSessionId(request, ctx, gateway.services);
         if (id) {

@@ -2,17 +2,9 @@
  * Reads of the call log (`sy_calls`, `sy_sessions`, written by the core store module) for
  * the sessions API. Every read is scoped to the caller's owner.
  */
-import {
-  CALLS_TABLE,
-  GatewayError,
-  keysetPage,
-  SESSIONS_TABLE,
-  type CallLogTables,
-  type CallRow,
-  type Page,
-  type SessionRow,
-  type Store,
-} from '@switchyard/core';
+import { GatewayError } from '@switchyard/core';
+import { keysetPage, type Page, type Store } from '@switchyard/store';
+import { CALLS_TABLE, SESSIONS_TABLE, type CallLogTables, type CallRow, type SessionRow } from './call-log-schema.js';
 import { sql, type Kysely } from 'kysely';
 
 /** Filters of `GET /v1/sessions`. */

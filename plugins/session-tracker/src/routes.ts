@@ -1,7 +1,8 @@
 /**
  * `GET /v1/sessions` and `GET /v1/sessions/{id}`.
  */
-import { GatewayError, ownerScope, parseLimit, type RouteDefinition, type RouteRequest, type Store } from '@switchyard/core';
+import { GatewayError, ownerScope, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { parseLimit, type Store } from '@switchyard/store';
 import { conversationOf, sessionCall, sessionSummary } from './format.js';
 import { getSession, listSessions, MAX_SESSION_CALLS, type SessionFilters } from './queries.js';
 

@@ -5,7 +5,8 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { createStore, definePlugin, GatewayError, installStore, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { createStore, installStore } from '@switchyard/store';
 
 /** Package name, used for every tap. */
 export const PLUGIN_NAME = '@switchyard/store-postgres';
@@ -23,10 +24,6 @@ const OptionsSchema = z
     idleTimeoutMs: z.number().int().min(0).optional(),
     /** `application_name` shown in `pg_stat_activity` (default `switchyard`). */
     applicationName: z.string().optional(),
-    /** Record every call in the call log (default true). */
-    recordCalls: z.boolean().optional(),
-    /** Delete calls older than this many days, at start and hourly (default: keep everything). */
-    retentionDays: z.number().positive().optional(),
   })
   .strict();
 
@@ -89,7 +86,7 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
         track: (work) => gateway.background(work),
         onError: (err) => gateway.diagnostics.error('background write failed', err),
       });
-      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls, retentionDays: opts.retentionDays });
+      await installStore(gateway, store, PLUGIN_NAME);
     },
   });
 }

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { acquireSqlite } from './connections.js';
-import { createStore, definePlugin, installStore, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { createStore, installStore } from '@switchyard/store';
 
 /** Package name, used for every tap. */
 export const PLUGIN_NAME = '@switchyard/store-sqlite';
@@ -17,10 +18,6 @@ const OptionsSchema = z
     file: z.string().min(1).optional(),
     /** How long a write waits for another process's lock, in ms (default 5000). */
     busyTimeoutMs: z.number().int().min(0).optional(),
-    /** Record every call in the call log (default true). */
-    recordCalls: z.boolean().optional(),
-    /** Delete calls older than this many days, at start and hourly (default: keep everything). */
-    retentionDays: z.number().positive().optional(),
   })
   .strict();
 
@@ -59,7 +56,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
         track: (work) => gateway.background(work),
         onError: (err) => gateway.diagnostics.error('background write failed', err),
       });
-      await installStore(gateway, store, PLUGIN_NAME, { recordCalls: opts.recordCalls, retentionDays: opts.retentionDays });
+      await installStore(gateway, store, PLUGIN_NAME);
       gateway.diagnostics.debug(`SQLite store at ${file}`);
     },
   });

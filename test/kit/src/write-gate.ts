@@ -3,7 +3,8 @@
  * must hold while writes are still queued (budgets counting queued spend, reads that must
  * not wait for them) without racing the batcher, which commits on the next turn.
  */
-import { definePlugin, GatewayError, type BatchedWrite, type GatewayPlugin, type Store, type WriteBatcher } from '@switchyard/core';
+import { definePlugin, GatewayError, type GatewayPlugin } from '@switchyard/core';
+import { type BatchedWrite, type Store, type WriteBatcher } from '@switchyard/store';
 
 /** A plugin that wraps `services.store` so its writes can be held and released. */
 export interface WriteGate extends GatewayPlugin {

@@ -7,7 +7,7 @@
  * calls never deadlock; SQLite's `BEGIN IMMEDIATE` serialises every writer anyway).
  */
 import { sql } from 'kysely';
-import type { Store } from '@switchyard/core';
+import type { Store } from '@switchyard/store';
 import { RATE_EVENTS_TABLE, RATE_SCOPES_TABLE } from '../migrations.js';
 import { WINDOW_MS, type LimitCheck, type Limiter, type Refusal, type Verdict, type WindowUsage } from './types.js';
 

@@ -2,7 +2,8 @@
  * What the key, user and team routes share: who may call them, how a key is named in a
  * request, spend per object, and limit fields applied to a record.
  */
-import { GatewayError, type AnyKysely, type GatewayServices, type RouteRequest, type Store } from '@switchyard/core';
+import { GatewayError, type GatewayServices, type RouteRequest } from '@switchyard/core';
+import { type AnyKysely, type Store } from '@switchyard/store';
 import type { Directory } from '../directory.js';
 import { budgetPeriod } from '../durations.js';
 import { hashKey } from '../keys.js';

@@ -3,7 +3,7 @@
  * session (`sy_sessions`, kept in the same transaction as the calls). Owned by the core store
  * module so that every store plugin records the same way; the session tracker reads it.
  */
-import type { Migration } from './types.js';
+import type { Migration } from '@switchyard/store';
 
 /** Migration owner name of the call log tables. */
 export const CALL_LOG_OWNER = '@switchyard/core/call-log';

@@ -4,13 +4,9 @@
  * the same transaction. Writes go through the store's batcher (never on the request path).
  */
 import { sql } from 'kysely';
-import { toCallRecord } from '../observe/call-record.js';
-import type { CallEvent } from '../types.js';
+import { ownerOf, toCallRecord, type CallEvent } from '@switchyard/core';
+import { compiledWrite, toJsonColumn, type AnyKysely, type Store } from '@switchyard/store';
 import { CALLS_TABLE, SESSIONS_TABLE, type CallLogTables, type CallRow, type SessionRow } from './call-log-schema.js';
-import { compiledWrite } from './compiled-write.js';
-import { toJsonColumn } from './json.js';
-import { ownerOf } from './owner.js';
-import type { AnyKysely, Store } from './types.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null);

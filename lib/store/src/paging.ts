@@ -3,7 +3,7 @@
  * page 1, given an index on the sort columns. Lists answer in the OpenAI list shape.
  */
 import type { SelectQueryBuilder } from 'kysely';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '@switchyard/core';
 
 /** Where a page starts: the sort value and id of the last row of the previous page. */
 export interface PageCursor {

@@ -4,7 +4,7 @@
  * on SQLite under the write lock (`BEGIN IMMEDIATE`).
  */
 import { sql } from 'kysely';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '@switchyard/core';
 import { runTransaction } from './transaction.js';
 import type { AnyKysely, Migration, StoreDialect } from './types.js';
 

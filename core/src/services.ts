@@ -1,9 +1,9 @@
 /**
- * The store-related services and per-call state, added to the core's extension points by
- * declaration merging.
+ * Services plugins offer each other through the core (never by importing each other), with
+ * their contracts; added to `GatewayServices` by declaration merging. Per-call settings that
+ * plugins may override live here too.
  */
-import type { Principal } from '../types.js';
-import type { Store } from './types.js';
+import type { Principal } from './types.js';
 
 /**
  * Finds the session of a stored response, for calls that continue it with
@@ -12,7 +12,7 @@ import type { Store } from './types.js';
  *
  * @example
  * ```ts
- * gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerOf(principal)))?.sessionId ?? undefined;
+ * gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerScope(principal)))?.sessionId ?? undefined;
  * ```
  */
 export type SessionOfResponse = (responseId: string, principal: Principal) => Promise<string | undefined>;
@@ -50,20 +50,7 @@ export interface SpendTotals {
  */
 export type DeriveSecret = (purpose: string) => Buffer;
 
-declare module '../plugin-api.js' {
-  interface GatewayServices {
-    /** The database, offered by a store plugin (`provides: ['store']`). */
-    store?: Store;
-    /** Session lookup by response id (see {@link SessionOfResponse}). */
-    sessionOfResponse?: SessionOfResponse;
-    /** Spend totals, offered by a cost plugin (see {@link SpendTotals}). */
-    spend?: SpendTotals;
-    /** Keys derived from configured secret material, offered by an auth plugin (see {@link DeriveSecret}). */
-    deriveSecret?: DeriveSecret;
-  }
-}
-
-declare module '../types.js' {
+declare module './types.js' {
   interface GatewayState {
     /**
      * Per-call override of the gateway's `storePrompts` setting (e.g. set by a key plugin

@@ -1,0 +1,18 @@
+/**
+ * @switchyard/store: the store contract and its machinery (Kysely dialects, migrations, the
+ * write batcher, paging, compiled writes), for store plugins and every stateful plugin.
+ */
+import './services.js';
+
+export type { Store, StoreDialect, Migration, MigrationContext, WriteBatcher, BatchedWrite, AnyKysely } from './types.js';
+export { createStore } from './create.js';
+export type { CreateStoreOptions } from './create.js';
+export { installStore } from './install.js';
+export { runMigrations, MIGRATIONS_TABLE, MIGRATION_LOCK_KEY } from './migrate.js';
+export { runTransaction } from './transaction.js';
+export { createWriteBatcher, isTransient } from './batcher.js';
+export type { BatcherDeps } from './batcher.js';
+export { compiledWrite } from './compiled-write.js';
+export { keysetPage, parseLimit, encodeCursor, decodeCursor } from './paging.js';
+export type { Page, PageCursor, PageOptions } from './paging.js';
+export { toJsonColumn, fromJsonColumn, JSON_COLUMN } from './json.js';
