@@ -88,7 +88,9 @@ const ms = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? undefined : Math.round((b - a) * 1000) / 1000;
 
 /**
- * Turns a finished call into the flat record loggers write.
+ * Turns a finished call into the flat record loggers write. Built once per call and shared
+ * by every logger, the call log and webhooks (the copy with bodies once more): treat it as
+ * read-only.
  *
  * @example
  * ```ts
@@ -98,6 +100,17 @@ const ms = (a: number | undefined, b: number | undefined) =>
  * ```
  */
 export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}): CallRecord {
+  let cache = built.get(event);
+  if (!cache) built.set(event, (cache = {}));
+  const bare = (cache.bare ??= build(event));
+  if (redactsBodies(event, options)) return bare;
+  return (cache.full ??= { ...bare, request: event.request ?? event.payload?.request, response: event.response ?? event.payload?.response });
+}
+
+/** The records of each call, built once and shared by every logger and the call log (read-only). */
+const built = new WeakMap<CallEvent, { bare?: CallRecord; full?: CallRecord }>();
+
+function build(event: CallEvent): CallRecord {
   const { ctx, request, response, error } = event;
   const chat = asChatCompletion(response);
   const usage = ctx.usage ?? chat?.usage;
@@ -132,10 +145,6 @@ export function toCallRecord(event: CallEvent, options: CallRecordOptions = {}):
     error: error ? { code: error.code, type: error.type, message: error.message } : undefined,
     metadata: Object.keys(ctx.metadata).length > 0 ? ctx.metadata : undefined,
   };
-  if (!redactsBodies(event, options)) {
-    record.request = request ?? event.payload?.request;
-    record.response = response ?? event.payload?.response;
-  }
   for (const key of Object.keys(record) as Array<keyof CallRecord>) if (record[key] === undefined) delete record[key];
   return record;
 }

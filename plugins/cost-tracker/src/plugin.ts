@@ -63,7 +63,7 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
       const spend = spendRepo(store.db, store.dialect);
 
       const price = (ctx: CallContext) => {
-        if (ctx.cost !== undefined || !ctx.usage || !ctx.deployment) return;
+        if (ctx.cost !== undefined || !ctx.usage || !ctx.deployment) return; // a plugin that knew the price set it
         ctx.cost = priceUsage(ctx.usage, ctx.deployment);
         if (ctx.cost === null) {
           counters.unpriced++;
@@ -101,12 +101,12 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
         },
       };
 
-      gateway.hooks.postCall.tapPromise({ name: PLUGIN_NAME, stage: 1000 }, async (response, _request, ctx) => {
+      // the one place a call is priced: `cost` runs before the answer's last bytes (and before
+      // `record`, which writes the spend row with this price), so a whole answer carries its cost
+      gateway.hooks.cost.tapPromise(PLUGIN_NAME, async ({ ctx }) => {
         price(ctx);
         if (typeof ctx.cost === 'number' && !ctx.stream) ctx.responseHeaders[opts.header] = ctx.cost.toPrecision(6);
-        return response;
       });
-      gateway.hooks.cost.tapPromise(PLUGIN_NAME, async (event) => price(event.ctx));
       // on `record`: the response waits for the spend row's commit, so spend survives a kill -9
       gateway.hooks.record.tapPromise(PLUGIN_NAME, async (event: CallEvent) => {
         const { ctx } = event;
