@@ -1,5 +1,30 @@
-// Lint: typescript-eslint's recommended rules over every package's sources and tests.
+// Lint: typescript-eslint's recommended rules over every package's sources and tests, and the
+// architecture's import rules: plugins never import tapable or koa, and never another plugin
+// (sources or tests: tests get other plugins from the test kit).
+import { readdirSync, readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+
+const NO_TAPABLE_KOA = { group: ['tapable', 'koa', '@koa/*'], message: 'Plugins never import tapable or koa: use the hook view and routes API of @switchyard/core.' };
+const plugins = readdirSync('plugins', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => ({ dir: d.name, name: JSON.parse(readFileSync(`plugins/${d.name}/package.json`, 'utf8')).name }));
+const isolation = plugins.map(({ dir, name }) => ({
+  files: [`plugins/${dir}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          NO_TAPABLE_KOA,
+          {
+            group: ['@switchyard/*', '!@switchyard/core', '!@switchyard/store', '!@switchyard/test-kit', `!${name}`],
+            message: 'A plugin never imports another plugin (in tests, take it from @switchyard/test-kit).',
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.d.ts', '.switchyard/**'] },
@@ -11,16 +36,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['tapable', 'koa', '@koa/*'], message: 'Plugins never import tapable or koa: use the hook view and routes API of @switchyard/core.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [NO_TAPABLE_KOA] }],
     },
   },
+  ...isolation,
   {
     files: ['core/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -57,7 +57,6 @@ export { ChatRequestSchema } from './validation/chat.js';
 export { VERSION } from './version.js';
 export { z } from 'zod';
 export type * from './types.js';
-export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS, SESSION_METADATA_FIELDS } from './session.js';
 export { GATEWAY_BODY_FIELDS } from './runner/options.js';
 export { timeOrderedId } from './ids.js';
 export { toCallRecord, redactsBodies } from './observe/call-record.js';

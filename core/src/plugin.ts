@@ -31,6 +31,8 @@ export interface GatewayPlugin {
   readonly version?: string;
   /** Plugins or capabilities (see `provides`) that must be applied first. */
   readonly dependencies?: readonly string[];
+  /** Plugins or capabilities applied first when they are loaded (the plugin works without them). */
+  readonly optionalDependencies?: readonly string[];
   /** Capabilities this plugin offers to others, e.g. `store`. */
   readonly provides?: readonly string[];
   /** Core versions the plugin works with, as `^major.minor` (checked at boot). */
@@ -63,7 +65,7 @@ export function assertPlugin(value: unknown, origin: string): asserts value is G
   if (typeof v.apply !== 'function') {
     throw new GatewayError('GW_ERR_PLUGIN_INVALID', `plugin ${v.name} (${origin}) has no apply(gateway) function`);
   }
-  for (const key of ['dependencies', 'provides'] as const) {
+  for (const key of ['dependencies', 'optionalDependencies', 'provides'] as const) {
     const list = v[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== 'string'))) {
       throw new GatewayError('GW_ERR_PLUGIN_INVALID', `plugin ${v.name}: "${key}" must be an array of strings`);
@@ -121,6 +123,9 @@ export function orderPlugins(plugins: readonly GatewayPlugin[], coreVersion: str
         );
       }
       for (const t of targets) visit(t, [...chain, p.name]);
+    }
+    for (const dep of p.optionalDependencies ?? []) {
+      for (const t of byName.has(dep) ? [byName.get(dep)!] : (providers.get(dep) ?? [])) visit(t, [...chain, p.name]);
     }
     state.set(p, 'done');
     ordered.push(p);

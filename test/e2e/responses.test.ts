@@ -4,6 +4,7 @@ import { definePlugin, type ChatRequest } from '@switchyard/core';
 import mockProvider from '@switchyard/provider-mock';
 import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
+import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
 import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
 
@@ -322,7 +323,7 @@ describe('Responses chains are sessions', () => {
       apply: (g) => g.hooks.log.tapPromise('session-recorder', async (e) => void seen.push({ id: e.ctx.requestId, session: e.ctx.sessionId })),
     });
     const t = await createTestGateway({
-      plugins: [sqliteStore({ file: tempDbFile() }), recorder, responses(), mockProvider(), openaiProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), recorder, responses(), mockProvider(), openaiProvider()],
       models: [
         { name: 'bridged', provider: 'mock', model: 'transcript' },
         { name: 'native', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey },

@@ -174,7 +174,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'session-header-precedence',
-    file: 'core/src/session.ts',
+    file: 'plugins/session-tracker/src/session-id.ts',
     bug: 'x-litellm-session-id wins over x-session-id',
     edits: one("export const SESSION_HEADERS = ['x-session-id', 'x-litellm-session-id'] as const;", "export const SESSION_HEADERS = ['x-litellm-session-id', 'x-session-id'] as const;"),
   },

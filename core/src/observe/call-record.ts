@@ -3,7 +3,6 @@
  * in-house loggers, built from a {@link CallEvent} in one place.
  */
 import { timeOrderedId } from '../ids.js';
-import { sessionIdFrom } from '../session.js';
 import type { CallEvent } from '../types.js';
 import { asChatCompletion } from '../runner/views.js';
 
@@ -120,7 +119,7 @@ function build(event: CallEvent): CallRecord {
     requestId: ctx.requestId,
     operation: ctx.operation,
     endpoint: ctx.endpoint,
-    sessionId: ctx.sessionId ?? sessionIdFrom(ctx.headers, request) ?? sessionIdFrom(ctx.headers, ctx.metadata),
+    sessionId: ctx.sessionId,
     model: ctx.model ?? request?.model,
     deployment: ctx.deployment?.id,
     provider: ctx.deployment?.provider,

@@ -5,14 +5,13 @@
  * `x-litellm-num-retries`). These fields are the gateway's: they never go upstream.
  */
 import { GatewayError } from '../errors.js';
-import { SESSION_METADATA_FIELDS, SESSION_METADATA_KEYS } from '../session.js';
 import type { CallContext, CallRequest } from '../types.js';
 
 /**
  * Top-level body fields that are for the gateway, not the provider (metadata, the session id
  * forms, the routing options): never forwarded upstream (OpenAI rejects unknown fields).
  */
-export const GATEWAY_BODY_FIELDS: readonly string[] = [...SESSION_METADATA_FIELDS, ...SESSION_METADATA_KEYS, 'timeout', 'stream_timeout', 'num_retries'];
+export const GATEWAY_BODY_FIELDS: readonly string[] = ['metadata', 'litellm_metadata', 'session_id', 'litellm_session_id', 'timeout', 'stream_timeout', 'num_retries'];
 
 /** A call's own routing options. */
 export interface CallOptions {

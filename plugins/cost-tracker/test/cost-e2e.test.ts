@@ -1,21 +1,14 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definePlugin, sessionIdFrom } from '@switchyard/core';
-import mockProvider from '@switchyard/provider-mock';
-import openaiProvider from '@switchyard/provider-openai';
-import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
-import sqliteStore from '@switchyard/store-sqlite';
+import { definePlugin } from '@switchyard/core';
+import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway, mockProvider, openaiProvider, sessionTracker, sqliteStore } from '@switchyard/test-kit';
 import costTracker, { priceUsage } from '../src/index.js';
 
-// stand-ins for the auth and session plugins: keys from the bearer token, sessions from headers/metadata
+// a stand-in for the auth plugin: keys from the bearer token (sessions: the session tracker)
 const keysAndSessions = definePlugin({
   name: 'test-keys-sessions',
   apply(g) {
     g.hooks.authenticate.tapPromise('test-keys-sessions', async (r) => ({ keyId: String(r.headers.authorization ?? '').slice(7) }));
-    g.hooks.preCall.tapPromise({ name: 'test-keys-sessions', stage: -100 }, async (req, ctx) => {
-      ctx.sessionId ??= sessionIdFrom(ctx.headers, req.metadata);
-      return undefined;
-    });
   },
 });
 
@@ -26,7 +19,7 @@ describe('cost tracker end to end', () => {
   beforeAll(async () => {
     emu = await startOpenAIEmulator({ apiKey: 'up' });
     t = await createTestGateway({
-      plugins: [sqliteStore({ file: tempDbFile() }), keysAndSessions, tracker, mockProvider(), openaiProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), keysAndSessions, tracker, mockProvider(), openaiProvider()],
       models: [
         { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: 'up' },
         { name: 'cheap', provider: 'mock', model: 'lorem', inputCostPerToken: 1e-6, outputCostPerToken: 2e-6 },

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import mockProvider from '@switchyard/provider-mock';
 import { definePlugin } from '@switchyard/core';
-import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, type TestGateway, mockProvider, sessionTracker } from '@switchyard/test-kit';
 import consoleLogger from '@switchyard/logger-console';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- records parsed from the wire are walked freely
@@ -37,7 +36,7 @@ describe('@switchyard/logger-console', () => {
 
   it('writes one JSON line per call with session, model, deployment, status, latency and tokens', async () => {
     const out = collector();
-    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), consoleLogger({ destination: out.stream, pretty: false })] });
+    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), sessionTracker(), consoleLogger({ destination: out.stream, pretty: false })] });
     const r = await t.client.chat.completions.create(
       { model: 'mock/echo', messages: [{ role: 'user', content: 'hello logger' }], user: 'end-user-1' },
       { headers: { 'x-session-id': 'sess-42' } },
@@ -86,7 +85,7 @@ describe('@switchyard/logger-console', () => {
 
   it('redact: true leaves prompts and responses out', async () => {
     const out = collector();
-    t = await createTestGateway({ plugins: [mockProvider(), consoleLogger({ destination: out.stream, pretty: false, redact: true })] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), consoleLogger({ destination: out.stream, pretty: false, redact: true })] });
     await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'top secret prompt' }] });
     await t.gateway.flush();
     const [line] = out.lines();
@@ -100,7 +99,7 @@ describe('@switchyard/logger-console', () => {
 
   it('pretty: true writes one human-readable line per call', async () => {
     const out = collector();
-    t = await createTestGateway({ plugins: [mockProvider(), consoleLogger({ destination: out.stream, pretty: true, redact: true })] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), consoleLogger({ destination: out.stream, pretty: true, redact: true })] });
     await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'pretty please' }] });
     await t.gateway.flush();
     const lines = out.lines();
@@ -120,7 +119,7 @@ describe('@switchyard/logger-console', () => {
         });
       },
     });
-    t = await createTestGateway({ plugins: [mockProvider(), broken, consoleLogger({ destination: out.stream, pretty: false })] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), broken, consoleLogger({ destination: out.stream, pretty: false })] });
     const r = await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'still fine' }] });
     expect(r.choices[0]!.message.content).toBe('still fine');
     await t.gateway.flush();
@@ -141,7 +140,7 @@ describe('@switchyard/logger-console', () => {
         });
       },
     });
-    t = await createTestGateway({ plugins: [mockProvider(), slow, consoleLogger({ destination: out.stream, pretty: false, redact: true })] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), slow, consoleLogger({ destination: out.stream, pretty: false, redact: true })] });
     const r = await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'not blocked' }] });
     expect(r.choices[0]!.message.content).toBe('not blocked');
     const stream = await t.client.chat.completions.create({ model: 'mock/lorem', max_tokens: 2, stream: true, messages: [{ role: 'user', content: 'x' }] });

@@ -2,8 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import mockProvider from '@switchyard/provider-mock';
-import { createTestGateway } from '@switchyard/test-kit';
+import { createTestGateway, mockProvider, sessionTracker } from '@switchyard/test-kit';
 import fileLogger from '@switchyard/logger-file';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- records parsed from the wire are walked freely
@@ -24,7 +23,7 @@ describe('@switchyard/logger-file', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('appends one JSON line per call to <dataDir>/calls.jsonl and flushes on close', async () => {
-    const t = await createTestGateway({ storePrompts: true, dataDir: dir, plugins: [mockProvider(), fileLogger()] });
+    const t = await createTestGateway({ storePrompts: true, dataDir: dir, plugins: [mockProvider(), sessionTracker(), fileLogger()] });
     for (const word of ['one', 'two', 'three']) await t.client.chat.completions.create(ask(word), { headers: { 'x-session-id': 's-1' } });
     await t.close();
     const lines = await readLines(path.join(dir, 'calls.jsonl'));
@@ -35,7 +34,7 @@ describe('@switchyard/logger-file', () => {
 
   it('redact: true keeps prompts and completions out of the file', async () => {
     const file = path.join(dir, 'nested', 'log.jsonl');
-    const t = await createTestGateway({ plugins: [mockProvider(), fileLogger({ path: file, redact: true })] });
+    const t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), fileLogger({ path: file, redact: true })] });
     await t.client.chat.completions.create(ask('classified words'));
     await t.close();
     const text = await readFile(file, 'utf8');
@@ -45,7 +44,7 @@ describe('@switchyard/logger-file', () => {
 
   it('rotates by size and keeps at most maxFiles rotated files', async () => {
     const file = path.join(dir, 'calls.jsonl');
-    const t = await createTestGateway({ plugins: [mockProvider(), fileLogger({ path: file, maxSize: '300B', maxFiles: 2, redact: true })] });
+    const t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), fileLogger({ path: file, maxSize: '300B', maxFiles: 2, redact: true })] });
     for (let i = 0; i < 6; i++) {
       await t.client.chat.completions.create(ask(`call ${i}`));
       await t.gateway.flush(); // waits until the record is in the file: one record per write, so each rotation sees one line
@@ -64,7 +63,7 @@ describe('@switchyard/logger-file', () => {
 
   it('keeps every record whole when 300 calls land at once (lines are batched into few writes)', async () => {
     const file = path.join(dir, 'calls.jsonl');
-    const t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), fileLogger({ path: file })] });
+    const t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), sessionTracker(), fileLogger({ path: file })] });
     await Promise.all(Array.from({ length: 300 }, (_, i) => t.client.chat.completions.create(ask(`call ${i}`))));
     await t.close();
     const lines = await readLines(file);

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import mockProvider from '@switchyard/provider-mock';
-import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, type TestGateway, mockProvider, sessionTracker } from '@switchyard/test-kit';
 import webhookLogger from '@switchyard/logger-webhook';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- records parsed from the wire are walked freely
@@ -75,7 +74,7 @@ describe('@switchyard/logger-webhook', () => {
     const rx = await startReceiver();
     receivers.push(rx);
     const logs = webhookLogger({ url: rx.url, headers: { authorization: 'Bearer hook' }, batchSize: 3, flushIntervalMs: 600_000 });
-    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), sessionTracker(), logs] });
     for (let i = 0; i < 7; i++) await t.client.chat.completions.create(ask(`m${i}`));
     await t.gateway.flush();
     await rx.got(2); // the two full batches; the seventh record waits for the timer or shutdown
@@ -97,7 +96,7 @@ describe('@switchyard/logger-webhook', () => {
     const rx = await startReceiver((n) => [500, 429][n] ?? 200);
     receivers.push(rx);
     const logs = webhookLogger({ url: rx.url, batchSize: 1, retryBaseMs: 5, retryMaxMs: 20 });
-    t = await createTestGateway({ plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), logs] });
     await t.client.chat.completions.create(ask('retry me'));
     await t.gateway.flush();
     await logs.flush(); // resolves once the batch is delivered or given up
@@ -111,7 +110,7 @@ describe('@switchyard/logger-webhook', () => {
     const rx = await startReceiver(() => 400);
     receivers.push(rx);
     const logs = webhookLogger({ url: rx.url, batchSize: 1, retryBaseMs: 5 });
-    t = await createTestGateway({ plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), logs] });
     await t.client.chat.completions.create(ask('refused'));
     await t.gateway.flush();
     await logs.flush();
@@ -124,7 +123,7 @@ describe('@switchyard/logger-webhook', () => {
     const rx = await startReceiver();
     receivers.push(rx);
     const logs = webhookLogger({ url: rx.url, maxQueue: 2, batchSize: 100, flushIntervalMs: 600_000, format: 'ndjson', redact: true });
-    t = await createTestGateway({ plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), logs] });
     for (let i = 0; i < 5; i++) {
       const r = await t.client.chat.completions.create(ask(`q${i}`));
       expect(r.choices[0]!.message.content).toBe(`q${i}`);
@@ -146,7 +145,7 @@ describe('@switchyard/logger-webhook', () => {
     const first = await startReceiver();
     const port = first.port;
     const logs = webhookLogger({ url: first.url, batchSize: 2, flushIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 100, maxAttempts: 100 });
-    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ storePrompts: true, plugins: [mockProvider(), sessionTracker(), logs] });
     for (let i = 0; i < 3; i++) await t.client.chat.completions.create(ask(`r${i}`));
     await t.gateway.flush();
     await logs.flush();
@@ -173,7 +172,7 @@ describe('@switchyard/logger-webhook', () => {
     const rx = await startReceiver(() => 503);
     receivers.push(rx);
     const logs = webhookLogger({ url: rx.url, batchSize: 1, retryBaseMs: 60_000, retryMaxMs: 60_000, closeTimeoutMs: 50 });
-    t = await createTestGateway({ plugins: [mockProvider(), logs] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), logs] });
     await t.client.chat.completions.create(ask('never delivered'));
     await t.gateway.flush();
     await rx.got(1); // the first attempt was refused: a retry a minute away is pending

@@ -17,7 +17,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { asChatCompletion, sessionIdFrom, type CallEvent } from '@switchyard/core';
+import { asChatCompletion, type CallEvent } from '@switchyard/core';
 import {
   attemptAttributes,
   contentAttributes,
@@ -122,7 +122,7 @@ export class CallSpans {
     const { ctx, response, error } = event;
     const chat = asChatCompletion(response);
     const { tracer, captureContent } = this.#o;
-    const sessionId = ctx.sessionId ?? sessionIdFrom(ctx.headers, event.request) ?? sessionIdFrom(ctx.headers, ctx.metadata);
+    const sessionId = ctx.sessionId;
     const { parent, links } = this.#parent(event, sessionId);
     const operation = ctx.operation;
     const publicModel = ctx.model ?? event.request?.model ?? 'unknown';

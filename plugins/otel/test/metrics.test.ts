@@ -1,7 +1,6 @@
 import { metrics as sdkMetrics } from '@opentelemetry/sdk-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import mockProvider from '@switchyard/provider-mock';
-import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, type TestGateway, mockProvider, sessionTracker } from '@switchyard/test-kit';
 import otel from '@switchyard/otel';
 
 describe('@switchyard/otel metrics', () => {
@@ -15,7 +14,7 @@ describe('@switchyard/otel metrics', () => {
     const exporter = new sdkMetrics.InMemoryMetricExporter(sdkMetrics.AggregationTemporality.CUMULATIVE);
     const reader = new sdkMetrics.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
     const plugin = otel({ spanProcessors: [], metricReaders: [reader] });
-    t = await createTestGateway({ plugins: [mockProvider(), plugin] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), plugin] });
     const r = await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'count my tokens' }] });
     const s = await t.client.chat.completions.create({ model: 'mock/lorem', max_tokens: 6, stream: true, messages: [{ role: 'user', content: 'x' }] });
     for await (const _ of s) void _;

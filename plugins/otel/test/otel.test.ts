@@ -1,9 +1,8 @@
 import { context, createContextKey, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import mockProvider from '@switchyard/provider-mock';
 import { definePlugin } from '@switchyard/core';
-import { createTestGateway, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, type TestGateway, mockProvider, sessionTracker } from '@switchyard/test-kit';
 import otel, { sessionTrace, type OtelOptions } from '@switchyard/otel';
 
 const ask = (content: string, model = 'mock/echo') => ({ model, messages: [{ role: 'user' as const, content }] });
@@ -30,7 +29,7 @@ describe('@switchyard/otel with an in-memory exporter', () => {
   async function boot(options: OtelOptions = {}) {
     exporter = new InMemorySpanExporter();
     plugin = otel({ spanProcessors: [new SimpleSpanProcessor(exporter)], ...options });
-    t = await createTestGateway({ plugins: [mockProvider(), fixedCost, plugin] });
+    t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), fixedCost, plugin] });
     return t;
   }
   const spans = async () => {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import mockProvider from '@switchyard/provider-mock';
 import { definePlugin } from '@switchyard/core';
-import { createTestGateway, startOtlpReceiver, type OtlpReceiver } from '@switchyard/test-kit';
+import { createTestGateway, startOtlpReceiver, type OtlpReceiver, mockProvider, sessionTracker } from '@switchyard/test-kit';
 import otel, { sessionTrace } from '@switchyard/otel';
 
 const fixedCost = definePlugin({
@@ -30,6 +29,7 @@ describe('@switchyard/otel exporting over OTLP/HTTP to a loopback receiver', () 
     const t = await createTestGateway({
       plugins: [
         mockProvider(),
+        sessionTracker(),
         fixedCost,
         otel({ endpoint: rx.endpoint, serviceName: 'switchyard-e2e', headers: { 'x-otlp-token': 'secret' }, traceBy: 'session' }),
       ],
@@ -85,7 +85,7 @@ describe('@switchyard/otel exporting over OTLP/HTTP to a loopback receiver', () 
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = rx.endpoint;
     process.env.OTEL_SERVICE_NAME = 'from-env';
     process.env.OTEL_EXPORTER_OTLP_HEADERS = 'x-env-token=abc';
-    const t = await createTestGateway({ plugins: [mockProvider(), otel()] });
+    const t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), otel()] });
     await t.client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'env' }] });
     await t.close();
     expect(rx.spans).toHaveLength(2);

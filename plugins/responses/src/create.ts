@@ -3,7 +3,7 @@
  * runs through the call runner with the Responses codec (native or bridged per deployment),
  * as JSON, as an event stream, or in the background.
  */
-import { GatewayError, sessionIdFrom, sseFrame, sseResponse, toGatewayError, validate, type RouteRequest, type RouteResponse } from '@switchyard/core';
+import { GatewayError, sseFrame, sseResponse, toGatewayError, validate, type RouteRequest, type RouteResponse } from '@switchyard/core';
 import type { ResponsesCallState } from './call-state.js';
 import { isNative } from './codec.js';
 import { ownerOf, type ResponsesEnv } from './env.js';
@@ -44,8 +44,9 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
     requestId: req.requestId,
     principal: req.principal,
     endpoint: '/v1/responses',
-    // a chain of responses is one session: the explicit id, else the parent's, else the first response's (set once known)
-    sessionId: sessionIdFrom(req.headers, body) ?? state.parent?.sessionId ?? undefined,
+    // a chain of responses is one session: the parent's, else the first response's (set once known);
+    // an explicit id wins (the session tracker resolves it)
+    sessionId: state.parent?.sessionId ?? undefined,
     state: { responses: state },
   };
 

@@ -6,6 +6,7 @@ import { sessionTracker } from './plugin.js';
 export { sessionTracker, PLUGIN_NAME, SESSION_STAGE } from './plugin.js';
 export type { SessionTrackerOptions } from './plugin.js';
 export { resolveSessionId } from './resolve.js';
+export { sessionIdFrom, SESSION_HEADERS, SESSION_METADATA_KEYS, SESSION_METADATA_FIELDS } from './session-id.js';
 export { listSessions, getSession, MAX_SESSION_CALLS } from './queries.js';
 export type { SessionFilters, SessionDetail } from './queries.js';
 export { sessionSummary, sessionCall, conversationOf } from './format.js';

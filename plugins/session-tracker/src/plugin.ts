@@ -54,10 +54,24 @@ export function sessionTracker(options?: SessionTrackerOptions): GatewayPlugin {
   return definePlugin({
     name: PLUGIN_NAME,
     version: VERSION,
-    dependencies: ['store'],
+    // without a store it still resolves every call's session id (loggers and traces read it)
+    optionalDependencies: ['store'],
     async apply(gateway) {
+      gateway.hooks.preCall.tapPromise({ name: PLUGIN_NAME, stage: SESSION_STAGE }, async (request, ctx) => {
+        const id = await resolveSessionId(request, ctx, gateway.services);
+        if (id) {
+          ctx.sessionId = id;
+          if (header) ctx.responseHeaders[header] = id;
+        }
+        return undefined;
+      });
       const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      if (!store) {
+        if (opts.api === true || opts.recordCalls === true || opts.retentionDays !== undefined) {
+          throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME}: the call log and the sessions API need a store plugin (e.g. @switchyard/store-sqlite)`);
+        }
+        return; // session ids only
+      }
       await store.migrate(CALL_LOG_OWNER, CALL_LOG_MIGRATIONS);
       if (opts.recordCalls !== false) {
         const storePrompts = gateway.settings.storePrompts;
@@ -72,14 +86,7 @@ export function sessionTracker(options?: SessionTrackerOptions): GatewayPlugin {
         timer.unref();
         gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => clearInterval(timer));
       }
-      gateway.hooks.preCall.tapPromise({ name: PLUGIN_NAME, stage: SESSION_STAGE }, async (request, ctx) => {
-        const id = await resolveSessionId(request, ctx, gateway.services);
-        if (id) {
-          ctx.sessionId = id;
-          if (header) ctx.responseHeaders[header] = id;
-        }
-        return undefined;
-      });
+
       if (opts.api !== false) {
         gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
           for (const route of sessionRoutes(store)) routes.add(route);

@@ -6,7 +6,8 @@
  * response), then the session of the response named in `previous_response_id`. Otherwise
  * none: never a random id.
  */
-import { sessionIdFrom, type CallContext, type CallRequest, type GatewayServices } from '@switchyard/core';
+import { type CallContext, type CallRequest, type GatewayServices } from '@switchyard/core';
+import { sessionIdFrom } from './session-id.js';
 
 const NO_HEADERS = {};
 

@@ -9,9 +9,8 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createCallContext } from '@switchyard/core';
 import { callRowOf, writeCall, type CallRow } from '../src/call-log.js';
-import sqliteStore from '@switchyard/store-sqlite';
 import sessionTracker, { getSession } from '@switchyard/session-tracker';
-import { createTestGateway } from '@switchyard/test-kit';
+import { createTestGateway, sqliteStore } from '@switchyard/test-kit';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sy-sessions-1000-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,6 @@
 /**
- * Where a call's session id comes from: one rule, in this order, for every plugin that needs
- * it (session tracking, loggers, bridged and native endpoints), covering every form LiteLLM
- * accepts:
+ * Where a call's session id comes from: one rule, applied once per call by the session
+ * tracker (everyone else reads `ctx.sessionId`), covering every form LiteLLM accepts:
  * 1. header `x-session-id`, then `x-litellm-session-id`;
  * 2. the body's top level: `session_id`, then `litellm_session_id` (`extra_body=...`);
  * 3. `metadata.session_id`, then `metadata.litellm_session_id`;
