@@ -61,3 +61,4 @@ export { timeOrderedId } from './ids.js';
 export { toCallRecord, redactsBodies } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
 export * from './store/index.js';
+export type { ConversationItem, ConversationHistory, ConversationHistoryOptions, ConversationTurn, ConversationsService } from './conversations.js';

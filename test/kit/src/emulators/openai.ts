@@ -1,7 +1,8 @@
 /**
  * A loopback emulator of the OpenAI chat completions wire format: strict about what it
  * receives (auth header, required fields), answers in the real shapes, streams with
- * `data:` frames, `[DONE]` and the include_usage chunk. Later issues add endpoints.
+ * `data:` frames, `[DONE]` and the include_usage chunk; the Responses and Conversations APIs
+ * (openai-responses.ts). Later issues add endpoints.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { responsesRoutes } from './openai-responses.js';
@@ -169,7 +170,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       }
       const path = x.req.path.split('?')[0];
       if (x.req.method === 'POST' && path === '/v1/chat/completions') return chatCompletions(x, options);
-      if (path!.startsWith('/v1/responses')) return responses(x);
+      if (path!.startsWith('/v1/responses') || path!.startsWith('/v1/conversations')) return responses(x);
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;
