@@ -18,6 +18,7 @@ const DEFAULT_NAMES = [
   '@switchyard/store-sqlite',
   '@switchyard/session-tracker',
   '@switchyard/responses',
+  '@switchyard/conversations',
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',
