@@ -318,6 +318,27 @@ describe('Conversations API (bridged)', () => {
     }
   });
 
+  it('a background turn joins its conversation once it completes; a cancelled one adds nothing', async () => {
+    const conv = await t.client.conversations.create();
+    const inFlight = new Promise<void>((resolve) => (entered = resolve));
+    const queued = await t.client.responses.create({ model: 'held', conversation: conv.id, input: 'in the background', background: true });
+    expect(queued).toMatchObject({ status: 'queued', conversation: { id: conv.id } });
+    await inFlight;
+    expect((await itemsOf(conv.id)).length).toBe(0);
+    release();
+    await t.gateway.flush(); // background work done
+    expect((await t.client.responses.retrieve(queued.id)).status).toBe('completed');
+    expect((await itemsOf(conv.id)).map(textOf)).toEqual(['in the background', 'late']);
+
+    const cancelling = new Promise<void>((resolve) => (entered = resolve));
+    const second = await t.client.responses.create({ model: 'held', conversation: conv.id, input: 'cancel me', background: true });
+    await cancelling;
+    expect((await t.client.responses.cancel(second.id)).status).toBe('cancelled');
+    release();
+    await t.gateway.flush();
+    expect((await itemsOf(conv.id)).map(textOf)).toEqual(['in the background', 'late']);
+  });
+
   it('truncation auto drops the oldest items to fit the context window and says so; disabled sends everything', async () => {
     // 400-token window: each 60-word item is ~125 tokens, so only the newest two fit with the input
     const conv = await t.client.conversations.create({ items: Array.from({ length: 6 }, (_, i) => ({ type: 'message' as const, role: 'user' as const, content: words(60, `w${i}_`) })) });

@@ -46,9 +46,15 @@ export async function recordResponse(env: ResponsesEnv, event: CallEvent): Promi
   const finished = event.outcome !== 'error' ? (event.response as ResponseObject | undefined) : undefined;
   // a finished turn joins its conversation (store: false too: the conversation is its own
   // object; store only governs the response); a failed or cancelled one adds nothing
-  const appended = conversation && finished && (finished.status === 'completed' || finished.status === 'incomplete') ? appendTurn(env, conversation, [...s.input, ...finished.output], ctx) : undefined;
+  const joins = conversation && finished && (finished.status === 'completed' || finished.status === 'incomplete') && !(s.background && (await cancelled(env, s)));
+  const appended = joins ? appendTurn(env, conversation, [...s.input, ...finished.output], ctx) : undefined;
   if (body.store !== false) await storeResponse(env, event, s, body);
   await appended;
+}
+
+/** Whether a background response was cancelled while it ran. */
+async function cancelled(env: ResponsesEnv, s: ResponsesCallState): Promise<boolean> {
+  return (await env.repo.get(s.id ?? s.mintedId, s.owner))?.status === 'cancelled';
 }
 
 async function appendTurn(env: ResponsesEnv, conversation: ConversationTurn, items: ConversationItem[], ctx: CallContext): Promise<void> {
