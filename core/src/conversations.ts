@@ -50,9 +50,9 @@ export interface ConversationTurn {
   readonly deploymentId: string | undefined;
   /**
    * The items deployment `d` gets before this turn's input, read in pages from wherever the
-   * conversation lives; with `truncation: 'auto'` only the newest that fit. A known context
-   * window that the whole conversation exceeds with `truncation: 'disabled'` is a 400
-   * `context_length_exceeded` (the runner may then try a context-window fallback).
+   * conversation lives: all of them, or with `truncation: 'auto'` only the newest that fit
+   * its context window (a prompt still too long is the upstream's 400, and the runner's
+   * context-window fallbacks apply).
    */
   history(d: Deployment, options: ConversationHistoryOptions, ctx: CallContext): Promise<ConversationHistory>;
   /**

@@ -39,19 +39,3 @@ export function invalidConversationId(id: string, param: string): GatewayError {
   const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
   return new GatewayError('GW_ERR_INVALID_REQUEST', `Invalid '${param}': '${shown}'. Expected an ID that begins with 'conv'.`, { param, publicCode: 'invalid_value' });
 }
-
-/**
- * The 400 when the whole conversation cannot fit the model's context window.
- *
- * @example
- * ```ts
- * throw contextTooLong(window);
- * ```
- */
-export function contextTooLong(window: number): GatewayError {
-  return new GatewayError(
-    'GW_ERR_INVALID_REQUEST',
-    `Your input exceeds the context window of this model (${window} tokens). Please adjust your input and try again, or set truncation to 'auto'.`,
-    { param: 'input', publicCode: 'context_length_exceeded' },
-  );
-}

@@ -47,7 +47,8 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
       gateway.services.conversations = conversationsService(env);
 
       // one conversation = one session, whatever session header the client also sent
-      gateway.hooks.preCall.tapPromise({ name: PLUGIN_NAME, stage: CONVERSATION_SESSION_STAGE }, async (_request, ctx) => {
+      // sync taps (no promise per call): every call of every operation passes through them
+      gateway.hooks.preCall.tap({ name: PLUGIN_NAME, stage: CONVERSATION_SESSION_STAGE }, (_request, ctx) => {
         const turn = ctx.state.conversation;
         if (turn) {
           ctx.sessionId = turn.id;
@@ -58,7 +59,7 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
       // affinity: a conversation held upstream is continued on the deployment that holds it,
       // when the model asked for has it among its candidates (else another deployment gets
       // the history read from there as input)
-      gateway.hooks.candidates.tapPromise(PLUGIN_NAME, async (deployments, _request, ctx) => {
+      gateway.hooks.candidates.tap(PLUGIN_NAME, (deployments, _request, ctx) => {
         const held = ctx.operation === 'responses' ? ctx.state.conversation?.deploymentId : undefined;
         if (!held) return deployments;
         const pinned = deployments.filter((d) => d.id === held);
