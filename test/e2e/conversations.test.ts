@@ -359,5 +359,12 @@ describe('Conversations API (bridged)', () => {
     const full = await t.client.responses.create({ model: 'small-window', conversation: conv.id, input: 'all of it' });
     expect(seen[0]!.messages).toHaveLength(9);
     expect((full as unknown as { truncated_items?: number }).truncated_items).toBeUndefined();
+    // items appended since are counted on the next truncating turn: a big newest item (~300
+    // tokens) leaves room for the four small turn items before it, none of the 60-word ones
+    await t.client.conversations.items.create(conv.id, { items: [{ type: 'message', role: 'user', content: words(150, 'big') }] });
+    seen.length = 0;
+    const again = await t.client.responses.create({ model: 'small-window', conversation: conv.id, input: 'x', truncation: 'auto' });
+    expect(seen[0]!.messages.map((m) => String(m.content).split(' ')[0])).toEqual(['newest', 'reply', 'all', 'reply', 'big0', 'x']);
+    expect((again as unknown as { truncated_items: number }).truncated_items).toBe(6);
   });
 });

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { toJsonColumn, type AnyKysely, type ConversationItem, type Migration, type Store } from '@switchyard/core';
 import { newItemId } from './ids.js';
-import { itemTokens } from './tokens.js';
+import { itemTokens, type CountTokens } from './tokens.js';
 
 /** The conversations table. */
 export const CONVERSATIONS_TABLE = 'sy_conversations';
@@ -68,6 +68,8 @@ export const CONVERSATIONS_MIGRATIONS: readonly Migration[] = [
         .addColumn('next_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('deployment_id', 'varchar(200)')
         .addColumn('upstream_id', 'varchar(200)')
+        // items before this number have their token counts (counted on the first truncating turn)
+        .addColumn('counted_until', 'bigint', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema
         .createTable(ITEMS_TABLE)
@@ -75,7 +77,7 @@ export const CONVERSATIONS_MIGRATIONS: readonly Migration[] = [
         .addColumn('conversation_id', 'varchar(200)', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('id', 'varchar(200)', (c) => c.notNull())
-        .addColumn('tokens', 'integer', (c) => c.notNull())
+        .addColumn('tokens', 'integer')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('item_json', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint(`${ITEMS_TABLE}_pk`, ['conversation_id', 'seq'])
@@ -96,7 +98,7 @@ const fromRow = (r: ConversationRow): StoredConversation => ({
 });
 
 const nowSec = () => Math.floor(Date.now() / 1000);
-/** Rows per insert statement (SQLite allows 32,766 bound values; 6 per row). */
+/** Rows per insert statement (SQLite allows 32,766 bound values; 6 per row), and per page read. */
 const INSERT_CHUNK = 500;
 
 /** Items with ids unique in the conversation: a repeated or already used id gets a new one. */
@@ -129,7 +131,7 @@ async function insertItems(trx: AnyKysely, conversationId: string, firstSeq: num
     conversation_id: conversationId,
     seq: firstSeq + i,
     id: item.id,
-    tokens: itemTokens(item),
+    tokens: null,
     created_at: at,
     item_json: toJsonColumn(item)!,
   }));
@@ -278,6 +280,39 @@ export function conversationsRepo(store: Store) {
     async deleteItem(id: string, itemId: string): Promise<boolean> {
       const res = await db.deleteFrom(ITEMS_TABLE).where('conversation_id', '=', id).where('id', '=', itemId).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
+    },
+
+    /**
+     * Counts the tokens of the items not counted yet (once per item: the counts are kept) and
+     * moves the conversation's `counted_until` past them.
+     */
+    async countTokens(id: string, count: CountTokens): Promise<void> {
+      const row = (await db.selectFrom(CONVERSATIONS_TABLE).select(['counted_until', 'next_seq']).where('id', '=', id).executeTakeFirst()) as
+        | { counted_until: number | string; next_seq: number | string }
+        | undefined;
+      if (!row || Number(row.counted_until) >= Number(row.next_seq)) return;
+      let from = Number(row.counted_until);
+      for (;;) {
+        const page = (await db
+          .selectFrom(ITEMS_TABLE)
+          .select(['seq', 'item_json'])
+          .where('conversation_id', '=', id)
+          .where('seq', '>=', from)
+          .where('tokens', 'is', null)
+          .orderBy('seq', 'asc')
+          .limit(INSERT_CHUNK)
+          .execute()) as Array<{ seq: number | string; item_json: string }>;
+        if (page.length === 0) break;
+        await store.transaction(async (trx) => {
+          for (const r of page) {
+            const tokens = itemTokens(JSON.parse(r.item_json) as ConversationItem, count);
+            await trx.updateTable(ITEMS_TABLE).set({ tokens }).where('conversation_id', '=', id).where('seq', '=', Number(r.seq)).execute();
+          }
+        });
+        from = Number(page.at(-1)!.seq) + 1;
+        if (page.length < INSERT_CHUNK) break;
+      }
+      await db.updateTable(CONVERSATIONS_TABLE).set({ counted_until: sql`case when counted_until < ${from} then ${from} else counted_until end` }).where('id', '=', id).execute();
     },
 
     /** The number of items and their summed tokens (one indexed aggregate). */

@@ -23,30 +23,32 @@ import type { ConversationsEnv } from './env.js';
 import { conversationNotFound, invalidConversationId } from './errors.js';
 import { idKind } from './ids.js';
 import type { StoredConversation } from './repo.js';
-import { contextWindow, itemTokens, SAFETY_MARGIN, textTokens } from './tokens.js';
+import { contextWindow, itemTokens, SAFETY_MARGIN, tokenCounter, type CountTokens } from './tokens.js';
 import { appendUpstream, createUpstream, hasNativeConversations, upstream, upstreamItems, type UpstreamCaller } from './upstream.js';
 
 /** Token counts read per query when fitting a history to a window. */
 const TOKEN_PAGE = 1_000;
 
 /** The tokens a turn needs besides its history: its input, instructions and the room for output. */
-function reserved(o: ConversationHistoryOptions): number {
-  return o.input.reduce((n, i) => n + itemTokens(i), 0) + textTokens(o.instructions ?? '') + (o.maxOutputTokens ?? 0);
+function reserved(o: ConversationHistoryOptions, count: CountTokens): number {
+  return o.input.reduce((n, i) => n + itemTokens(i, count), 0) + count(o.instructions ?? '') + (o.maxOutputTokens ?? 0);
 }
 
-/** The token budget of a history on `d`, or undefined when its window is unknown. */
-function budgetOf(d: Deployment, o: ConversationHistoryOptions): number | undefined {
-  const window = contextWindow(d);
+/** What a truncating history on `d` may hold: a token budget and the counter, or undefined when its window is unknown. */
+async function budgetOf(d: Deployment, o: ConversationHistoryOptions): Promise<{ budget: number; count: CountTokens } | undefined> {
+  if (o.truncation !== 'auto') return undefined;
+  const window = await contextWindow(d);
   if (window === undefined) return undefined;
-  return Math.floor(window * (1 - SAFETY_MARGIN)) - reserved(o);
+  const count = await tokenCounter();
+  return { budget: Math.floor(window * (1 - SAFETY_MARGIN)) - reserved(o, count), count };
 }
 
 /** The newest items of `items` (oldest first) whose tokens fit `budget`. */
-function fitInMemory(items: ConversationItem[], budget: number): ConversationHistory {
+function fitInMemory(items: ConversationItem[], budget: number, count: CountTokens): ConversationHistory {
   let sum = 0;
   let start = items.length;
   while (start > 0) {
-    const t = itemTokens(items[start - 1]!);
+    const t = itemTokens(items[start - 1]!, count);
     if (sum + t > budget) break;
     sum += t;
     start--;
@@ -77,8 +79,10 @@ function openTurn(env: ConversationsEnv, c: StoredConversation, principal: Princ
   };
 
   async function localHistory(d: Deployment, o: ConversationHistoryOptions): Promise<ConversationHistory> {
-    const budget = o.truncation === 'auto' ? budgetOf(d, o) : undefined;
-    if (budget === undefined) return { items: await repo.itemsFrom(c.id, 0), dropped: 0 };
+    const fit = await budgetOf(d, o);
+    if (fit === undefined) return { items: await repo.itemsFrom(c.id, 0), dropped: 0 };
+    const { budget } = fit;
+    await repo.countTokens(c.id, fit.count); // the items appended since the last truncating turn
     const totals = await repo.totals(c.id);
     if (totals.tokens <= budget) return { items: await repo.itemsFrom(c.id, 0), dropped: 0 };
     // newest first, until the next item would not fit: only token counts are read for this
@@ -101,8 +105,8 @@ function openTurn(env: ConversationsEnv, c: StoredConversation, principal: Princ
 
   async function remoteHistory(d: Deployment, o: ConversationHistoryOptions, ctx: CallContext): Promise<ConversationHistory> {
     const items = await upstreamItems(api, holder(), { ...caller(ctx), signal: ctx.signal }, bound!.upstreamId);
-    const budget = o.truncation === 'auto' ? budgetOf(d, o) : undefined;
-    return budget === undefined ? { items, dropped: 0 } : fitInMemory(items, budget);
+    const fit = await budgetOf(d, o);
+    return fit === undefined ? { items, dropped: 0 } : fitInMemory(items, fit.budget, fit.count);
   }
 
   /** Makes the conversation upstream on `d` with its items so far; undefined when another turn changed it meanwhile. */
