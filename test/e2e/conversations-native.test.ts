@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definePlugin } from '@switchyard/core';
 import conversations from '@switchyard/conversations';
 import mockProvider from '@switchyard/provider-mock';
+import azureProvider from '@switchyard/provider-azure';
 import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
 import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, startOpenAIEmulator, tempDbFile, type OpenAIEmulator, type RecordedRequest, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, startAzureEmulator, startOpenAIEmulator, tempDbFile, type AzureEmulator, type OpenAIEmulator, type RecordedRequest, type TestGateway } from '@switchyard/test-kit';
 
 const keysAsTenants = definePlugin({
   name: 'test-keys',
@@ -172,5 +173,48 @@ describe('Conversations natively on OpenAI (emulator)', () => {
     for (const attempt of attempts) expect(await attempt().catch((e: unknown) => e)).toMatchObject({ status: 404 });
     expect(emu.requests.length).toBe(before);
     expect((await t.client.conversations.retrieve(conv.id)).id).toBe(conv.id);
+  });
+});
+
+describe('Conversations on Azure OpenAI (emulator)', () => {
+  let emu: AzureEmulator;
+  let t: TestGateway;
+  beforeAll(async () => {
+    emu = await startAzureEmulator();
+    const base = { provider: 'azure', model: 'gpt-4o', apiBase: emu.origin, apiKey: emu.apiKey };
+    t = await createTestGateway({
+      plugins: [sqliteStore({ file: tempDbFile() }), responses(), conversations(), azureProvider()],
+      models: [
+        { name: 'azure-v1', ...base, apiVersion: 'v1' },
+        { name: 'azure-dated', ...base, apiVersion: '2025-04-01-preview' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await emu.close();
+  });
+
+  it('v1 URLs: the conversation is made and continued upstream', async () => {
+    const conv = await t.client.conversations.create({ items: [{ type: 'message', role: 'user', content: 'hi azure' }] });
+    await t.client.responses.create({ model: 'azure-v1', conversation: conv.id, input: 'one' });
+    const r2 = await t.client.responses.create({ model: 'azure-v1', conversation: conv.id, input: 'two' });
+    expect(r2.output_text).toBe('echo: two (turn 2)');
+    const sent = emu.requests.at(-1)!;
+    expect(sent.path).toBe('/openai/v1/responses');
+    expect(bodyOf(sent).conversation).toMatch(/^conv_emu/);
+    expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/openai/v1/conversations')).toBe(true);
+    expect(r2.conversation).toEqual({ id: conv.id });
+  });
+
+  it('a dated API version without the Conversations API: the history goes as input, the conversation stays in the gateway', async () => {
+    const conv = await t.client.conversations.create({ items: [{ type: 'message', role: 'user', content: 'hi azure' }] });
+    const r1 = await t.client.responses.create({ model: 'azure-dated', conversation: conv.id, input: 'one' });
+    await t.client.responses.create({ model: 'azure-dated', conversation: conv.id, input: 'two' });
+    const sent = bodyOf(emu.requests.at(-1)!);
+    expect(sent.conversation).toBeUndefined();
+    expect((sent.input as unknown[]).map(textOf)).toEqual(['hi azure', 'one', r1.output_text, 'two']);
+    const items = await t.client.conversations.items.list(conv.id, { order: 'asc' });
+    expect(items.data.map(textOf)).toEqual(['hi azure', 'one', r1.output_text, 'two', expect.stringContaining('echo: two')]);
   });
 });

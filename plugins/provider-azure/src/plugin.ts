@@ -138,7 +138,8 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
       gateway.providers.register({
         id: 'azure',
         chat: azureChat,
-        nativeApis: ['responses'],
+        // conversations: made upstream on a first native turn (v1 URLs); a 404 (dated API versions) gets the history instead
+        nativeApis: ['responses', 'conversations'],
         passthrough: azurePassthrough,
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => {
