@@ -54,7 +54,8 @@ export interface BenchRecord {
 }
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
-const ROOT = path.resolve(BENCH_DIR, '..');
+/** The repository root. */
+export const ROOT = path.resolve(BENCH_DIR, '..');
 const TSX = ['--conditions=@switchyard/source', '--import', 'tsx'];
 /** Upstream: fixed latency before every answer, and the pace of each emulator's streams. */
 const UPSTREAM = { latencyMs: 2, fastPaceMs: 1, pacedPaceMs: 50, idlePaceMs: 1000 };
@@ -69,13 +70,13 @@ const LABELS: Record<TargetName, string> = {
 };
 
 /** node arguments that run `file` (path from the repo root, without extension) from source or dist. */
-function script(dist: boolean, srcFile: string): string[] {
+export function script(dist: boolean, srcFile: string): string[] {
   if (!dist) return [...TSX, path.join(ROOT, `${srcFile}.ts`)];
   return [path.join(ROOT, `${srcFile.replace('/src/', '/dist/')}.js`)];
 }
 
 /** Builds the given projects with `npx tsc -b`; false (and the first errors logged) when it fails. */
-function build(projects: string[], what: string, log: (line: string) => void): boolean {
+export function build(projects: string[], what: string, log: (line: string) => void): boolean {
   log(`building ${what}: npx tsc -b ${projects.join(' ')}`);
   const r = spawnSync('npx', ['tsc', '-b', ...projects], { cwd: ROOT, encoding: 'utf8' });
   if (r.status === 0) return true;
@@ -85,7 +86,8 @@ function build(projects: string[], what: string, log: (line: string) => void): b
 
 const PRODUCTION_DIRS = ['store-sqlite', 'session-tracker', 'cost-tracker', 'logger-file', 'otel'];
 
-async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number): Promise<{ proc: Proc; port: number }> {
+/** Starts the gateway CLI on `configFile` (port 0) and waits until it listens. */
+export async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number): Promise<{ proc: Proc; port: number }> {
   const cli = script(dist, 'core/src/cli/main');
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...prof, ...cli, '--config', configFile, '--port', '0', ...(workers ? ['--workers', String(workers)] : [])];

@@ -1,11 +1,13 @@
 /**
  * `npm run bench [-- --quick] [--targets a,b] [--source] [--profile target]`
+ * `npm run bench -- --scenario conversation [--turns 200] [--source]`
  *
  * Prints one table (Markdown) with ratios to the floor and the goal checks; writes
  * `bench/results/<timestamp>.json` and `bench/results/latest.json`.
  */
 import { parseArgs } from 'node:util';
 import { runBench } from './bench.js';
+import { runConversationBench } from './conversation.js';
 import { killAll } from './procs.js';
 import { TARGET_NAMES, type TargetName } from './targets.js';
 
@@ -16,6 +18,9 @@ const USAGE = `Usage: npm run bench -- [options]
                       building with npx tsc -b and running dist (default of full runs)
   --profile TARGET    write a V8 CPU profile of that target's server to bench/results/profiles/
   --out DIR           results folder (default bench/results)
+  --scenario NAME     gateway (default: the table above) or conversation (per-turn latency of
+                      a long conversation: conversation bridged, native, previous_response_id)
+  --turns N           turns of the conversation scenario (default 200)
 `;
 
 function parseTargets(value: string | undefined): TargetName[] | undefined {
@@ -34,11 +39,15 @@ try {
       source: { type: 'boolean', default: false },
       profile: { type: 'string' },
       out: { type: 'string' },
+      scenario: { type: 'string', default: 'gateway' },
+      turns: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
   parseTargets(values.targets);
   if (values.profile) parseTargets(values.profile);
+  if (values.scenario !== 'gateway' && values.scenario !== 'conversation') throw new Error(`unknown scenario "${values.scenario}"`);
+  if (values.turns !== undefined && !(Number.isInteger(Number(values.turns)) && Number(values.turns) >= 3)) throw new Error('--turns takes a whole number, at least 3');
 } catch (err) {
   process.stderr.write(`bench: ${(err as Error).message}\n\n${USAGE}`);
   process.exit(2);
@@ -53,6 +62,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     killAll();
     process.exit(130);
   });
+}
+
+if (values.scenario === 'conversation') {
+  const conv = await runConversationBench({ turns: values.turns === undefined ? undefined : Number(values.turns), mode: values.source ? 'source' : undefined, outDir: values.out });
+  process.stdout.write(`\n${conv.table}\n\n${conv.machine.cpus} × ${conv.machine.cpuModel}, Node ${conv.machine.node}; gateway from ${conv.serversFrom}\nJSON: ${conv.file}\n`);
+  process.exit(0);
 }
 
 const record = await runBench({

@@ -5,6 +5,7 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
 import type { Router } from './router/router.js';
+import type { ConversationsService } from './conversations.js';
 import type { DeriveSecret, SessionOfResponse, SpendTotals } from './services.js';
 import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
@@ -39,6 +40,8 @@ export interface GatewayServices {
   spend?: SpendTotals;
   /** Keys derived from configured secret material, offered by an auth plugin (see {@link DeriveSecret}). */
   deriveSecret?: DeriveSecret;
+  /** Conversations (see {@link ConversationsService}), offered by `@switchyard/conversations`. */
+  conversations?: ConversationsService;
 }
 
 /**

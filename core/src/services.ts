@@ -49,13 +49,3 @@ export interface SpendTotals {
  * ```
  */
 export type DeriveSecret = (purpose: string) => Buffer;
-
-declare module './types.js' {
-  interface GatewayState {
-    /**
-     * Per-call override of the gateway's `storePrompts` setting (e.g. set by a key plugin
-     * for keys that opted in or out).
-     */
-    storePrompts?: boolean;
-  }
-}

@@ -5,6 +5,7 @@
  * Wire shapes follow the OpenAI OpenAPI spec; unknown fields pass through untouched
  * (index signatures), so a provider that understands a newer field still receives it.
  */
+import type { ConversationTurn } from './conversations.js';
 import type { GatewayError } from './errors.js';
 import type { UpstreamResponse } from './upstream/http.js';
 
@@ -166,8 +167,15 @@ export interface ChatChunk {
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface GatewayState {}
+export interface GatewayState {
+  /**
+   * Per-call override of the gateway's `storePrompts` setting (e.g. set by a key plugin for
+   * keys that opted in or out).
+   */
+  storePrompts?: boolean;
+  /** The conversation a Responses call continues (set by the Responses route before the call). */
+  conversation?: ConversationTurn;
+}
 
 /**
  * Who is calling: filled by an auth plugin (or given to `gateway.call()`); every stored object

@@ -1,7 +1,8 @@
 /**
  * The tenant-isolation suite: two tenants (keys A and B, each with its own user and team, and a
  * second key A2 in A's team) share one gateway. Every object type (calls, sessions, bridged,
- * native and background responses, spend, keys, users, teams) on every read, list, modify,
+ * native and background responses, conversations kept by the gateway, held upstream and
+ * started from LiteLLM ids, and their items, spend, keys, users, teams) on every read, list, modify,
  * delete and cancel path, in both path forms: nothing crosses, another tenant's object is a
  * 404 (never a 403), the master key sees everything. Then a secrets scan of every answer, log
  * line, call-log row, stored row and span of the suite finds no key and no key hash.
@@ -13,6 +14,7 @@ import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import auth from '@switchyard/auth';
+import conversations from '@switchyard/conversations';
 import costTracker from '@switchyard/cost-tracker';
 import fileLogger from '@switchyard/logger-file';
 import otel from '@switchyard/otel';
@@ -29,6 +31,7 @@ const FORMS = ['/v1', ''] as const;
 
 let emu: OpenAIEmulator;
 let rx: OtlpReceiver;
+let tracing: ReturnType<typeof otel>;
 let t: TestGateway;
 const dbFile = tempDbFile();
 const logFile = `${dbFile}.calls.jsonl`;
@@ -90,6 +93,8 @@ interface Made {
   background: string;
   session: string;
   spendRow: string;
+  /** Conversations: kept by the gateway, held upstream (native), started from a LiteLLM id; an item of each. */
+  conversations: Array<{ id: string; item: string }>;
 }
 const made: Record<'A' | 'B', Made> = {} as never;
 
@@ -101,8 +106,39 @@ async function makeObjects(c: Caller, tag: string): Promise<Made> {
   const chain = await c.sdk.responses.create({ model: 'bridged', input: `${tag} second turn`, previous_response_id: bridged.id });
   const native = await c.sdk.responses.create({ model: 'native', input: `${tag} native turn` });
   const background = await c.sdk.responses.create({ model: 'slow', input: `${tag} background`, background: true });
+  const convs: Made['conversations'] = [];
+  const kept = await c.sdk.conversations.create({ metadata: { tag }, items: [{ type: 'message', role: 'user', content: `${tag} conversation secret` }] });
+  const heldUpstream = await c.sdk.conversations.create({ metadata: { tag } });
+  const litellm = `litellm_conv_id_${crypto.randomUUID()}`;
+  for (const [id, model] of [[kept.id, 'bridged'], [heldUpstream.id, 'native'], [litellm, 'bridged']] as const) {
+    const r = await c.sdk.responses.create({ model, conversation: id, input: `${tag} turn in ${model} conversation` });
+    convs.push({ id, item: r.output[0]!.id });
+  }
   const logs = (await c.get('/spend/logs')).json as unknown as { data: Array<{ id: string }> };
-  return { bridged: bridged.id, chain: chain.id, native: native.id, background: background.id, session: bridged.id, spendRow: logs.data[0]!.id };
+  return { bridged: bridged.id, chain: chain.id, native: native.id, background: background.id, session: bridged.id, spendRow: logs.data[0]!.id, conversations: convs };
+}
+
+/** Every way another tenant could reach a conversation or its items, in both path forms: all 404, nothing upstream. */
+async function conversationPaths(c: Caller, conv: { id: string; item: string }): Promise<Array<[string, number]>> {
+  const out: Array<[string, number]> = [];
+  const base = (p: string) => `${p}/conversations/${conv.id}`;
+  for (const p of FORMS) {
+    for (const [label, r] of [
+      ['GET', await c.get(base(p))],
+      ['POST update', await c.post(base(p), { metadata: { stolen: 'yes' } })],
+      ['GET items', await c.get(`${base(p)}/items?order=asc`)],
+      ['POST items', await c.post(`${base(p)}/items`, { items: [{ type: 'message', role: 'user', content: 'planted' }] })],
+      ['GET item', await c.get(`${base(p)}/items/${conv.item}`)],
+      ['DELETE item', await c.del(`${base(p)}/items/${conv.item}`)],
+      ['POST responses conversation', await c.post(`${p}/responses`, { model: 'bridged', input: 'steal', conversation: conv.id })],
+      ['POST responses conversation {id}', await c.post(`${p}/responses`, { model: 'native', input: 'steal', conversation: { id: conv.id } })],
+      ['DELETE', await c.del(base(p))],
+    ] as const) {
+      out.push([`${label} ${base(p).slice(0, 30)}`, r.status]);
+      if (r.status === 404) expect(r.json.error).toMatchObject({ type: 'invalid_request_error', message: `Conversation with id '${conv.id}' not found.` });
+    }
+  }
+  return out;
 }
 
 beforeAll(async () => {
@@ -113,12 +149,13 @@ beforeAll(async () => {
       sqliteStore({ file: dbFile }),
       sessionTracker(),
       responses(),
+      conversations(),
       costTracker(),
       auth({ masterKey: MASTER, cacheTtlMs: 0 }),
       mockProvider(),
       openaiProvider(),
       fileLogger({ path: logFile }),
-      otel({ endpoint: rx.endpoint, serviceName: 'tenants', captureContent: true }),
+      (tracing = otel({ endpoint: rx.endpoint, serviceName: 'tenants', captureContent: true })),
     ],
     models: [
       { name: 'bridged', provider: 'mock', model: 'transcript' },
@@ -179,6 +216,37 @@ describe('nothing crosses between tenants', () => {
       for (const [path, status] of await responsePaths(c, id)) expect(status, path).toBe(404);
     }
     expect(emu.requests.length).toBe(upstream);
+  });
+
+  it.each([
+    ['B', 'A'],
+    ['A2 (same team as A)', 'A'],
+    ['A', 'B'],
+  ] as const)("%s reaches none of %s's conversations or their items, in any form: 404 every time, nothing upstream, nothing changed", async (who, whose) => {
+    const c = who === 'B' ? B : who === 'A' ? A : A2;
+    const upstream = emu.requests.length;
+    for (const conv of made[whose].conversations) {
+      for (const [path, status] of await conversationPaths(c, conv)) expect(status, path).toBe(404);
+    }
+    expect(emu.requests.length).toBe(upstream);
+    const owner = whose === 'A' ? A : B;
+    for (const conv of made[whose].conversations) {
+      const items = await owner.sdk.conversations.items.list(conv.id, { order: 'asc' });
+      expect(items.data.map((i) => i.id)).toContain(conv.item);
+      expect(JSON.stringify(items.data)).not.toMatch(/planted|steal/);
+      expect((await owner.sdk.conversations.retrieve(conv.id)).metadata).not.toHaveProperty('stolen');
+    }
+  });
+
+  it("a conversation is its owner's session: listed for it alone, its turns' spans carry gen_ai.conversation.id", async () => {
+    const [kept] = made.A.conversations;
+    const session = (await A.get(`/v1/sessions/${kept!.id}`)).json as { call_count: number; key_id: string };
+    expect(session).toMatchObject({ call_count: 1, key_id: A.token });
+    for (const c of [B, A2]) expect((await c.get(`/v1/sessions/${kept!.id}`)).status).toBe(404);
+    // (not gateway.flush(): it would wait for the suite's minute-long background responses)
+    await tracing.flush(); // the turn's spans, ended in beforeAll, are exported and received once this resolves
+    const tagged = rx.spans.filter((sp) => sp.attributes['gen_ai.conversation.id'] === kept!.id);
+    expect(tagged.length).toBeGreaterThan(0);
   });
 
   it("the owner still has every object afterwards (nothing was deleted or cancelled by the other tenant)", async () => {
@@ -259,6 +327,10 @@ describe('the master key sees everything', () => {
     expect(owners.has(A.token) && owners.has(B.token)).toBe(true);
     for (const m of [made.A, made.B]) {
       for (const id of [m.bridged, m.native, m.background]) expect((await admin.get(`/v1/responses/${id}`)).status).toBe(200);
+      for (const conv of m.conversations) {
+        expect((await admin.get(`/v1/conversations/${conv.id}`)).status).toBe(200);
+        expect((await admin.get(`/conversations/${conv.id}/items/${conv.item}`)).status).toBe(200);
+      }
       expect((await admin.get(`/sessions/${m.session}`)).status).toBe(200);
     }
     const shared = (await admin.get(`/v1/sessions/shared-session?key=${B.token}`)).json as { key_id: string };
@@ -300,7 +372,7 @@ describe('secrets', () => {
     const db = new Database(dbFile, { readonly: true });
     try {
       const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
-      expect(tables).toEqual(expect.arrayContaining(['sy_calls', 'sy_sessions', 'sy_spend_logs', 'sy_responses', 'sy_keys']));
+      expect(tables).toEqual(expect.arrayContaining(['sy_calls', 'sy_sessions', 'sy_spend_logs', 'sy_responses', 'sy_keys', 'sy_conversations', 'sy_conversation_items']));
       for (const table of tables) {
         for (const row of db.prepare(`select * from "${table}"`).all()) {
           const text = JSON.stringify(row);

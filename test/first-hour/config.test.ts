@@ -19,6 +19,7 @@ const DEFAULT_NAMES = [
   '@switchyard/session-tracker',
   '@switchyard/responses',
   '@switchyard/embeddings',
+  '@switchyard/conversations',
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',

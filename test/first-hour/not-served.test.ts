@@ -33,6 +33,8 @@ describe('404s on known paths', () => {
     expect(err.message).toContain('POST /v1/responses: the Responses API is served by the plugin @switchyard/responses, which is not loaded; add "@switchyard/responses" to plugins in the config.');
     expect((await get404(bare, 'GET', '/v1/sessions/abc')).message).toContain('served by the plugin @switchyard/session-tracker');
     expect((await get404(bare, 'GET', '/spend/logs')).message).toContain('served by the plugin @switchyard/cost-tracker');
+    expect((await get404(bare, 'POST', '/v1/conversations')).message).toContain('served by the plugin @switchyard/conversations');
+    expect((await get404(bare, 'GET', '/conversations/conv_1/items')).message).toContain('served by the plugin @switchyard/conversations');
     expect((await get404(bare, 'GET', '/responses/resp_1')).message).toContain('@switchyard/responses'); // without /v1 too
     const emb = (await bare.client.embeddings.create({ model: 'mock/embed', input: 'hi' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.NotFoundError>;
     expect(emb).toBeInstanceOf(OpenAI.NotFoundError);

@@ -1,6 +1,7 @@
 /**
  * The bad-input fuzzer: property-based (fast-check) requests to every endpoint of the default
- * plugin set plus @switchyard/auth (the key, user and team API), in both path forms, with the
+ * plugin set (conversations and their items included) plus @switchyard/auth (the key, user and
+ * team API), in both path forms, with the
  * master key, no key, a wrong key or key headers of every kind: random and mutated bodies,
  * wrong types, huge and deep values, unicode edge cases, invalid ids, odd headers and content
  * types. Every answer is a
@@ -13,6 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import auth from '@switchyard/auth';
+import conversations from '@switchyard/conversations';
 import costTracker from '@switchyard/cost-tracker';
 import embeddings from '@switchyard/embeddings';
 import mockProvider from '@switchyard/provider-mock';
@@ -35,6 +37,9 @@ interface Req {
 // models that answer, fail as a client error, or do not exist; never the mock's 5xx models,
 // whose 5xx is the emulated provider's, not the gateway's
 const MODELS = ['mock/echo', 'mock/lorem', 'mock/tool', 'mock/transcript', 'mock/drop', 'mock/error-400', 'mock/error-429', 'mock/nope', 'nope/echo', 'echo', '', 'mock/embed'];
+
+// LiteLLM ids start a conversation on first use (beforeAll starts the first two): the fuzzer reaches live ones
+const CONVERSATION_IDS = ['litellm_conv_id_fuzz-a', 'litellm_conv_id_fuzz-b', 'litellm_conv_id_fuzz-c', 'conv_nope', 'conv_', 'x', 'litellm_conv_id_', 'conv_%2F..'];
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -86,8 +91,34 @@ const responsesBody = fc.record(
     tools: fc.oneof(fc.array(fc.record({ type: fc.constantFrom('function', 'web_search', 'file_search'), name: text })), jsonish),
     text: fc.oneof(fc.record({ format: fc.record({ type: fc.constantFrom('text', 'json_schema', 'json_object', 'x') }) }), jsonish),
     metadata: fc.oneof(fc.dictionary(text, text, { maxKeys: 3 }), jsonish),
+    conversation: fc.oneof(fc.constantFrom(...CONVERSATION_IDS), fc.record({ id: fc.oneof(fc.constantFrom(...CONVERSATION_IDS), text) }), text, jsonish),
+    truncation: fc.oneof(fc.constantFrom('auto', 'disabled', 'sometimes'), jsonish),
   },
   { requiredKeys: ['model'] },
+);
+const conversationItem = fc.oneof(
+  fc.record(
+    {
+      type: fc.oneof(fc.constantFrom('message', 'function_call', 'function_call_output', 'reasoning', 'item_reference', 'web_search_call', 'x'), jsonish),
+      role: fc.oneof(fc.constantFrom('user', 'assistant', 'system', 'developer', 'tool'), jsonish),
+      content: fc.oneof(text, fc.array(fc.record({ type: fc.constantFrom('input_text', 'output_text', 'input_image', 'refusal', 'x'), text, refusal: text }), { maxLength: 3 }), jsonish),
+      id: fc.oneof(fc.constantFrom('msg_1', 'msg_1', 'fc_1', '../x', ''), text),
+      call_id: text,
+      name: text,
+      arguments: text,
+      output: fc.oneof(text, jsonish),
+      summary: fc.oneof(fc.array(fc.record({ type: fc.constant('summary_text'), text })), jsonish),
+    },
+    { requiredKeys: [] },
+  ),
+  jsonish,
+);
+const conversationBody = fc.record(
+  {
+    items: fc.oneof({ weight: 4, arbitrary: fc.array(conversationItem, { maxLength: 22 }) }, { weight: 1, arbitrary: jsonish }),
+    metadata: fc.oneof(fc.dictionary(text, text, { maxKeys: 18 }), jsonish),
+  },
+  { requiredKeys: [] },
 );
 
 /** A body as text: valid-ish JSON, JSON of any shape, huge, deeply nested, or not JSON at all. */
@@ -199,6 +230,26 @@ const routed: fc.Arbitrary<Req> = fc.oneof(
     })),
   },
   {
+    weight: 4,
+    arbitrary: fc
+      .record({
+        p: prefix,
+        cid: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CONVERSATION_IDS) }, { weight: 1, arbitrary: id }),
+        item: fc.oneof(fc.constantFrom('msg_1', 'fc_1', 'nope', '%00'), id),
+        sub: fc.constantFrom('', '/items', '/items/:item', '/items?limit=0', '/items?limit=3&order=asc', '/items?order=sideways', '/items?after=msg_1&limit=2', '/items?include[]=message.output_text.logprobs', '/items?include=everything', '/items/:item?include[]=x'),
+        m: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT'),
+        root: fc.boolean(),
+        body: bodyText(conversationBody),
+        ct: contentType,
+      })
+      .map(({ p, cid, item, sub, m, root, body, ct }) => ({
+        method: m,
+        path: root ? `${p}/conversations` : `${p}/conversations/${cid}${sub.replace(':item', item)}`,
+        headers: m === 'POST' || m === 'PUT' ? (ct ? { 'content-type': ct } : {}) : {},
+        body: m === 'POST' || m === 'PUT' ? body : undefined,
+      })),
+  },
+  {
     weight: 3,
     arbitrary: fc
       .record({
@@ -250,10 +301,12 @@ describe('bad-input fuzzer (every endpoint, both path forms)', () => {
   beforeAll(async () => {
     dbFile = tempDbFile();
     t = await createTestGateway({
-      plugins: [sqliteStore({ file: dbFile }), sessionTracker(), responses(), embeddings(), costTracker(), auth({ masterKey: MASTER }), mockProvider()],
+      plugins: [sqliteStore({ file: dbFile }), sessionTracker(), responses(), embeddings(), conversations(), costTracker(), auth({ masterKey: MASTER }), mockProvider()],
       server: { bodyLimit: '1mb' },
       storePrompts: true,
     });
+    const master = new OpenAI({ apiKey: MASTER, baseURL: t.url, maxRetries: 0 });
+    for (const conversation of CONVERSATION_IDS.slice(0, 2)) await master.responses.create({ model: 'mock/transcript', conversation, input: 'seed' });
   });
   afterAll(() => t.close());
 
@@ -306,6 +359,12 @@ describe('bad-input fuzzer (every endpoint, both path forms)', () => {
         expect(() => JSON.parse(row.response_json)).not.toThrow();
         expect(() => JSON.parse(row.input_json)).not.toThrow();
       }
+      // conversations: items parse, numbered below their conversation's next number, none left of a deleted one
+      for (const row of db.prepare('select item_json from sy_conversation_items').iterate() as Iterable<{ item_json: string }>) {
+        expect(JSON.parse(row.item_json)).toMatchObject({ id: expect.any(String), type: expect.any(String) });
+      }
+      const misnumbered = db.prepare('select i.conversation_id from sy_conversation_items i join sy_conversations c on c.id = i.conversation_id where i.seq >= c.next_seq or c.deleted = 1').all();
+      expect(misnumbered).toEqual([]);
     } finally {
       db.close();
     }

@@ -7,7 +7,8 @@ import type { PluginSpec } from './schema.js';
 
 /**
  * The default plugins: the SQLite store (one file under `dataDir`, kept across restarts: every
- * call is recorded there), session tracking with the sessions API, the Responses API, cost
+ * call is recorded there), session tracking with the sessions API, the Responses API with the
+ * Conversations API, cost
  * tracking with the spend API, the mock provider (deterministic models, no keys) and the OpenAI
  * provider (`openai/<model>` once `OPENAI_API_KEY` is set).
  *
@@ -21,6 +22,7 @@ export const DEFAULT_PLUGINS: readonly PluginSpec[] = [
   '@switchyard/session-tracker',
   '@switchyard/responses',
   '@switchyard/embeddings',
+  '@switchyard/conversations',
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',

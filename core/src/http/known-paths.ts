@@ -20,6 +20,7 @@ export interface KnownApi {
  */
 export const KNOWN_APIS: readonly KnownApi[] = [
   { path: '/responses', name: 'Responses', plugin: '@switchyard/responses' },
+  { path: '/conversations', name: 'Conversations', plugin: '@switchyard/conversations' },
   { path: '/sessions', name: 'sessions', plugin: '@switchyard/session-tracker' },
   { path: '/spend', name: 'spend', plugin: '@switchyard/cost-tracker' },
   { path: '/completions', name: 'legacy completions', plugin: null },
@@ -34,7 +35,6 @@ export const KNOWN_APIS: readonly KnownApi[] = [
   { path: '/assistants', name: 'assistants', plugin: null },
   { path: '/threads', name: 'threads', plugin: null },
   { path: '/vector_stores', name: 'vector stores', plugin: null },
-  { path: '/conversations', name: 'conversations', plugin: null },
   { path: '/realtime', name: 'realtime', plugin: null },
   { path: '/evals', name: 'evals', plugin: null },
   { path: '/containers', name: 'containers', plugin: null },

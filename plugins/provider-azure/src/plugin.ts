@@ -164,7 +164,8 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
         id: 'azure',
         chat: azureChat,
         embeddings: azureEmbeddings,
-        nativeApis: ['responses'],
+        // conversations: made upstream on a first native turn (v1 URLs); a 404 (dated API versions) gets the history instead
+        nativeApis: ['responses', 'conversations'],
         passthrough: azurePassthrough,
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => {

@@ -176,7 +176,8 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
         id,
         chat,
         embeddings,
-        nativeApis: ['responses'],
+        // conversations: made upstream on a first native turn; a server without the API (404) gets the history instead
+        nativeApis: ['responses', 'conversations'],
         passthrough,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
         validateDeployment: (deployment) => void parseDeploymentOptions(DeploymentSchema, deployment.options),

@@ -27,6 +27,8 @@ export interface ResponsesCallState {
   upstreamId?: string;
   /** A background response, already stored as queued. */
   background?: boolean;
+  /** How many of the conversation's oldest items the serving deployment was not given (`truncation: "auto"`). */
+  truncated?: number;
 }
 
 declare module '@switchyard/core' {

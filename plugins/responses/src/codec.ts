@@ -7,6 +7,7 @@
  */
 import { GatewayError, validate, withoutGatewayFields, type CallContext, type Deployment, type OperationCodec, type ProviderAdapter, type StreamAggregate, type Usage } from '@switchyard/core';
 import { stateOf } from './call-state.js';
+import { conversationHistory, inConversation, TRUNCATED_HEADER } from './conversation.js';
 import type { ResponsesEnv } from './env.js';
 import { upstreamItems } from './items.js';
 import { sendBridged } from './send-bridged.js';
@@ -76,17 +77,17 @@ function aggregate(): StreamAggregate<ResponseEvent, ResponseObject> {
 export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse, ResponseObject, ResponseEvent> {
   const { api } = env;
 
-  /** The client's view of an upstream response object: the gateway's id, parent and model. */
+  /** The client's view of an upstream response object: the gateway's id, parent, model and conversation. */
   const present = (r: ResponseObject, ctx: CallContext): ResponseObject => {
     const s = stateOf(ctx);
     if (!s.native) {
       startsSession(ctx, r.id);
-      return r.model === ctx.model ? r : { ...r, model: ctx.model! };
+      return inConversation(r.model === ctx.model ? r : { ...r, model: ctx.model! }, ctx);
     }
     s.upstreamId ||= r.id;
     s.id ??= env.ids.encode({ deployment: ctx.deployment!.id, upstreamId: s.upstreamId, owner: s.owner });
     startsSession(ctx, s.id);
-    return { ...r, id: s.id, previous_response_id: s.parent?.id ?? null, model: ctx.model! };
+    return inConversation({ ...r, id: s.id, previous_response_id: s.parent?.id ?? null, model: ctx.model! }, ctx);
   };
 
   return {
@@ -101,10 +102,19 @@ export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse
       s.deploymentId = d.id;
       s.upstreamId = undefined;
       s.id = s.native ? undefined : s.mintedId;
+      s.truncated = undefined;
+      delete ctx.responseHeaders[TRUNCATED_HEADER];
       if (!s.native) return request; // the bridge builds its chat request when it sends
       const upstream: CreateResponse = { ...withoutGatewayFields(request), model: d.model };
       delete upstream.previous_response_id;
-      if (s.parent) {
+      delete upstream.conversation;
+      const conversation = ctx.state.conversation;
+      if (conversation) {
+        // the upstream's own conversation when it holds (or now takes) this one, else the history as input
+        const upstreamId = await conversation.upstreamFor(d, ctx);
+        if (upstreamId) upstream.conversation = upstreamId;
+        else upstream.input = [...upstreamItems(await conversationHistory(conversation, request, d, ctx)), ...upstreamItems(s.input)] as CreateResponse['input'];
+      } else if (s.parent) {
         if (s.parent.upstreamId && s.parent.deploymentId === d.id) upstream.previous_response_id = s.parent.upstreamId;
         else upstream.input = [...upstreamItems(await (s.history ??= env.repo.history(s.parent))), ...upstreamItems(s.input)] as CreateResponse['input'];
       }

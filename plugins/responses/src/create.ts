@@ -3,7 +3,7 @@
  * runs through the call runner with the Responses codec (native or bridged per deployment),
  * as JSON, as an event stream, or in the background.
  */
-import { GatewayError, sseFrame, sseResponse, toGatewayError, validate, type RouteRequest, type RouteResponse } from '@switchyard/core';
+import { GatewayError, sseFrame, sseResponse, toGatewayError, validate, type ConversationTurn, type RouteRequest, type RouteResponse } from '@switchyard/core';
 import type { ResponsesCallState } from './call-state.js';
 import { isNative } from './codec.js';
 import { ownerOf, type ResponsesEnv } from './env.js';
@@ -29,6 +29,7 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
   const { api, codec } = env;
   const body = validate(CreateResponseSchema, req.body);
   const state: ResponsesCallState = { owner: ownerOf(req.principal), input: normalizeInput(body.input), createdAt: nowSec(), mintedId: newId('resp') };
+  const conversation = await openConversation(env, req, body);
   if (body.previous_response_id) {
     state.parent = (await find(env, req, body.previous_response_id))?.stored;
     if (!state.parent) {
@@ -44,10 +45,10 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
     requestId: req.requestId,
     principal: req.principal,
     endpoint: '/v1/responses',
-    // a chain of responses is one session: the parent's, else the first response's (set once known);
-    // an explicit id wins (the session tracker resolves it)
-    sessionId: state.parent?.sessionId ?? undefined,
-    state: { responses: state },
+    // a conversation is one session; so is a chain of responses: the parent's, else the first
+    // response's (set once known); an explicit id wins (the session tracker resolves it)
+    sessionId: conversation?.id ?? state.parent?.sessionId ?? undefined,
+    state: { responses: state, ...(conversation ? { conversation } : {}) },
   };
 
   if (body.background && !servedNatively(env, body.model)) {
@@ -59,6 +60,29 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
   const out = await api.run(codec, { ...input, signal: req.signal });
   if (out.type === 'completion') return { headers: out.ctx.responseHeaders, body: out.body };
   return sseResponse(frames(out.chunks, body, state), out.ctx.responseHeaders);
+}
+
+/**
+ * The conversation the request continues, opened through the Conversations plugin's service
+ * (its items go to the model, the finished turn is appended to it).
+ */
+async function openConversation(env: ResponsesEnv, req: RouteRequest, body: CreateResponse): Promise<ConversationTurn | undefined> {
+  const c = body.conversation;
+  if (c === undefined || c === null) return undefined;
+  if (body.previous_response_id) {
+    throw new GatewayError('GW_ERR_INVALID_REQUEST', "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.", {
+      param: 'conversation',
+      publicCode: 'mutually_exclusive_parameters',
+    });
+  }
+  const service = env.api.services.conversations;
+  if (!service) {
+    throw new GatewayError('GW_ERR_INVALID_REQUEST', "The 'conversation' parameter needs the plugin @switchyard/conversations, which is not loaded.", {
+      param: 'conversation',
+      publicCode: 'unsupported_parameter',
+    });
+  }
+  return service.open(typeof c === 'string' ? c : c.id, req.principal, 'conversation');
 }
 
 /** Whether every deployment of `model` has its own Responses API (a background request then runs upstream). */

@@ -113,5 +113,6 @@ export function responseObject(
     metadata: req.metadata ?? {},
     background: req.background ?? false,
     service_tier: 'default',
+    ...(req.conversation ? { conversation: { id: typeof req.conversation === 'string' ? req.conversation : req.conversation.id } } : {}),
   };
 }

@@ -3,9 +3,10 @@
  * the response (or its terminal stream event) reaches the client, so the next call can chain
  * from it at once, and a kill -9 right after cannot lose it. A failed call that had begun a
  * response keeps it as `failed`; a background response updates the row it was queued in
- * (unless it was cancelled meanwhile).
+ * (unless it was cancelled meanwhile). A completed turn of a conversation is appended to it
+ * here too (its input, then its output, in one transaction), so the next turn sees it.
  */
-import { toGatewayError, type CallEvent } from '@switchyard/core';
+import { toGatewayError, type CallContext, type CallEvent, type ConversationItem, type ConversationTurn } from '@switchyard/core';
 import type { ResponsesCallState } from './call-state.js';
 import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
@@ -40,7 +41,32 @@ export async function recordResponse(env: ResponsesEnv, event: CallEvent): Promi
   const { ctx } = event;
   const s = ctx.state.responses;
   const body = event.request as CreateResponse | undefined;
-  if (ctx.operation !== 'responses' || !s || !body || body.store === false) return;
+  if (ctx.operation !== 'responses' || !s || !body) return;
+  const conversation = ctx.state.conversation;
+  const finished = event.outcome !== 'error' ? (event.response as ResponseObject | undefined) : undefined;
+  // a finished turn joins its conversation (store: false too: the conversation is its own
+  // object; store only governs the response); a failed or cancelled one adds nothing
+  const joins = conversation && finished && (finished.status === 'completed' || finished.status === 'incomplete') && !(s.background && (await cancelled(env, s)));
+  const appended = joins ? appendTurn(env, conversation, [...s.input, ...finished.output], ctx) : undefined;
+  if (body.store !== false) await storeResponse(env, event, s, body);
+  await appended;
+}
+
+/** Whether a background response was cancelled while it ran. */
+async function cancelled(env: ResponsesEnv, s: ResponsesCallState): Promise<boolean> {
+  return (await env.repo.get(s.id ?? s.mintedId, s.owner))?.status === 'cancelled';
+}
+
+async function appendTurn(env: ResponsesEnv, conversation: ConversationTurn, items: ConversationItem[], ctx: CallContext): Promise<void> {
+  try {
+    await conversation.append(items, ctx);
+  } catch (err) {
+    env.api.diagnostics.error(`could not append a turn to conversation ${conversation.id}: ${(err as Error).message}`);
+  }
+}
+
+async function storeResponse(env: ResponsesEnv, event: CallEvent, s: ResponsesCallState, body: CreateResponse): Promise<void> {
+  const { ctx } = event;
   let r = event.response as ResponseObject | undefined;
   if (event.outcome === 'error') {
     if (!s.background && !r?.id) return; // failed before a response existed: nothing to chain from

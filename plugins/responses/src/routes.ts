@@ -78,6 +78,8 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
     id,
     model: stored?.response.model ?? r.model,
     previous_response_id: stored?.previousId ?? null,
+    // the gateway's conversation id, never the upstream's
+    ...(stored?.response.conversation ? { conversation: stored.response.conversation } : r.conversation ? { conversation: null } : {}),
   });
 
   return [

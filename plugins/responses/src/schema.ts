@@ -49,6 +49,8 @@ export const CreateResponseSchema = z.looseObject({
   input: z.union([z.string(), z.array(InputItemSchema).max(2048)]).optional(),
   instructions: z.string().nullable().optional(),
   previous_response_id: z.string().min(1).nullable().optional(),
+  /** A conversation id, or `{ id }` (the Conversations plugin keeps it). */
+  conversation: z.union([z.string().min(1).max(200), z.looseObject({ id: z.string().min(1).max(200) })]).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   background: z.boolean().nullable().optional(),
   store: z.boolean().nullable().optional(),

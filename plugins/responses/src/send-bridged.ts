@@ -19,6 +19,7 @@ import {
   type ProviderCall,
 } from '@switchyard/core';
 import { stateOf } from './call-state.js';
+import { conversationHistory } from './conversation.js';
 import type { ResponsesEnv } from './env.js';
 import { completionOutput, responseObject, statusOf, toResponseUsage } from './from-chat.js';
 import type { CreateResponse } from './schema.js';
@@ -60,7 +61,8 @@ async function* checked(first: ChatChunk, it: AsyncIterator<ChatChunk>, provider
 export async function sendBridged(env: ResponsesEnv, adapter: ProviderAdapter, body: CreateResponse, call: ProviderCall): Promise<OperationResult<ResponseObject, ResponseEvent>> {
   const { ctx, deployment } = call;
   const s = stateOf(ctx);
-  const history = s.parent ? await (s.history ??= env.repo.history(s.parent)) : [];
+  const conversation = ctx.state.conversation;
+  const history = conversation ? await conversationHistory(conversation, body, deployment, ctx) : s.parent ? await (s.history ??= env.repo.history(s.parent)) : [];
   const chat = validate(ChatRequestSchema, toChatRequest(body, history, s.input));
   const result = await adapter.chat(await chatCodec.prepare(chat, deployment, ctx), call);
   const provider = deployment.provider;

@@ -233,10 +233,12 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         }
         return answer(x, typeof model === 'string' ? model : [...aiModels][0]!);
       }
-      // the native Responses API, at the v1 and the dated URLs, served like OpenAI's
-      const responsesPath = /^\/openai(\/v1)?(\/responses(?:\/.*)?)$/.exec(url.pathname);
+      // the native Responses API, at the v1 and the dated URLs, served like OpenAI's; the
+      // Conversations API at the v1 URLs only (a dated URL is Azure's "Resource not found")
+      const responsesPath = /^\/openai(\/v1)?(\/(?:responses|conversations)(?:\/.*)?)$/.exec(url.pathname);
       if (responsesPath) {
         if (!responsesPath[1] && !version) return notFound(res), true;
+        if (!responsesPath[1] && responsesPath[2]!.startsWith('/conversations')) return notFound(res), true;
         const query = new URLSearchParams(url.searchParams);
         query.delete('api-version');
         const rest = query.toString();

@@ -23,11 +23,27 @@ function textOf(item: Record<string, unknown>): string {
   return '';
 }
 
-/** Handles `/v1/responses*`; returns false for other paths. */
-export function responsesRoutes(store: Map<string, Stored>) {
+/** A conversation the emulator holds. */
+export interface EmulatedConversation {
+  created_at: number;
+  metadata: Record<string, unknown>;
+  items: Array<Record<string, unknown>>;
+}
+
+const withIds = (items: Array<Record<string, unknown>>) =>
+  items.map((it) => {
+    const type = (it.type as string | undefined) ?? 'message';
+    const content = typeof it.content === 'string' ? [{ type: it.role === 'assistant' ? 'output_text' : 'input_text', text: it.content }] : it.content;
+    return { ...it, type, ...(type === 'message' ? { content, status: 'completed' } : {}), id: id(type === 'message' ? 'msg' : type === 'function_call' ? 'fc' : 'item') };
+  });
+
+/** Handles `/v1/responses*` (and `/v1/conversations*` with the same state); returns false for other paths. */
+export function responsesRoutes(store: Map<string, Stored>, conversations: Map<string, EmulatedConversation> = new Map()) {
+  const conversationRoutes = conversationsRoutes(conversations);
   return async (x: EmulatorExchange): Promise<boolean> => {
     const { req, res, fault } = x;
     const [path, query = ''] = req.path.split('?');
+    if (path!.startsWith('/v1/conversations')) return conversationRoutes(x);
     const m = /^\/v1\/responses(?:\/([^/]+))?(?:\/(input_items|cancel))?$/.exec(path!);
     if (!m) return false;
     const [, rid, sub] = m;
@@ -38,6 +54,17 @@ export function responsesRoutes(store: Map<string, Stored>) {
         return true;
       }
       const prev = body.previous_response_id as string | undefined;
+      const convRef = body.conversation as string | { id?: string } | undefined | null;
+      const convId = typeof convRef === 'string' ? convRef : convRef?.id;
+      const conv = convId ? conversations.get(convId) : undefined;
+      if (convId && prev) {
+        sendJson(res, 400, { error: { message: "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.", type: 'invalid_request_error', param: null, code: 'mutually_exclusive_parameters' } });
+        return true;
+      }
+      if (convId && !conv) {
+        sendJson(res, 404, { error: { message: `Conversation with id '${convId}' not found.`, type: 'invalid_request_error', param: 'conversation', code: null } });
+        return true;
+      }
       if (prev && !store.has(prev)) {
         sendJson(res, 400, { error: { message: `Previous response with id '${prev}' not found.`, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' } });
         return true;
@@ -47,6 +74,8 @@ export function responsesRoutes(store: Map<string, Stored>) {
       const items = input.map((it) => ({ id: id('msg'), ...it }));
       let turn = 1;
       for (let p = prev ?? null; p; p = store.get(p)!.parent) turn++;
+      // in a conversation: one turn per assistant message it holds
+      for (const it of conv?.items ?? []) if (it.role === 'assistant') turn++;
       const lastUser = [...input].reverse().find((i) => (i.role ?? 'user') === 'user' && (i.type ?? 'message') === 'message');
       const tools = body.tools as Array<{ type: string; name: string }> | undefined;
       const lastIsOutput = input.at(-1)?.type === 'function_call_output';
@@ -69,8 +98,11 @@ export function responsesRoutes(store: Map<string, Stored>) {
         error: null, incomplete_details: null, instructions: body.instructions ?? null, max_output_tokens: body.max_output_tokens ?? null,
         model: `${body.model}-emu`, output, parallel_tool_calls: true, previous_response_id: prev ?? null, reasoning: { effort: null, summary: null },
         store: body.store ?? true, temperature: 1, text: { format: { type: 'text' } }, tool_choice: 'auto', tools: tools ?? [], top_p: 1,
-        truncation: 'disabled', usage, user: null, metadata: body.metadata ?? {}, background: false,
+        truncation: body.truncation ?? 'disabled', usage, user: null, metadata: body.metadata ?? {}, background: false,
+        ...(convId ? { conversation: { id: convId } } : {}),
       };
+      // the turn joins the conversation once it is complete
+      if (conv) conv.items.push(...withIds(input), ...output);
       if (body.store !== false) store.set(rid2, { response, input: items, parent: prev ?? null });
       if (!body.stream) {
         sendJson(res, 200, response, { 'x-request-id': id('req') });
@@ -121,5 +153,77 @@ export function responsesRoutes(store: Map<string, Stored>) {
       return true;
     }
     return false;
+  };
+}
+
+const convNotFound = (res: EmulatorExchange['res'], cid: string) =>
+  sendJson(res, 404, { error: { message: `Conversation with id '${cid}' not found.`, type: 'invalid_request_error', param: null, code: null } });
+
+/** Handles `/v1/conversations*`: create, retrieve, update, delete; items list, add, retrieve, delete. */
+function conversationsRoutes(conversations: Map<string, EmulatedConversation>) {
+  const present = (cid: string, c: EmulatedConversation) => ({ id: cid, object: 'conversation', created_at: c.created_at, metadata: c.metadata });
+  return async (x: EmulatorExchange): Promise<boolean> => {
+    const { req, res } = x;
+    const [path, query = ''] = req.path.split('?');
+    const m = /^\/v1\/conversations(?:\/([^/]+))?(?:\/items(?:\/([^/]+))?)?$/.exec(path!);
+    if (!m) return false;
+    const [, cid, itemId] = m;
+    const isItems = path!.includes('/items');
+    const body = (req.body ?? {}) as { items?: Array<Record<string, unknown>>; metadata?: Record<string, unknown> };
+    if (!cid) {
+      if (req.method !== 'POST') return false;
+      if ((body.items?.length ?? 0) > 20) {
+        sendJson(res, 400, { error: { message: "Invalid 'items': array too long. Expected an array with maximum length 20.", type: 'invalid_request_error', param: 'items', code: 'array_above_max_length' } });
+        return true;
+      }
+      const newId = id('conv');
+      const c = { created_at: Math.floor(Date.now() / 1000), metadata: body.metadata ?? {}, items: withIds(body.items ?? []) };
+      conversations.set(newId, c);
+      sendJson(res, 200, present(newId, c));
+      return true;
+    }
+    const c = conversations.get(decodeURIComponent(cid));
+    if (!c) return void convNotFound(res, decodeURIComponent(cid)), true;
+    const key = decodeURIComponent(cid);
+    if (!isItems) {
+      if (req.method === 'GET') return void sendJson(res, 200, present(key, c)), true;
+      if (req.method === 'POST') {
+        c.metadata = body.metadata ?? {};
+        return void sendJson(res, 200, present(key, c)), true;
+      }
+      if (req.method === 'DELETE') {
+        conversations.delete(key);
+        return void sendJson(res, 200, { id: key, object: 'conversation.deleted', deleted: true }), true;
+      }
+      return false;
+    }
+    if (itemId) {
+      const i = c.items.findIndex((it) => it.id === decodeURIComponent(itemId));
+      if (i < 0) {
+        sendJson(res, 404, { error: { message: `Item with id '${decodeURIComponent(itemId)}' not found.`, type: 'invalid_request_error', param: null, code: null } });
+        return true;
+      }
+      if (req.method === 'GET') return void sendJson(res, 200, c.items[i]), true;
+      if (req.method === 'DELETE') {
+        c.items.splice(i, 1);
+        return void sendJson(res, 200, present(key, c)), true;
+      }
+      return false;
+    }
+    if (req.method === 'POST') {
+      const added = withIds(body.items ?? []);
+      c.items.push(...added);
+      sendJson(res, 200, { object: 'list', data: added, first_id: added[0]?.id ?? null, last_id: added.at(-1)?.id ?? null, has_more: false });
+      return true;
+    }
+    if (req.method !== 'GET') return false;
+    const params = new URLSearchParams(query);
+    const limit = Number(params.get('limit') ?? 20);
+    const ordered = params.get('order') === 'asc' ? [...c.items] : [...c.items].reverse();
+    const after = params.get('after');
+    const start = after ? ordered.findIndex((it) => it.id === after) + 1 : 0;
+    const data = ordered.slice(start, start + limit);
+    sendJson(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < ordered.length });
+    return true;
   };
 }

@@ -2,7 +2,7 @@
  * A loopback emulator of the OpenAI chat completions wire format: strict about what it
  * receives (auth header, required fields), answers in the real shapes, streams with
  * `data:` frames, `[DONE]` and the include_usage chunk; `/v1/embeddings` (see openai-embeddings.ts),
- * the Responses API and `/v1/models`.
+ * the Responses and Conversations APIs (openai-responses.ts) and `/v1/models`.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { embeddingsRoute } from './openai-embeddings.js';
@@ -175,7 +175,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
         if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
         return embeddingsRoute(x, `req_emu${++counter}`);
       }
-      if (path!.startsWith('/v1/responses')) return responses(x);
+      if (path!.startsWith('/v1/responses') || path!.startsWith('/v1/conversations')) return responses(x);
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;
