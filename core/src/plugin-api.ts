@@ -9,6 +9,7 @@ import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
+import type { ServedRoute } from './http/routes-api.js';
 import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter } from './types.js';
 
 /**
@@ -101,6 +102,11 @@ export interface PluginApi {
   readonly operations: OperationRegistry;
   /** The router (deployment health, cooldowns, usage), once the gateway is built. */
   readonly router: Router;
+  /**
+   * Every route the gateway serves (core and plugins), once the gateway is built: what a
+   * plugin reads to tell whether an API is there (e.g. `GET /v1/batches`).
+   */
+  readonly routes: readonly ServedRoute[];
   /** Tracks background work so that `flush()` and shutdown wait for it. Never rejects. */
   background(work: Promise<unknown>): void;
   /**

@@ -63,7 +63,14 @@ export function callRowOf(event: CallEvent, storePrompts: boolean): CallRow {
     metadata: toJsonColumn(r.metadata),
     request_body: keep ? toJsonColumn(r.request) : null,
     response_body: keep ? toJsonColumn(r.response) : null,
+    response_id: cut(r.responseId ?? null, 256),
+    previous_response_id: cut(str(previousResponseId(event)), 256),
   };
+}
+
+/** The `previous_response_id` the call continued from (a native call's is in its payload). */
+function previousResponseId(event: CallEvent): unknown {
+  return event.request?.previous_response_id ?? (event.payload?.request as { previous_response_id?: unknown } | undefined)?.previous_response_id;
 }
 
 /** The session totals one call contributes. */

@@ -196,4 +196,6 @@ const CALL_COLUMNS_WITHOUT_BODIES = [
   'end_user',
   'session_id',
   'metadata',
+  'response_id',
+  'previous_response_id',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
