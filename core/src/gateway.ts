@@ -161,6 +161,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   };
   let models: ReturnType<typeof createModelTable> | undefined;
   let served: readonly ServedRoute[] | undefined;
+  const closingSignal = new AbortController();
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
   // what shutdown may have to cut: HTTP requests being served and in-process calls
@@ -240,6 +241,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       if (!served) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} read the routes before the gateway was built; read them in a hook, a route handler or in ready`);
       return served;
     },
+    closing: closingSignal.signal,
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
@@ -356,6 +358,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         const timeoutMs = opts.timeoutMs ?? cfg.server?.shutdownTimeoutMs ?? 30_000;
         const plan = shutdownPlan(Date.now(), timeoutMs);
         state = 'draining';
+        closingSignal.abort();
         const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
         for (const s of servers) s.closeIdleConnections();
         let cut = 0;

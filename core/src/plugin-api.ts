@@ -31,6 +31,11 @@ export interface GatewayServices {
    * chain can stay on the deployment that holds its state); undefined when unknown or foreign.
    */
   responseDeployment?: (responseId: string, principal: Principal) => Promise<string | undefined>;
+  /**
+   * The URL of a session's trace in a trace UI (offered by a tracing plugin configured with
+   * one, e.g. `@switchyard/otel` with `traceUiUrl`); undefined when it has none for it.
+   */
+  sessionTraceUrl?: (sessionId: string) => string | undefined;
 }
 
 /** Operations plugins add to the runner (embeddings, Responses, ...). */
@@ -107,6 +112,11 @@ export interface PluginApi {
    * plugin reads to tell whether an API is there (e.g. `GET /v1/batches`).
    */
   readonly routes: readonly ServedRoute[];
+  /**
+   * Aborted when the gateway starts closing: a route that streams without end (a live feed)
+   * ends its stream on it, so the drain does not wait for it until the shutdown timeout.
+   */
+  readonly closing: AbortSignal;
   /** Tracks background work so that `flush()` and shutdown wait for it. Never rejects. */
   background(work: Promise<unknown>): void;
   /**
