@@ -242,6 +242,9 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return served;
     },
     closing: closingSignal.signal,
+    get authenticates() {
+      return hooks.authenticate.taps.length > 0;
+    },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });

@@ -113,6 +113,11 @@ export interface PluginApi {
    */
   readonly routes: readonly ServedRoute[];
   /**
+   * Whether a plugin taps `authenticate` (every request then carries a key). Without one the
+   * gateway listens on 127.0.0.1 only and every caller is the same anonymous tenant.
+   */
+  readonly authenticates: boolean;
+  /**
    * Aborted when the gateway starts closing: a route that streams without end (a live feed)
    * ends its stream on it, so the drain does not wait for it until the shutdown timeout.
    */

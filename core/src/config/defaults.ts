@@ -9,7 +9,7 @@ import type { PluginSpec } from './schema.js';
  * The default plugins: the SQLite store (one file under `dataDir`, kept across restarts: every
  * call is recorded there), session tracking with the sessions API, the Responses API, cost
  * tracking with the spend API, the mock provider (deterministic models, no keys) and the OpenAI
- * provider (`openai/<model>` once `OPENAI_API_KEY` is set).
+ * provider (`openai/<model>` once `OPENAI_API_KEY` is set), and the web console at `/ui`.
  *
  * @example
  * ```ts
@@ -23,6 +23,7 @@ export const DEFAULT_PLUGINS: readonly PluginSpec[] = [
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',
+  '@switchyard/console',
 ];
 
 /**

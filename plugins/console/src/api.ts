@@ -26,7 +26,7 @@ export interface Capabilities {
 const serves = (api: PluginApi, method: string, path: string) => api.routes.some((r) => r.method === method && r.path === path);
 
 /** Admins, and everyone when there is no auth plugin (loopback only): deployment health is not tenant data. */
-const seesGateway = (api: PluginApi, req: RouteRequest) => req.principal.admin === true || api.hooks.authenticate.taps.length === 0;
+const seesGateway = (api: PluginApi, req: RouteRequest) => req.principal.admin === true || !api.authenticates;
 
 /**
  * What the page can show the caller.
@@ -37,7 +37,7 @@ const seesGateway = (api: PluginApi, req: RouteRequest) => req.principal.admin =
  * ```
  */
 export function capabilities(api: PluginApi, req: RouteRequest): Capabilities {
-  const enabled = api.hooks.authenticate.taps.length > 0;
+  const enabled = api.authenticates;
   return {
     object: 'console.capabilities',
     version: VERSION,
