@@ -15,7 +15,7 @@ import { href } from '../router';
 import type { SessionCall, SessionDetail } from '../types';
 
 /** Calls per page of the timeline. */
-export const CALLS_PAGE = 500;
+export const CALLS_PAGE = 1000;
 
 const sessionUrl = (id: string, params: Record<string, string | number | boolean | undefined>) => `/v1/sessions/${encodeURIComponent(id)}${query(params)}`;
 
