@@ -151,6 +151,30 @@ describe('console without an auth plugin', () => {
     expect(await ended).toBe(true);
   });
 
+  it('shows a deployment that failed cooling down, with its error, and the other healthy', async () => {
+    // cost-based: the cheaper (failing) deployment is tried first, then the call falls over
+    const g = await createTestGateway({
+      router: { strategy: 'cost-based', retries: 1, allowedFails: 0, cooldownMs: 60_000 },
+      plugins: [consolePlugin(), mockProvider()],
+      models: [
+        { name: 'flaky', provider: 'mock', model: 'error-500', inputCostPerToken: 1e-9, outputCostPerToken: 1e-9 },
+        { name: 'flaky', provider: 'mock', model: 'echo', inputCostPerToken: 1e-6, outputCostPerToken: 1e-6 },
+      ],
+    });
+    try {
+      const { response } = await g.client.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+      expect(response.headers.get('x-switchyard-deployment')).toBe('flaky#1');
+      const body = (await (await fetch(`${g.origin}/console/api/deployments`)).json()) as { strategy: string; data: Array<Record<string, unknown>> };
+      expect(body.strategy).toBe('cost-based');
+      const [bad, good] = ['flaky#0', 'flaky#1'].map((id) => body.data.find((d) => d.id === id)!);
+      expect(bad).toMatchObject({ cooling: true, cooling_until: expect.any(Number), last_error: expect.stringContaining('500'), upstream_model: 'error-500' });
+      expect(good).toMatchObject({ cooling: false, cooling_until: null, requests_last_minute: 1, upstream_model: 'echo' });
+      expect(good.latency_ms).toEqual(expect.any(Number));
+    } finally {
+      await g.close();
+    }
+  });
+
   it('answers 503 naming the build command when the page was not built', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'sy-console-unbuilt-'));
     const g = await createTestGateway({ plugins: [consolePlugin({ staticDir: empty }), mockProvider()] });

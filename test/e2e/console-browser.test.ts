@@ -12,12 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import auth from '@switchyard/auth';
 import consolePlugin from '@switchyard/console';
 import costTracker from '@switchyard/cost-tracker';
 import { callRowOf, createCallContext, definePlugin, writeCall, type CallRow, type Store } from '@switchyard/core';
+import otel, { sessionTrace } from '@switchyard/otel';
 import mockProvider from '@switchyard/provider-mock';
 import responses from '@switchyard/responses';
 import sessionTracker from '@switchyard/session-tracker';
@@ -83,7 +85,16 @@ describe('the console in Chromium', () => {
   beforeAll(async () => {
     t = await createTestGateway({
       storePrompts: true,
-      plugins: [sqliteStore({ file: tempDbFile() }), sessionTracker(), responses(), costTracker({ budgets: [{ scope: 'global', maxBudget: 0.05, period: 'daily' }] }), consolePlugin(), batches, mockProvider()],
+      plugins: [
+        sqliteStore({ file: tempDbFile() }),
+        sessionTracker(),
+        responses(),
+        costTracker({ budgets: [{ scope: 'global', maxBudget: 0.05, period: 'daily' }] }),
+        otel({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], traceBy: 'session', traceUiUrl: 'http://127.0.0.1:16686/trace/{traceId}' }),
+        consolePlugin(),
+        batches,
+        mockProvider(),
+      ],
       models: [{ name: 'priced', provider: 'mock', model: 'echo', inputCostPerToken: 1e-4, outputCostPerToken: 2e-4 }],
     });
   });
@@ -111,6 +122,7 @@ describe('the console in Chromium', () => {
     // the chain: 1 → 2 and 1 → 3; the chat call is no part of it
     expect(await rowsOf(page, 'chain-node').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-response-id')))).toEqual([first.id, second.id, expect.stringMatching(/^resp_/)]);
     expect(await rowsOf(page, 'chain-edge').count()).toBe(2);
+    expect(await page.getByTestId('trace-link').getAttribute('href')).toBe(`http://127.0.0.1:16686/trace/${sessionTrace(session).traceId}`);
     await shot(page, 'session');
 
     await rowsOf(page, 'call-row').nth(1).click();
