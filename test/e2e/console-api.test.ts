@@ -175,6 +175,20 @@ describe('console without an auth plugin', () => {
     }
   });
 
+  it('names the plugin to add when the console is not loaded', async () => {
+    const g = await createTestGateway({ plugins: [mockProvider()] });
+    try {
+      for (const p of ['/ui', '/console/api/capabilities']) {
+        const res = await fetch(`${g.origin}${p}`);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect([res.status, body.error.code]).toEqual([404, 'unknown_url']);
+        expect(body.error.message).toContain('served by the plugin @switchyard/console, which is not loaded');
+      }
+    } finally {
+      await g.close();
+    }
+  });
+
   it('answers 503 naming the build command when the page was not built', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'sy-console-unbuilt-'));
     const g = await createTestGateway({ plugins: [consolePlugin({ staticDir: empty }), mockProvider()] });

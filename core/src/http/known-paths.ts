@@ -22,6 +22,8 @@ export const KNOWN_APIS: readonly KnownApi[] = [
   { path: '/responses', name: 'Responses', plugin: '@switchyard/responses' },
   { path: '/sessions', name: 'sessions', plugin: '@switchyard/session-tracker' },
   { path: '/spend', name: 'spend', plugin: '@switchyard/cost-tracker' },
+  { path: '/ui', name: 'web console', plugin: '@switchyard/console' },
+  { path: '/console', name: 'web console', plugin: '@switchyard/console' },
   { path: '/completions', name: 'legacy completions', plugin: null },
   { path: '/embeddings', name: 'embeddings', plugin: null },
   { path: '/images', name: 'images', plugin: null },

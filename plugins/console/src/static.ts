@@ -9,7 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GatewayError, type RouteDefinition } from '@switchyard/core';
 
-/** The folder of the built page, beside `src/` and `dist/`. */
+/**
+ * The folder of the built page, beside `src/` and `dist/`.
+ *
+ * @example
+ * ```ts
+ * existsSync(path.join(STATIC_DIR, 'index.html')); // true in the package
+ * ```
+ */
 export const STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static');
 
 const TYPES: Record<string, string> = {
@@ -23,7 +30,14 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** The page's policy: scripts, styles, images and requests of this origin only. */
+/**
+ * The page's policy: scripts, styles, images and requests of this origin only.
+ *
+ * @example
+ * ```ts
+ * expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+ * ```
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
