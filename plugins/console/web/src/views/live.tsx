@@ -23,7 +23,7 @@ export function LiveView() {
       <table class="grid" data-testid="live-table">
         <thead>
           <tr>
-            <th>Finished call started</th>
+            <th>Started</th>
             <th>Model</th>
             <th>Deployment</th>
             <th>Status</th>
