@@ -185,8 +185,8 @@ describe('the console behind @switchyard/auth, in Chromium', () => {
     const gen = async () =>
       ((await (await fetch(`${t.origin}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' }, body: '{}' })).json()) as { key: string }).key;
     const [a, b] = [await gen(), await gen()];
-    for (const [key, s] of [[a, 'tenant-a-session'], [b, 'tenant-b-session']] as const) {
-      await new OpenAI({ apiKey: key, baseURL: t.url, maxRetries: 0 }).chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: s }], metadata: { session_id: s } });
+    for (const [key, s, model] of [[a, 'tenant-a-session', 'mock/echo'], [b, 'tenant-b-session', 'mock/echo'], [a, 'same-id', 'mock/echo'], [b, 'same-id', 'mock/lorem']] as const) {
+      await new OpenAI({ apiKey: key, baseURL: t.url, maxRetries: 0 }).chat.completions.create({ model, max_tokens: 3, messages: [{ role: 'user', content: s }], metadata: { session_id: s } });
     }
     const { page, errors } = await openPage(t.origin);
     await page.getByTestId('login').waitFor();
@@ -197,14 +197,24 @@ describe('the console behind @switchyard/auth, in Chromium', () => {
     await page.locator('input[name=key]').fill(a);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await rowsOf(page, 'session-row').first().waitFor();
-    expect(await rowsOf(page, 'session-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-session-id')))).toEqual(['tenant-a-session']);
+    expect(await rowsOf(page, 'session-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-session-id')))).toEqual(['same-id', 'tenant-a-session']);
     expect(await page.getByTestId('who').textContent()).toContain('its own calls only');
     expect(await page.getByTestId('nav-deployments').count()).toBe(0);
     await page.getByRole('button', { name: 'sign out' }).click();
     await page.locator('input[name=key]').fill(MASTER);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await rowsOf(page, 'session-row').nth(1).waitFor();
-    expect((await rowsOf(page, 'session-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-session-id')))).sort()).toEqual(['tenant-a-session', 'tenant-b-session']);
+    await rowsOf(page, 'session-row').nth(3).waitFor();
+    expect((await rowsOf(page, 'session-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-session-id')))).sort()).toEqual(['same-id', 'same-id', 'tenant-a-session', 'tenant-b-session']);
+    // the same id used by two keys is two sessions: each row opens its own
+    for (const model of ['mock/lorem', 'mock/echo']) {
+      const row = rowsOf(page, 'session-row').filter({ hasText: 'same-id' }).nth(model === 'mock/lorem' ? 0 : 1);
+      await row.getByRole('link').click();
+      await rowsOf(page, 'call-row').first().waitFor();
+      expect(await rowsOf(page, 'call-row').count()).toBe(1);
+      expect(await rowsOf(page, 'call-row').first().textContent()).toContain(model);
+      await page.goBack();
+      await rowsOf(page, 'session-row').nth(3).waitFor();
+    }
     // the 401 of the wrong key is the only error the page saw
     expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
     await page.close();

@@ -112,7 +112,7 @@ function Shell({ caps, signOut, liveUrl }: { caps: Capabilities; signOut: () => 
 }
 
 function Route({ route, current, views }: { route: string[]; current: string; views: string[] }) {
-  if (current === 'sessions' && route[1] !== undefined) return <SessionView id={route[1]} />;
+  if (current === 'sessions' && route[1] !== undefined) return <SessionView id={route[1]} owner={route[2]} />;
   if (!views.includes(current)) return <p class="empty">This view is not available: its plugin is not loaded, or this key may not see it.</p>;
   switch (current) {
     case 'sessions':

@@ -17,7 +17,8 @@ import type { SessionCall, SessionDetail } from '../types';
 /** Calls per page of the timeline. */
 export const CALLS_PAGE = 1000;
 
-const sessionUrl = (id: string, params: Record<string, string | number | boolean | undefined>) => `/v1/sessions/${encodeURIComponent(id)}${query(params)}`;
+const sessionUrl = (id: string, owner: string | undefined, params: Record<string, string | number | boolean | undefined>) =>
+  `/v1/sessions/${encodeURIComponent(id)}${query({ ...params, key: owner })}`;
 
 interface State {
   head?: SessionDetail;
@@ -27,7 +28,7 @@ interface State {
   loading: boolean;
 }
 
-export function SessionView({ id }: { id: string }) {
+export function SessionView({ id, owner }: { id: string; owner?: string }) {
   const { caps } = useConsole();
   const [state, setState] = useState<State>({ calls: [], hasMore: false, loading: true });
   const [open, setOpen] = useState<string | null>(null);
@@ -37,19 +38,19 @@ export function SessionView({ id }: { id: string }) {
     const ac = new AbortController();
     setState({ calls: [], hasMore: false, loading: true });
     setOpen(null);
-    getJson<SessionDetail>(sessionUrl(id, { include_bodies: false, limit: CALLS_PAGE }), ac.signal).then(
+    getJson<SessionDetail>(sessionUrl(id, owner, { include_bodies: false, limit: CALLS_PAGE }), ac.signal).then(
       (d) => setState({ head: d, calls: d.calls, hasMore: d.calls_has_more, loading: false }),
       (error: unknown) => !ac.signal.aborted && setState({ calls: [], hasMore: false, error, loading: false }),
     );
     if (caps.trace) getJson<{ url: string | null }>(`/console/api/trace${query({ session: id })}`, ac.signal).then((t) => setTrace(t.url), () => setTrace(null));
     return () => ac.abort();
-  }, [id]);
+  }, [id, owner]);
 
   /** The calls after the last one shown (the next page, or new calls), with fresh totals. */
   const more = async () => {
     const last = state.calls.at(-1)?.id;
     try {
-      const d = await getJson<SessionDetail>(sessionUrl(id, { include_bodies: false, limit: CALLS_PAGE, after: last }));
+      const d = await getJson<SessionDetail>(sessionUrl(id, owner, { include_bodies: false, limit: CALLS_PAGE, after: last }));
       setState((s) => {
         const seen = new Set(s.calls.map((c) => c.id));
         return { ...s, head: d, calls: [...s.calls, ...d.calls.filter((c) => !seen.has(c.id))], hasMore: d.calls_has_more, error: undefined };
@@ -63,7 +64,7 @@ export function SessionView({ id }: { id: string }) {
   const tail = useDebounced(() => {
     if (state.head === undefined && !state.loading) {
       // the session's first call: load it as a whole
-      return void getJson<SessionDetail>(sessionUrl(id, { include_bodies: false, limit: CALLS_PAGE })).then(
+      return void getJson<SessionDetail>(sessionUrl(id, owner, { include_bodies: false, limit: CALLS_PAGE })).then(
         (d) => setState({ head: d, calls: d.calls, hasMore: d.calls_has_more, loading: false }),
         () => undefined,
       );
@@ -71,7 +72,7 @@ export function SessionView({ id }: { id: string }) {
     if (!state.hasMore) void more();
   }, 200);
   useLive((call) => {
-    if (call.session_id === id) tail();
+    if (call.session_id === id && (owner === undefined || call.key_id === owner)) tail();
   });
 
   const chain = useMemo(() => layoutChain(state.calls), [state.calls]);
@@ -157,7 +158,7 @@ export function SessionView({ id }: { id: string }) {
         </thead>
         <tbody>
           {state.calls.map((c, i) => (
-            <CallRow key={c.id} n={i + 1} call={c} previous={state.calls[i - 1]?.id} span={span} open={open === c.id} toggle={() => setOpen(open === c.id ? null : c.id)} sessionId={id} />
+            <CallRow key={c.id} n={i + 1} call={c} previous={state.calls[i - 1]?.id} span={span} open={open === c.id} toggle={() => setOpen(open === c.id ? null : c.id)} sessionId={id} owner={owner} />
           ))}
         </tbody>
       </table>
@@ -170,7 +171,7 @@ export function SessionView({ id }: { id: string }) {
   );
 }
 
-function CallRow(props: { n: number; call: SessionCall; previous: string | undefined; span: { start: number; total: number }; open: boolean; toggle: () => void; sessionId: string }) {
+function CallRow(props: { n: number; call: SessionCall; previous: string | undefined; span: { start: number; total: number }; open: boolean; toggle: () => void; sessionId: string; owner: string | undefined }) {
   const { call: c, span } = props;
   const t = c.timings;
   const left = ((t.started_at_ms - span.start) / span.total) * 100;
@@ -205,7 +206,7 @@ function CallRow(props: { n: number; call: SessionCall; previous: string | undef
       {props.open && (
         <tr class="call-detail">
           <td colSpan={10}>
-            <CallDetail call={c} previous={props.previous} sessionId={props.sessionId} />
+            <CallDetail call={c} previous={props.previous} sessionId={props.sessionId} owner={props.owner} />
           </td>
         </tr>
       )}
@@ -214,13 +215,13 @@ function CallRow(props: { n: number; call: SessionCall; previous: string | undef
 }
 
 /** A call opened: timings, ids, metadata, and its request and response (read when opened). */
-function CallDetail({ call, previous, sessionId }: { call: SessionCall; previous: string | undefined; sessionId: string }) {
+function CallDetail({ call, previous, sessionId, owner }: { call: SessionCall; previous: string | undefined; sessionId: string; owner: string | undefined }) {
   const [full, setFull] = useState<SessionCall | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   useEffect(() => {
     const ac = new AbortController();
     // the page of one call after the previous one: this call, with its bodies
-    getJson<SessionDetail>(sessionUrl(sessionId, { include_bodies: true, limit: 1, after: previous }), ac.signal).then(
+    getJson<SessionDetail>(sessionUrl(sessionId, owner, { include_bodies: true, limit: 1, after: previous }), ac.signal).then(
       (d) => setFull(d.calls[0] ?? null),
       (e: unknown) => !ac.signal.aborted && setError(e),
     );

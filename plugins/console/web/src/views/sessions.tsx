@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { getJson, query } from '../api';
 import { ErrorBox } from '../components/bits';
 import { ago, fromLocalInput, int, time, usd } from '../format';
-import { useDebounced, useLive, useLoad } from '../hooks';
+import { useConsole, useDebounced, useLive, useLoad } from '../hooks';
 import { href } from '../router';
 import type { List, SessionSummary } from '../types';
 
@@ -40,6 +40,7 @@ export function sessionsQuery(f: SessionFiltersForm, after: string | undefined):
 }
 
 export function SessionsView() {
+  const { caps } = useConsole();
   const [form, setForm] = useState<SessionFiltersForm>(EMPTY);
   const [filters, setFilters] = useState<SessionFiltersForm>(EMPTY);
   // cursors of the pages before this one: "Newer" pops, "Older" pushes
@@ -102,7 +103,8 @@ export function SessionsView() {
           {rows.map((s) => (
             <tr key={`${s.key_id}:${s.id}`} data-testid="session-row" data-session-id={s.id}>
               <td>
-                <a href={href('sessions', s.id)}>{s.id}</a>
+                {/* an admin sees every key's sessions: the key picks among sessions of one id */}
+                <a href={caps.auth.admin && s.key_id ? href('sessions', s.id, s.key_id) : href('sessions', s.id)}>{s.id}</a>
               </td>
               <td title={time(s.last_call_at_ms)}>{ago(s.last_call_at_ms)}</td>
               <td class="num">{int(s.call_count)}</td>
