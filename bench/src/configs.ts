@@ -23,6 +23,8 @@ const PRODUCTION: ReadonlyArray<{ name: string; dir: string; options: (tmp: stri
     options: (tmp) => [{ path: path.join(tmp, 'calls.log') }, { file: path.join(tmp, 'calls.log') }, { filename: path.join(tmp, 'calls.log') }, {}],
   },
   { name: '@switchyard/otel', dir: 'otel', options: () => [{ spanExporter: NOOP_EXPORTER }] },
+  // in the embedded default: its log tap (the live feed, no browser listening) is on every call
+  { name: '@switchyard/console', dir: 'console', options: () => [{}] },
 ];
 
 /**

@@ -21,7 +21,7 @@ import { createHttpServer, defaultServerLimits, type ServerLimits } from './http
 import { chatRoute } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
-import type { RouteDefinition } from './http/routes-api.js';
+import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
 import { createModelTable, createProviderRegistry } from './models/table.js';
 import { Background } from './runner/background.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
@@ -79,6 +79,8 @@ export interface Gateway {
   readonly services: GatewayServices;
   readonly settings: GatewaySettings;
   readonly diagnostics: Diagnostics;
+  /** Every route served (method, path, and the page name of pages for people). */
+  readonly routes: readonly ServedRoute[];
   /** The Koa app, to mount in another server or test with supertest (every route, without the direct lane of `callback()`). */
   readonly app: Koa;
   /** `ready` while serving, `draining` once close() started. */
@@ -173,6 +175,8 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     return codec;
   };
   let models: ReturnType<typeof createModelTable> | undefined;
+  let served: readonly ServedRoute[] | undefined;
+  const closingSignal = new AbortController();
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
   // what shutdown may have to cut: HTTP requests being served and in-process calls
@@ -248,6 +252,14 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       if (!router) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} read the router during apply(); read it in a hook or in ready`);
       return router;
     },
+    get routes(): readonly ServedRoute[] {
+      if (!served) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} read the routes before the gateway was built; read them in a hook, a route handler or in ready`);
+      return served;
+    },
+    closing: closingSignal.signal,
+    get authenticates() {
+      return hooks.authenticate.taps.length > 0;
+    },
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
@@ -295,6 +307,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments))];
   hooks.routes.call({ add: (route) => void routes.push(route) });
+  served = Object.freeze(routes.map((r) => Object.freeze({ method: r.method, path: r.path, ...(r.page ? { page: r.page } : {}) })));
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({
     hooks,
@@ -327,6 +340,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     services,
     settings,
     diagnostics,
+    routes: served,
     app,
     get state() {
       return state;
@@ -363,6 +377,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         const timeoutMs = opts.timeoutMs ?? cfg.server?.shutdownTimeoutMs ?? 30_000;
         const plan = shutdownPlan(Date.now(), timeoutMs);
         state = 'draining';
+        closingSignal.abort();
         const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
         for (const s of servers) s.closeIdleConnections();
         let cut = 0;

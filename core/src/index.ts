@@ -41,7 +41,7 @@ export { isRetryable, isContextWindowError, retryAfterMs } from './router/failur
 export { checkChunk, checkCompletion, checkStreamEnd, invalidAnswer } from './runner/check.js';
 export { completionToChunks, chunksToCompletion } from './runner/convert.js';
 export { createCallContext, requestIdFrom, now } from './runner/context.js';
-export type { RouteDefinition, RouteRegistrar, RouteRequest, RouteResponse, RouteMethod } from './http/routes-api.js';
+export type { RouteDefinition, RouteRegistrar, RouteRequest, RouteResponse, RouteMethod, ServedRoute } from './http/routes-api.js';
 export type { AuthRequest } from './http/auth.js';
 export { bearerToken } from './http/auth.js';
 export { sseResponse, sseFrame, SSE_HEADERS } from './http/sse.js';

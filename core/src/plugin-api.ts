@@ -11,6 +11,7 @@ import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
+import type { ServedRoute } from './http/routes-api.js';
 import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types.js';
 
 /**
@@ -42,6 +43,11 @@ export interface GatewayServices {
   deriveSecret?: DeriveSecret;
   /** Conversations (see {@link ConversationsService}), offered by `@switchyard/conversations`. */
   conversations?: ConversationsService;
+  /**
+   * The URL of a session's trace in a trace UI (offered by a tracing plugin configured with
+   * one, e.g. `@switchyard/otel` with `traceUiUrl`); undefined when it has none for it.
+   */
+  sessionTraceUrl?: (sessionId: string) => string | undefined;
 }
 
 /**
@@ -131,6 +137,21 @@ export interface PluginApi {
   readonly operations: OperationRegistry;
   /** The router (deployment health, cooldowns, usage), once the gateway is built. */
   readonly router: Router;
+  /**
+   * Every route the gateway serves (core and plugins), once the gateway is built: what a
+   * plugin reads to tell whether an API is there (e.g. `GET /v1/batches`).
+   */
+  readonly routes: readonly ServedRoute[];
+  /**
+   * Whether a plugin taps `authenticate` (every request then carries a key). Without one the
+   * gateway listens on 127.0.0.1 only and every caller is the same anonymous tenant.
+   */
+  readonly authenticates: boolean;
+  /**
+   * Aborted when the gateway starts closing: a route that streams without end (a live feed)
+   * ends its stream on it, so the drain does not wait for it until the shutdown timeout.
+   */
+  readonly closing: AbortSignal;
   /** Tracks background work so that `flush()` and shutdown wait for it. Never rejects. */
   background(work: Promise<unknown>): void;
   /**

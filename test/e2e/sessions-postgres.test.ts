@@ -108,7 +108,7 @@ describe('several gateways on one PostgreSQL', () => {
       await client.connect();
       const applied = await client.query("select name from sy_migrations where owner = '@switchyard/core/call-log'");
       await client.end();
-      expect(applied.rows).toEqual([{ name: '001_calls_and_sessions' }, { name: '002_partial_session_index' }, { name: '003_attempts' }]);
+      expect(applied.rows).toEqual([{ name: '001_calls_and_sessions' }, { name: '002_partial_session_index' }, { name: '003_attempts' }, { name: '004_response_chain' }]);
       for (const p of procs) p.child.kill('SIGTERM');
       expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0]);
     } finally {

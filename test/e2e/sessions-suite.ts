@@ -250,6 +250,24 @@ export function sessionsSuite(name: string, target: () => Promise<SessionsTarget
       expect((await getJson(t, '/sessions?after=nope', key)).body.error.param).toBe('after');
     });
 
+    it('filters the list by model (a session with any call to it) and by id prefix, wildcards taken literally', async () => {
+      const t = await start();
+      const key = `sk-filter-${n}-${Date.now()}`;
+      const c = clientFor(t, key);
+      const base = sid('find');
+      const [echoOnly, both, lorem, percent] = [`${base}-a`, `${base}-b`, `${base}-c`, `${base}%x`];
+      for (const [id, model] of [[echoOnly, 'mock/echo'], [both, 'mock/echo'], [both, 'mock/lorem'], [lorem, 'mock/lorem'], [percent, 'mock/echo']] as const) {
+        await c.chat.completions.create({ model, max_tokens: 3, messages: user(id), metadata: { session_id: id } });
+      }
+      const ids = async (q: string) => ((await getJson(t, `/sessions?limit=100&${q}`, key)).body.data as Array<{ id: string }>).map((s) => s.id).sort();
+      expect(await ids('model=mock/lorem')).toEqual([both, lorem].sort());
+      expect(await ids(`search=${encodeURIComponent(base)}`)).toEqual([echoOnly, both, lorem, percent].sort());
+      expect(await ids(`search=${encodeURIComponent(`${base}-`)}&model=mock/echo`)).toEqual([echoOnly, both].sort());
+      expect(await ids(`search=${encodeURIComponent(`${base}%`)}`)).toEqual([percent]);
+      expect(await ids(`search=${encodeURIComponent(`${base}_`)}`)).toEqual([]);
+      expect(await ids('model=mock/none')).toEqual([]);
+    });
+
     it('keeps everything across a restart on the same database', async () => {
       const t1 = await start({ storePrompts: true });
       const id = sid('restart');

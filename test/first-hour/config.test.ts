@@ -23,6 +23,7 @@ const DEFAULT_NAMES = [
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',
+  '@switchyard/console',
 ];
 
 function project(files: Record<string, string>): string {

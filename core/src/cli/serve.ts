@@ -69,6 +69,12 @@ function storeLine(gateway: Gateway): string {
   return `${store.dialect} ${store.location ?? ''}`.trim();
 }
 
+/** One line per page for people (the web console): its name and URL. */
+function pageLines(gateway: Gateway, listening: Listening): string[] {
+  const origin = listening.url.replace(/\/v1$/, '');
+  return gateway.routes.filter((r) => r.page && r.method === 'GET').map((r) => `${r.page}: ${origin}${r.path}`);
+}
+
 /**
  * A human-readable banner of what is served.
  *
@@ -88,6 +94,7 @@ export function banner({ gateway, listening, configPath, dialect, warnings = [] 
     `plugins: ${gateway.plugins.map((p) => `${p.name}${p.version ? `@${p.version}` : ''}`).join(', ') || 'none'}`,
     `models: ${gateway.models.names().join(', ') || 'none'}`,
     `store: ${storeLine(gateway)}`,
+    ...pageLines(gateway, listening),
     gateway.hooks.authenticate.taps.length > 0
       ? 'auth: every call needs a key'
       : 'auth: none (open to this machine only: listening on loopback; add @switchyard/auth with a master key to serve others)',

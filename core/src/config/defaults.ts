@@ -10,7 +10,7 @@ import type { PluginSpec } from './schema.js';
  * call is recorded there), session tracking with the sessions API, the Responses API with the
  * Conversations API, cost
  * tracking with the spend API, the mock provider (deterministic models, no keys) and the OpenAI
- * provider (`openai/<model>` once `OPENAI_API_KEY` is set).
+ * provider (`openai/<model>` once `OPENAI_API_KEY` is set), and the web console at `/ui`.
  *
  * @example
  * ```ts
@@ -26,6 +26,7 @@ export const DEFAULT_PLUGINS: readonly PluginSpec[] = [
   '@switchyard/cost-tracker',
   '@switchyard/provider-mock',
   '@switchyard/provider-openai',
+  '@switchyard/console',
 ];
 
 /**

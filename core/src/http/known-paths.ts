@@ -23,6 +23,8 @@ export const KNOWN_APIS: readonly KnownApi[] = [
   { path: '/conversations', name: 'Conversations', plugin: '@switchyard/conversations' },
   { path: '/sessions', name: 'sessions', plugin: '@switchyard/session-tracker' },
   { path: '/spend', name: 'spend', plugin: '@switchyard/cost-tracker' },
+  { path: '/ui', name: 'web console', plugin: '@switchyard/console' },
+  { path: '/console', name: 'web console', plugin: '@switchyard/console' },
   { path: '/completions', name: 'legacy completions', plugin: null },
   { path: '/embeddings', name: 'embeddings', plugin: '@switchyard/embeddings' },
   { path: '/images', name: 'images', plugin: null },

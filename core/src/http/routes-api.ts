@@ -60,8 +60,13 @@ export interface RouteDefinition {
   auth?: boolean;
   /** Largest JSON body in bytes for this route (default: the gateway's `server.bodyLimit`). */
   bodyLimit?: number;
+  /** A page for people (a web console): its name, printed with its URL in the CLI banner. */
+  page?: string;
   handler(request: RouteRequest): Promise<RouteResponse> | RouteResponse;
 }
+
+/** A served route as plugins and the banner see it (`api.routes`, `gateway.routes`). */
+export type ServedRoute = Readonly<Pick<RouteDefinition, 'method' | 'path' | 'page'>>;
 
 /** What the `routes` hook hands to plugins. */
 export interface RouteRegistrar {

@@ -4,6 +4,7 @@
  * reports, and refuses calls over budget before they reach a provider.
  */
 import { definePlugin, GatewayError, parsePluginOptions, timeOrderedId, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
+import { budgetsRoute } from './budget-status.js';
 import { checkBudgets } from './budgets.js';
 import { CostOptionsSchema } from './options.js';
 import { contextWindowOf, perTokenPrice, priceUsage, tokenCounts } from './price.js';
@@ -143,6 +144,7 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
       }
       gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
         for (const r of spendRoutes(spend, flushNow)) routes.add(r);
+        routes.add(budgetsRoute(opts.budgets, spend, pending, flushNow));
       });
     },
   });

@@ -27,6 +27,17 @@ export const OtelOptionsSchema = z.strictObject({
    * `session`: every call of a session is one trace, its id derived from the session id.
    */
   traceBy: z.enum(['request', 'session']).default('request'),
+  /**
+   * The trace UI's URL of one trace, with `{traceId}` where the trace id goes (e.g. Jaeger's
+   * `http://localhost:16686/trace/{traceId}`), or with `{sessionId}` (a search by session).
+   * With `traceBy: session`, the console links each session to its trace. `{traceId}` needs
+   * `traceBy: session` (a session's trace id is known only then).
+   */
+  traceUiUrl: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+    .refine((u) => u.includes('{traceId}') || u.includes('{sessionId}'), 'the URL needs {traceId} or {sessionId} where the id goes')
+    .optional(),
   /** Record prompts and completions (`gen_ai.input.messages`, `gen_ai.output.messages`). Off by default. */
   captureContent: z.boolean().default(false),
   /** Export with this exporter (batched) instead of OTLP/HTTP. */

@@ -3,11 +3,11 @@
  * OpenTelemetry Node SDK. Spans are built after the response was sent, from the call's
  * recorded timestamps, so tracing adds no work to the request path.
  */
-import { definePlugin, parsePluginOptions, type GatewayPlugin } from '@switchyard/core';
+import { definePlugin, GatewayError, parsePluginOptions, type GatewayPlugin } from '@switchyard/core';
 import { OtelOptionsSchema, type OtelOptions } from './options.js';
 import { startTelemetry, type Telemetry } from './sdk.js';
 import { CallMetrics } from './metrics.js';
-import { CallSpans } from './spans.js';
+import { CallSpans, sessionTrace } from './spans.js';
 
 const PLUGIN_NAME = '@switchyard/otel';
 const VERSION = '0.1.0';
@@ -33,6 +33,9 @@ export interface OtelPlugin extends GatewayPlugin {
  */
 export function otel(options?: OtelOptions): OtelPlugin {
   const opts = parsePluginOptions(PLUGIN_NAME, OtelOptionsSchema, options);
+  if (opts.traceUiUrl?.includes('{traceId}') && opts.traceBy !== 'session') {
+    throw new GatewayError('GW_ERR_PLUGIN_OPTIONS', `${PLUGIN_NAME}: traceUiUrl with {traceId} needs traceBy: session (a session's trace id is known only then); or link by {sessionId}`);
+  }
   let telemetry: Telemetry | undefined;
   return definePlugin({
     name: PLUGIN_NAME,
@@ -46,6 +49,11 @@ export function otel(options?: OtelOptions): OtelPlugin {
         spans.record(event);
         meters?.record(event);
       });
+      const ui = opts.traceUiUrl;
+      if (ui) {
+        gateway.services.sessionTraceUrl = (sessionId) =>
+          ui.replaceAll('{traceId}', sessionTrace(sessionId).traceId).replaceAll('{sessionId}', encodeURIComponent(sessionId));
+      }
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         await t.shutdown();
         telemetry = undefined;

@@ -51,6 +51,10 @@ export interface CallRow {
   request_body: string | null;
   /** JSON text of the full response body, when prompts are stored. */
   response_body: string | null;
+  /** Id of the answer (`resp_...`, `chatcmpl-...`): the link a later call's `previous_response_id` names. */
+  response_id: string | null;
+  /** The request's `previous_response_id`: with `response_id`, a session's chain of responses, with or without stored prompts. */
+  previous_response_id: string | null;
 }
 
 /** A row of `sy_sessions`: totals over the session's calls, per owner. */
@@ -171,6 +175,14 @@ export const CALL_LOG_MIGRATIONS: readonly Migration[] = [
     name: '003_attempts',
     async up(db) {
       await db.schema.alterTable(CALLS_TABLE).addColumn('attempts', 'text').execute();
+    },
+  },
+  {
+    // the chain of a session's responses, drawn without the bodies (prompts need not be stored)
+    name: '004_response_chain',
+    async up(db) {
+      await db.schema.alterTable(CALLS_TABLE).addColumn('response_id', 'varchar(256)').execute();
+      await db.schema.alterTable(CALLS_TABLE).addColumn('previous_response_id', 'varchar(256)').execute();
     },
   },
 ];

@@ -60,6 +60,8 @@ export function callRowOf(event: CallEvent, storePrompts: boolean): CallRow {
     attempts: ctx.attempts.length > 1 ? toJsonColumn(attemptsOf(ctx)) : null,
     request_body: keep ? toJsonColumn(r.request) : null,
     response_body: keep ? toJsonColumn(r.response) : null,
+    response_id: cut(r.responseId ?? null, 256),
+    previous_response_id: cut(str(previousResponseId(event)), 256),
   };
 }
 
@@ -72,6 +74,11 @@ function attemptsOf(ctx: CallEvent['ctx']) {
     started_at: a.startedAt,
     ended_at: a.endedAt ?? null,
   }));
+}
+
+/** The `previous_response_id` the call continued from (a native call's is in its payload). */
+function previousResponseId(event: CallEvent): unknown {
+  return event.request?.previous_response_id ?? (event.payload?.request as { previous_response_id?: unknown } | undefined)?.previous_response_id;
 }
 
 /** The session totals one call contributes. */

@@ -85,6 +85,8 @@ export function sessionCall(c: CallRow) {
     end_user: c.end_user,
     metadata: fromJsonColumn<Record<string, unknown>>(c.metadata) ?? {},
     attempts: fromJsonColumn<unknown[]>(c.attempts ?? null) ?? [],
+    response_id: c.response_id ?? null,
+    previous_response_id: c.previous_response_id ?? null,
   };
   if (c.request_body !== undefined) out.request = fromJsonColumn(c.request_body) ?? null;
   if (c.response_body !== undefined) out.response = fromJsonColumn(c.response_body) ?? null;

@@ -17,7 +17,14 @@ export interface SessionFilters {
   from?: number;
   /** Sessions active at or before this time (epoch ms). */
   to?: number;
+  /** Sessions with at least one call to this model (the name the client asked for). */
+  model?: string;
+  /** Sessions whose id starts with this text. */
+  search?: string;
 }
+
+/** `text` as a LIKE prefix pattern, with LIKE's wildcards (and the escape) taken literally. */
+const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Most calls returned with one session. */
 export const MAX_SESSION_CALLS = 10_000;
@@ -56,6 +63,21 @@ export async function listSessions(
   }
   if (filters.from !== undefined) q = q.where('last_at', '>=', filters.from);
   if (filters.to !== undefined) q = q.where('first_at', '<=', filters.to);
+  if (filters.search !== undefined) q = q.where(sql<boolean>`${sql.ref(`${SESSIONS_TABLE}.id`)} like ${likePrefix(filters.search)} escape '\\'`);
+  if (filters.model !== undefined) {
+    const model = filters.model;
+    // through the session index of the calls (owner, session_id, started_at): a probe per session row
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom(CALLS_TABLE)
+          .select(sql.lit(1).as('one'))
+          .whereRef(`${CALLS_TABLE}.owner`, '=', `${SESSIONS_TABLE}.owner`)
+          .whereRef(`${CALLS_TABLE}.session_id`, '=', `${SESSIONS_TABLE}.id`)
+          .where(`${CALLS_TABLE}.model`, '=', model),
+      ),
+    );
+  }
   return keysetPage(q, { sortColumn: 'last_at', idColumn: 'id', direction: 'desc', limit: paging.limit, after: cursor });
 }
 
@@ -189,4 +211,6 @@ const CALL_COLUMNS_WITHOUT_BODIES = [
   'session_id',
   'metadata',
   'attempts',
+  'response_id',
+  'previous_response_id',
 ] as const satisfies ReadonlyArray<keyof CallRow>;

@@ -58,6 +58,8 @@ export function sessionRoutes(store: Store): RouteDefinition[] {
           user: one(q.user),
           from: parseTime(one(q.from), 'from'),
           to: parseTime(one(q.to), 'to'),
+          model: one(q.model),
+          search: one(q.search),
         };
         const limit = parseLimit(one(q.limit), { fallback: 20, max: 100 });
         await store.writes.flush();
