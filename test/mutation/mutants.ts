@@ -3,9 +3,12 @@
  * replacement. `npm run mutate` puts them in one at a time (in a throwaway copy of the repo)
  * and runs the tests that cover the file; a mutant the tests do not fail on is "missed".
  *
- * When a refactor moves the code, the runner reports the mutant as stale: update its search
- * text (or file) to the new place of the same logic, do not delete it.
+ * When a refactor moves the code, the mutant no longer applies and `npm run mutate -- --check`
+ * (run by `npm test`: ./mutants.test.ts) fails naming it: move its file and search text to the
+ * new place of the same logic (the same bug for a user), do not delete it.
  */
+
+import type { Covering } from './check.js';
 
 /** One replacement; `search` must occur exactly once in the file. */
 export interface Edit {
@@ -34,13 +37,13 @@ export const MUTANTS: Mutant[] = [
   // --- the eleven of issue 23
   {
     id: 'transform-before-precall',
-    file: 'core/src/pipeline/chat.ts',
+    file: 'core/src/runner/runner.ts',
     bug: 'transform runs before preCall: admission sees the rewritten request, a short-circuit still pays for transform',
     edits: [
-      { search: '      if (hooks.transform.isUsed()) request = await hooks.transform.promise(request, ctx);\n', replace: '' },
+      { search: '      if (tapped(hooks.transform)) request = (await hooks.transform.promise(request, ctx)) as Req;\n', replace: '' },
       {
-        search: '      if (hooks.preCall.isUsed()) {\n',
-        replace: '      if (hooks.transform.isUsed()) request = await hooks.transform.promise(request, ctx);\n      if (hooks.preCall.isUsed()) {\n',
+        search: '      if (tapped(hooks.preCall)) {\n',
+        replace: '      if (tapped(hooks.transform)) request = (await hooks.transform.promise(request, ctx)) as Req;\n      if (tapped(hooks.preCall)) {\n',
       },
     ],
   },
@@ -76,7 +79,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'store-close-skips-flush',
-    file: 'core/src/store/create.ts',
+    file: 'lib/store/src/create.ts',
     bug: 'store.close() drops writes still queued',
     edits: one('        await writes.flush();\n', ''),
   },
@@ -88,7 +91,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'aggregate-tool-args-last-fragment',
-    file: 'core/src/pipeline/aggregate.ts',
+    file: 'core/src/runner/aggregate.ts',
     bug: 'the stream aggregate keeps only the last fragment of a tool call’s arguments',
     edits: one('if (tc.function?.arguments) call.args.push(tc.function.arguments);', 'if (tc.function?.arguments) call.args = [tc.function.arguments];'),
   },
@@ -107,27 +110,27 @@ export const MUTANTS: Mutant[] = [
   // --- the behaviours that rested on one test
   {
     id: 'usage-null-shown',
-    file: 'core/src/pipeline/chat.ts',
+    file: 'core/src/runner/codecs/chat.ts',
     bug: 'the `usage: null` the gateway caused upstream to add reaches a client that did not ask for usage',
-    edits: one('          chunk.usage = undefined;\n', ''),
+    edits: one('      chunk.usage = undefined;\n', ''),
   },
   {
     id: 'abandoned-stream-not-499',
-    file: 'core/src/pipeline/chat.ts',
+    file: 'core/src/runner/relay.ts',
     bug: 'a stream the client abandoned is logged as a success',
-    edits: one('      if (!completed && !error) error = clientClosed();\n', ''),
+    edits: one('      background.add(settle(clientClosed()));', '      background.add(settle(undefined));'),
   },
   {
     id: 'abandoned-stream-upstream-abort-500',
-    file: 'core/src/pipeline/chat.ts',
-    bug: 'a client that hangs up while the upstream stream is silent is logged as an internal error (500), not 499',
-    edits: one('      error = ctx.signal.aborted && !(err instanceof GatewayError) ? clientClosed() : toGatewayError(err);', '      error = toGatewayError(err);'),
+    file: 'core/src/runner/attempts.ts',
+    bug: 'a client that hangs up while the upstream is silent is logged as an internal error (500), not 499',
+    edits: one('  if (signal.aborted && !(err instanceof GatewayError)) return abortedBy(signal);\n', ''),
   },
   {
     id: 'native-id-other-tenant',
     file: 'plugins/responses/src/routes.ts',
     bug: 'another tenant’s native response id is served',
-    edits: one("if (!ref || ref.owner !== owner) return undefined; // tampered, or another tenant's", 'if (!ref) return undefined;'),
+    edits: one("if (!ref || !canSee(req.principal, ref.owner)) return undefined; // tampered, or another tenant's", 'if (!ref) return undefined;'),
   },
   {
     id: 'native-id-signature-unchecked',
@@ -138,13 +141,13 @@ export const MUTANTS: Mutant[] = [
   // --- others in core/src
   {
     id: 'metadata-forwarded-upstream',
-    file: 'core/src/pipeline/chat.ts',
+    file: 'core/src/runner/options.ts',
     bug: 'gateway metadata is forwarded to the upstream provider',
-    edits: one('  const { metadata: _metadata, ...rest } = request;', '  const { ...rest } = request;'),
+    edits: one("['metadata', 'litellm_metadata', 'session_id',", "['litellm_metadata', 'session_id',"),
   },
   {
     id: 'short-circuit-stream-usage-unasked',
-    file: 'core/src/pipeline/convert.ts',
+    file: 'core/src/runner/convert.ts',
     bug: 'a short-circuited (cached) stream sends a usage chunk the client did not ask for',
     edits: one('  if (includeUsage && completion.usage) chunks.push(', '  if (completion.usage) chunks.push('),
   },
@@ -162,13 +165,13 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'keyset-has-more',
-    file: 'core/src/store/paging.ts',
+    file: 'lib/store/src/paging.ts',
     bug: 'cursor paging never reports has_more',
     edits: one('    .limit(options.limit + 1)', '    .limit(options.limit)'),
   },
   {
     id: 'batcher-bad-write-loses-batch',
-    file: 'core/src/store/batcher.ts',
+    file: 'lib/store/src/batcher.ts',
     bug: 'one failing write loses every other write of its batch',
     edits: one('    if (writes.length === 1) return deps.onError(lastErr);', '    return deps.onError(lastErr);'),
   },
@@ -180,9 +183,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'body-limit-decimal-kb',
-    file: 'core/src/http/body.ts',
+    file: 'core/src/config/size.ts',
     bug: 'bodyLimit sizes use 1000 instead of 1024 (20mb is 20,000,000 bytes)',
-    edits: one('{ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }', '{ b: 1, kb: 1000, mb: 1000 ** 2, gb: 1000 ** 3 }'),
+    edits: one("  const n = bytes.parse(`${m[1]}${unit === 'b' ? 'b' : `${unit[0]}b`}`);", "  const n = Number(m[1]) * 1000 ** 'bkmgt'.indexOf(unit[0]!);"),
   },
   {
     id: 'stream-end-destroys-upstream-connection',
@@ -195,7 +198,7 @@ export const MUTANTS: Mutant[] = [
     id: 'session-read-skips-flush',
     file: 'plugins/session-tracker/src/routes.ts',
     bug: 'a session read right after a call may miss it (the call’s record is still queued)',
-    edits: one('        await store.writes.flush();\n        const detail', '        const detail'),
+    edits: one('        await store.writes.flush(); // read your writes: what is queued is committed first\n', ''),
   },
   // --- others in plugins/cost-tracker
   {
@@ -229,20 +232,120 @@ export const MUTANTS: Mutant[] = [
     bug: 'temperature: 0 on a bridged Responses call is dropped (falsy check)',
     edits: one('  if (req.temperature != null) chat.temperature = req.temperature;', '  if (req.temperature) chat.temperature = req.temperature;'),
   },
+  // --- added with the call runner, the router, auth and hardening (after the 31 above)
+  {
+    id: 'router-cooldown-one-fail-early',
+    file: 'core/src/router/router.ts',
+    bug: 'a deployment cools down at allowedFails failures, not after them (one failure early)',
+    edits: one('fails > cfg.allowedFails', 'fails >= cfg.allowedFails'),
+  },
+  {
+    id: 'retry-after-ignored',
+    file: 'core/src/runner/attempts.ts',
+    bug: 'a retry of the same deployment ignores the upstream’s retry-after (and a wait over maxRetryAfterMs no longer ends the retries)',
+    edits: one('        const wait = retryAfterMs(lastError) ?? backoff(i - 1);', '        const wait = backoff(i - 1);'),
+  },
+  {
+    id: 'fallback-order-reversed',
+    file: 'core/src/runner/attempts.ts',
+    bug: 'a model’s fallbacks are tried last first',
+    edits: one('  for (const m of more ?? []) {', '  for (const m of [...(more ?? [])].reverse()) {'),
+  },
+  {
+    id: 'default-fallbacks-ignored',
+    file: 'core/src/runner/attempts.ts',
+    bug: 'router.defaultFallbacks are never tried when every deployment of a model fails',
+    edits: one('      addFallbacks(groups, tried, cfg.fallbacks?.[name] ?? (g === 0 ? cfg.defaultFallbacks : undefined));', '      addFallbacks(groups, tried, cfg.fallbacks?.[name]);'),
+  },
+  {
+    id: 'stream-not-retried-before-first-chunk',
+    file: 'core/src/runner/attempts.ts',
+    bug: 'a stream counts as committed before its first chunk: a 503 before any byte is not retried on another deployment',
+    edits: one('        if (!isRetryable(e)) throw e;', '        if (!isRetryable(e) || ctx.stream) throw e;'),
+  },
+  {
+    id: 'aggregate-loses-stream-usage',
+    file: 'core/src/runner/aggregate.ts',
+    bug: 'a streamed call’s usage is lost: no tokens, no cost, no tpm for streams',
+    edits: one('    if (chunk.usage) this.#usage = chunk.usage;\n', ''),
+  },
+  {
+    id: 'call-record-rebuilt',
+    file: 'core/src/observe/call-record.ts',
+    bug: 'the call record is built again for every logger instead of once per call',
+    edits: one('  const bare = (cache.bare ??= build(event));', '  const bare = build(event);'),
+  },
+  {
+    id: 'stream-cap-off-by-one',
+    file: 'core/src/http/run-route.ts',
+    bug: 'server.maxStreams lets one stream more through',
+    edits: one('  if (streams.open >= streams.max) {', '  if (streams.open > streams.max) {'),
+  },
+  {
+    id: 'json-depth-off-by-one',
+    file: 'core/src/http/body.ts',
+    bug: 'a body nested one level deeper than server.jsonDepth is parsed',
+    edits: one('      if (++depth > max) return true;', '      if (++depth > max + 1) return true;'),
+  },
+  {
+    id: 'mock-max-completion-tokens-uncapped',
+    file: 'plugins/provider-mock/src/models.ts',
+    bug: 'the mock caps max_tokens but not max_completion_tokens (a 1e9 ask makes it generate for minutes)',
+    edits: one('  const max = request.max_completion_tokens ?? request.max_tokens ?? undefined;', '  const max = request.max_tokens ?? undefined;'),
+  },
+  {
+    id: 'auth-blocked-key-admitted',
+    file: 'plugins/auth/src/admission.ts',
+    bug: 'a blocked virtual key still works',
+    edits: one("  if (key.blocked) return 'This API key is blocked.';\n", ''),
+  },
+  {
+    id: 'auth-budget-boundary',
+    file: 'plugins/auth/src/admission.ts',
+    bug: 'a key, user or team that spent exactly its max_budget is still admitted',
+    edits: one('    if (spent >= l.maxBudget) {', '    if (spent > l.maxBudget) {'),
+  },
+  {
+    id: 'anthropic-max-tokens-not-length',
+    file: 'plugins/provider-anthropic/src/response.ts',
+    bug: 'an Anthropic answer cut by max_tokens says finish_reason "stop", not "length"',
+    edits: one("    case 'max_tokens':\n    case 'model_context_window_exceeded':\n", "    case 'model_context_window_exceeded':\n"),
+  },
+  {
+    id: 'call-log-error-count',
+    file: 'plugins/session-tracker/src/call-log.ts',
+    bug: 'a session’s error_count never counts its failed calls',
+    edits: one("    error_count: row.outcome === 'error' ? 1 : 0,", '    error_count: 0,'),
+  },
+  {
+    id: 'litellm-disable-cooldowns-ignored',
+    file: 'cli/src/litellm/router.ts',
+    bug: 'a LiteLLM config’s router_settings.disable_cooldowns: true is dropped: deployments still cool down',
+    edits: one("  if (bool(rs.disable_cooldowns, 'router_settings.disable_cooldowns', ctx)) router.cooldownMs = 0;\n", ''),
+  },
 ];
 
 /**
- * The tests that cover each source area (vitest path filters), longest prefix wins.
- * `cli/test/cli.test.ts` is left out: it spawns processes and covers only the CLI.
+ * The tests that cover each source area (vitest path filters: substrings of test file paths),
+ * longest prefix wins. The runner passes vitest the test files these select, and
+ * `--check` fails when a filter matches no test file (the tests moved).
+ * Left out on purpose: tests that spawn gateway processes for another concern (cli/test/cli.test.ts,
+ * test/auth/multiprocess, test/hardening/kill9 and zz-slow): slow, and they cover no mutant
+ * that a faster test does not.
  */
-export const COVERING_TESTS: Record<string, { include: string[]; exclude?: string[] }> = {
-  'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort'], exclude: ['cli/test/cli.test.ts'] },
-  'core/src/config/': { include: ['core/test/config'] },
-  'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'], exclude: ['cli/test/cli.test.ts'] },
-  'core/src/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
-  'core/src/session.ts': { include: ['core/test/', 'plugins/session-tracker/', 'test/e2e/sessions.test.ts'], exclude: ['cli/test/cli.test.ts'] },
-  'plugins/session-tracker/': { include: ['plugins/session-tracker/', 'test/e2e/sessions'] },
+export const COVERING_TESTS: Record<string, Covering> = {
+  'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort'] },
+  'core/src/config/': { include: ['core/test/config', 'test/first-hour/config'] },
+  'core/src/http/': { include: ['core/test/', 'test/e2e/chat-', 'test/hardening/requests'] },
+  'core/src/router/': { include: ['core/test/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
+  'core/src/runner/attempts.ts': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort', 'test/e2e/router-reliability'] },
+  'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
+  'lib/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
+  'cli/src/litellm/': { include: ['cli/test/litellm-config', 'test/e2e/litellm-config'] },
+  'plugins/auth/': { include: ['plugins/auth/', 'test/auth/key-api', 'test/auth/limits'] },
+  'plugins/session-tracker/': { include: ['plugins/session-tracker/', 'test/e2e/sessions', 'test/first-hour/sessions'] },
   'plugins/cost-tracker/': { include: ['plugins/cost-tracker/', 'test/e2e/cost-'] },
   'plugins/responses/': { include: ['test/e2e/responses'] },
-  'plugins/provider-mock/': { include: ['plugins/provider-mock/', 'test/e2e/chat-mock'] },
+  'plugins/provider-mock/': { include: ['test/e2e/chat-mock', 'test/hardening/requests'] },
+  'plugins/provider-anthropic/': { include: ['plugins/provider-anthropic/'] },
 };

@@ -1,30 +1,34 @@
 /**
  * `npm run mutate`: puts each targeted mutant of ./mutants.ts into a throwaway copy of the
  * repo, one at a time, runs only the tests covering the mutated file, and reports which
- * mutants the tests caught, which they missed, and which are stale (their search text no
- * longer matches: the code moved, update the mutant). The working tree is never touched.
+ * mutants the tests caught and which they missed. Before anything runs, every mutant is
+ * checked to apply (./check.ts): one whose file or search text is gone (the code moved)
+ * stops the run with exit 1 before any test runs. The working tree is never touched.
  *
  *   npm run mutate                      # every mutant
+ *   npm run mutate -- --check           # only check that every mutant applies (no tests run; also in npm test)
  *   npm run mutate -- --only budget     # mutants whose id contains "budget" (repeatable)
  *   npm run mutate -- --list            # the mutants and their covering tests, no run
  *   npm run mutate -- --in-place        # mutate the working tree itself (each file restored after its run)
  *   npm run mutate -- --all-failures    # do not stop at the first failing test: name every test that caught it
  *
- * Exit status: 0 when every mutant ran (caught or missed), 1 when any is stale, 2 when the
- * covering tests fail without a mutant (nothing can be concluded then).
+ * Exit status: 0 when every mutant ran (caught or missed), 1 when any mutant does not apply
+ * (nothing runs then), 2 when the covering tests fail without a mutant (nothing can be
+ * concluded then).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkMutants, coveringTests, listTestFiles, mutate, selectedTests } from './check.js';
 import { COVERING_TESTS, MUTANTS, type Mutant } from './mutants.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const VITEST = path.join(ROOT, 'node_modules/vitest/vitest.mjs');
 const TIMEOUT_MS = 10 * 60_000;
 
-type Outcome = 'caught' | 'missed' | 'timeout' | 'stale';
+type Outcome = 'caught' | 'missed' | 'timeout';
 interface Result {
   mutant: Mutant;
   outcome: Outcome;
@@ -38,6 +42,7 @@ function parseArgs(argv: string[]) {
   let keep = false;
   let inPlace = false;
   let allFailures = false;
+  let check = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--only') only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
@@ -46,24 +51,16 @@ function parseArgs(argv: string[]) {
     else if (a === '--keep') keep = true;
     else if (a === '--in-place') inPlace = true;
     else if (a === '--all-failures') allFailures = true;
-    else throw new Error(`unknown argument ${a} (use --only ID, --list, --keep, --in-place)`);
+    else if (a === '--check') check = true;
+    else throw new Error(`unknown argument ${a} (use --only ID, --list, --check, --keep, --in-place, --all-failures)`);
   }
-  return { only, list, keep, inPlace, allFailures };
+  return { only, list, keep, inPlace, allFailures, check };
 }
 
-/** The covering tests of a file: the entry with the longest matching prefix. */
-function coveringTests(file: string) {
-  const key = Object.keys(COVERING_TESTS)
-    .filter((prefix) => file.startsWith(prefix))
-    .sort((a, b) => b.length - a.length)[0];
-  if (!key) throw new Error(`no covering tests mapped for ${file}: add it to COVERING_TESTS in test/mutation/mutants.ts`);
-  return COVERING_TESTS[key]!;
-}
+const TEST_FILES = listTestFiles(ROOT);
 
-const vitestArgs = (file: string, bail = true) => {
-  const t = coveringTests(file);
-  return ['run', ...t.include, ...(t.exclude ?? []).flatMap((e) => ['--exclude', e]), ...(bail ? ['--bail=1'] : []), '--reporter=dot'];
-};
+/** vitest's arguments for the tests covering `file`: the test files themselves, so what runs is what `--check` saw. */
+const vitestArgs = (file: string, bail = true) => ['run', ...selectedTests(coveringTests(file, COVERING_TESTS), TEST_FILES), ...(bail ? ['--bail=1'] : []), '--reporter=dot'];
 
 /** A copy of the working tree (tracked and untracked, not ignored) whose node_modules links to ours. */
 function makeCopy(): string {
@@ -115,17 +112,6 @@ function runVitest(cwd: string, args: string[]): Promise<{ code: number | null; 
   });
 }
 
-/** The mutated text, or the reason the mutant is stale. */
-function mutate(original: string, m: Mutant): { text: string } | { stale: string } {
-  let text = original;
-  for (const [i, e] of m.edits.entries()) {
-    const count = text.split(e.search).length - 1;
-    if (count !== 1) return { stale: `edit ${i + 1}: search text found ${count} times (expected once): ${JSON.stringify(e.search.trim()).slice(0, 80)}` };
-    text = text.replace(e.search, () => e.replace);
-  }
-  return { text };
-}
-
 /** The failing tests named in vitest's output (`file › test`), or its last lines when it names none. */
 function failures(raw: string, all: boolean): string {
   const output = raw.replace(/\u001b\[[0-9;]*m/g, '');
@@ -145,11 +131,25 @@ function failures(raw: string, all: boolean): string {
 }
 
 async function main(): Promise<number> {
-  const { only, list, keep, inPlace, allFailures } = parseArgs(process.argv.slice(2));
+  const { only, list, keep, inPlace, allFailures, check } = parseArgs(process.argv.slice(2));
+  // every mutant, not just the selected ones: a stale mutant is an error whatever runs
+  const problems = checkMutants(ROOT, MUTANTS, COVERING_TESTS, TEST_FILES);
+  if (problems.length > 0) {
+    console.error(`${problems.length} problem(s) with the mutants (the code or the tests moved: re-target them in test/mutation/mutants.ts):`);
+    for (const p of problems) console.error(`  ${p}`);
+    return 1;
+  }
+  if (check) {
+    console.log(`all ${MUTANTS.length} mutants apply, each to covering tests that exist`);
+    return 0;
+  }
   const mutants = only.length ? MUTANTS.filter((m) => only.some((o) => m.id.includes(o))) : MUTANTS;
   if (mutants.length === 0) throw new Error(`no mutant id contains ${only.join(', ')}`);
   if (list) {
-    for (const m of mutants) console.log(`${m.id.padEnd(36)} ${m.file}\n${''.padEnd(36)} vitest ${vitestArgs(m.file).join(' ')}`);
+    for (const m of mutants) {
+      const c = coveringTests(m.file, COVERING_TESTS);
+      console.log(`${m.id.padEnd(40)} ${m.file}\n${''.padEnd(40)} ${selectedTests(c, TEST_FILES).length} test files: ${c.include.join(' ')}${c.exclude ? ` (not ${c.exclude.join(' ')})` : ''}`);
+    }
     return 0;
   }
 
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
   try {
     console.log(`mutation run: ${mutants.length} mutants, in ${copy}`);
     // every covering test group must pass unmutated, else a "caught" means nothing
-    const groups = [...new Set(mutants.filter((m) => existsSync(path.join(copy, m.file))).map((m) => vitestArgs(m.file).join('\u0000')))];
+    const groups = [...new Set(mutants.map((m) => vitestArgs(m.file).join('\u0000')))];
     for (const g of groups) {
       const args = g.split('\u0000');
       const base = await runVitest(copy, args);
@@ -184,18 +184,9 @@ async function main(): Promise<number> {
     for (const m of mutants) {
       const started = Date.now();
       const target = path.join(copy, m.file);
-      if (!existsSync(target)) {
-        results.push({ mutant: m, outcome: 'stale', detail: `file ${m.file} no longer exists`, ms: 0 });
-        report(results.at(-1)!);
-        continue;
-      }
       const original = readFileSync(target, 'utf8');
       const mutated = mutate(original, m);
-      if ('stale' in mutated) {
-        results.push({ mutant: m, outcome: 'stale', detail: mutated.stale, ms: 0 });
-        report(results.at(-1)!);
-        continue;
-      }
+      if ('stale' in mutated) throw new Error(`${m.id} no longer applies in the copy: ${mutated.stale}`); // checked above: the tree changed during the run
       mutating = { target, original };
       writeFileSync(target, mutated.text);
       try {
@@ -213,10 +204,9 @@ async function main(): Promise<number> {
     const caught = count('caught') + count('timeout');
     const ran = caught + count('missed');
     const score = ran ? (100 * caught) / ran : 0;
-    console.log(`\nmutation score: ${caught} of ${ran} caught (${score.toFixed(0)}%)${count('stale') ? `, ${count('stale')} stale (not run: update them)` : ''}`);
+    console.log(`\nmutation score: ${caught} of ${ran} caught (${score.toFixed(0)}%)`);
     for (const r of results.filter((x) => x.outcome === 'missed')) console.log(`  missed: ${r.mutant.id} (${r.mutant.file}): ${r.mutant.bug}`);
-    for (const r of results.filter((x) => x.outcome === 'stale')) console.log(`  stale:  ${r.mutant.id} (${r.mutant.file}): ${r.detail}`);
-    return count('stale') ? 1 : 0;
+    return 0;
   } finally {
     cleanup();
   }
