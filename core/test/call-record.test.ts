@@ -28,4 +28,17 @@ describe('call records', () => {
     const other = toCallRecord({ ...event, id: undefined });
     expect(other.id).not.toBe(a.id);
   });
+
+  it('is built once per call: every logger and the call log get the same record (and one copy with bodies)', () => {
+    const ctx = createCallContext({ operation: 'chat', endpoint: '/v1/chat/completions' });
+    const event: CallEvent = { ctx, request: { model: 'm', messages: [{ role: 'user', content: 'secret prompt' }] }, outcome: 'error', status: 499 };
+    const bare = toCallRecord(event, { redact: true });
+    expect(toCallRecord(event, { redact: true })).toBe(bare);
+    expect(toCallRecord(event, { storePrompts: false })).toBe(bare);
+    expect(bare).toMatchObject({ status: 499, outcome: 'error' });
+    expect(bare).not.toHaveProperty('request');
+    const full = toCallRecord(event, { redact: false });
+    expect(toCallRecord(event)).toBe(full);
+    expect(full).toMatchObject({ ...bare, request: event.request });
+  });
 });

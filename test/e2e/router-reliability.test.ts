@@ -106,6 +106,24 @@ describe('router reliability', () => {
     await t.close();
   });
 
+  it("tries a model's fallbacks in their configured order, and router.defaultFallbacks for a model without its own", async () => {
+    a.reset();
+    b.reset();
+    const t = await gateway(
+      [dep(a, 'a'), dep(a, 'solo', { name: 'solo' }), dep(b, 'second', { name: 'second' }), dep(b, 'third', { name: 'third' })],
+      { retries: 0, fallbacks: { gpt: ['second', 'third'] }, defaultFallbacks: ['third'] },
+    );
+    a.fault({ status: 503 });
+    expect(await servedBy(t)).toMatchObject({ deployment: 'second', fallbacks: '1', attempts: 2 }); // the first listed, not the default
+    a.fault({ status: 503 });
+    b.fault({ status: 503 });
+    expect(await servedBy(t)).toMatchObject({ deployment: 'third', fallbacks: '2', attempts: 3 }); // then the next, in order
+    // `solo` names no fallbacks: the default ones apply
+    a.fault({ status: 503 });
+    expect(await servedBy(t, 'solo')).toMatchObject({ deployment: 'third', fallbacks: '1', attempts: 2 });
+    await t.close();
+  });
+
   it('retries a stream that failed before its first chunk, never one that failed after it', async () => {
     a.reset();
     b.reset();

@@ -112,6 +112,22 @@ describe('requests that used to kill or hold the gateway', () => {
     expect(session.calls.map((c) => c.status)).toEqual([200]);
   });
 
+  it('server.jsonDepth is exact: a body nested exactly that deep is served, one level more is a 400 json_too_deep', async () => {
+    const shallow = await createTestGateway({ plugins: [mockProvider()], server: { jsonDepth: 8 } });
+    try {
+      // a body `depth` levels deep: the body object is level 1, metadata level 2, then objects inside it
+      const nested = (depth: number) => `{"model":"mock/echo","messages":[{"role":"user","content":"hi"}],"metadata":{"deep":${'{"a":'.repeat(depth - 2)}"x"${'}'.repeat(depth - 2)}}}`;
+      const atLimit = await post(shallow, '/v1/chat/completions', nested(8));
+      expect(atLimit.status).toBe(200);
+      const over = await post(shallow, '/v1/chat/completions', nested(9));
+      expect(over.status).toBe(400);
+      expect(over.json!.error).toMatchObject({ code: 'json_too_deep', type: 'invalid_request_error' });
+      expect(over.json!.error.message).toContain('deeper than 8 levels');
+    } finally {
+      await shallow.close();
+    }
+  });
+
   it.each([
     ['text/plain', 'text/plain'],
     ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
