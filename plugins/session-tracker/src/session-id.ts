@@ -23,7 +23,6 @@ export const SESSION_METADATA_FIELDS = ['metadata', 'litellm_metadata'] as const
 export const MAX_SESSION_ID_LENGTH = 256;
 
 // C0, DEL and C1 controls: they cannot travel in a header and break every log line
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const clean = (v: unknown, param: string): string | undefined => {
