@@ -224,8 +224,13 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     };
   };
 
+  const pluginRoutes: RouteDefinition[] = [];
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
     hooks: view,
+    addRoute: (route) => {
+      if (served) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} added a route after the gateway was built; add routes in apply()`);
+      pluginRoutes.push(route);
+    },
     providers,
     services,
     settings,
@@ -305,8 +310,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         ).then(() => running() === 0);
   let closing: Promise<CloseReport> | undefined;
 
-  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments))];
-  hooks.routes.call({ add: (route) => void routes.push(route) });
+  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments)), ...pluginRoutes];
   served = Object.freeze(routes.map((r) => Object.freeze({ method: r.method, path: r.path, ...(r.page ? { page: r.page } : {}) })));
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({

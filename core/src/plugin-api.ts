@@ -11,7 +11,7 @@ import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
-import type { ServedRoute } from './http/routes-api.js';
+import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
 import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types.js';
 
 /**
@@ -142,6 +142,16 @@ export interface PluginApi {
    * plugin reads to tell whether an API is there (e.g. `GET /v1/batches`).
    */
   readonly routes: readonly ServedRoute[];
+  /**
+   * Adds an HTTP route (`/v1/...` is also served without `/v1`). Call it in `apply()`; routes
+   * are served in plugin order after the core's (chat completions, models, health).
+   *
+   * @example
+   * ```ts
+   * gateway.addRoute({ method: 'GET', path: '/v1/hello', handler: () => ({ body: { hello: 'world' } }) });
+   * ```
+   */
+  addRoute(route: RouteDefinition): void;
   /**
    * Whether a plugin taps `authenticate` (every request then carries a key). Without one the
    * gateway listens on 127.0.0.1 only and every caller is the same anonymous tenant.

@@ -177,6 +177,13 @@ export interface GatewayState {
   conversation?: ConversationTurn;
 }
 
+/** Headers and route of an incoming request, as the `authenticate` hook sees them. */
+export interface AuthRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
 /**
  * Who is calling: filled by an auth plugin (or given to `gateway.call()`); every stored object
  * records its owner (`ownerOf`) and reads are scoped to it (`ownerScope`).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createGateway, definePlugin, GatewayError, memoryDiagnostics, PluginError, type CallEvent, type ChatCompletion } from '../src/index.js';
+import { createGateway, definePlugin, GatewayError, memoryDiagnostics, type CallEvent, type ChatCompletion } from '../src/index.js';
+import { PluginError } from '../src/errors.js';
 import { fixedProvider, hi } from './helpers.js';
 
 const completion = (content: string): ChatCompletion => ({

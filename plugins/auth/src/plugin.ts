@@ -105,9 +105,7 @@ export function auth(options?: AuthOptions): GatewayPlugin {
       gateway.services.deriveSecret = (purpose) => Buffer.from(hkdfSync('sha256', masterKey, 'switchyard', purpose, 32));
 
       const env: RoutesEnv = { store, repo, repoFor: authRepo, dir, services: gateway.services, now };
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const r of [...keyRoutes(env), ...userRoutes(env), ...teamRoutes(env)]) routes.add(r);
-      });
+      for (const r of [...keyRoutes(env), ...userRoutes(env), ...teamRoutes(env)]) gateway.addRoute(r);
       gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
         gateway.diagnostics.info(`every call needs a key; rate-limit windows in ${limiter.kind === 'store' ? `the ${store.dialect} store` : limiter.kind}`);
       });

@@ -65,9 +65,7 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
         const pinned = deployments.filter((d) => d.id === held);
         return pinned.length > 0 ? pinned : deployments;
       });
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const route of conversationsRoutes(env)) routes.add(route);
-      });
+      for (const route of conversationsRoutes(env)) gateway.addRoute(route);
     },
   });
 }

@@ -142,10 +142,8 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
           return undefined;
         });
       }
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const r of spendRoutes(spend, flushNow)) routes.add(r);
-        routes.add(budgetsRoute(opts.budgets, spend, pending, flushNow));
-      });
+      for (const r of spendRoutes(spend, flushNow)) gateway.addRoute(r);
+      gateway.addRoute(budgetsRoute(opts.budgets, spend, pending, flushNow));
     },
   });
 }

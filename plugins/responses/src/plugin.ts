@@ -70,9 +70,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       });
       // lets the session tracker put a chat call that continues a response in that response's session
       gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerScope(principal)))?.sessionId ?? undefined;
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const route of responsesRoutes(env)) routes.add(route);
-      });
+      for (const route of responsesRoutes(env)) gateway.addRoute(route);
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         for (const ac of env.running.values()) ac.abort();
       });

@@ -61,7 +61,7 @@ function page(items: Item[], query: RouteRequest['query']) {
  *
  * @example
  * ```ts
- * gateway.hooks.routes.tap(NAME, (routes) => responsesRoutes(env).forEach((r) => routes.add(r)));
+ * for (const route of responsesRoutes(env)) gateway.addRoute(route);
  * ```
  */
 export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
