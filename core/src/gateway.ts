@@ -152,7 +152,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
   const own = await resolvePlugins(withRouterState(cfg), options.configDir);
-  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own, VERSION);
+  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own);
 
   const hooks = createHooks();
   guardHooks(hooks, diagnostics);
@@ -233,6 +233,13 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     },
     providers,
     services,
+    service: (name) => {
+      const found = services[name];
+      if (found === undefined || found === null) {
+        throw new GatewayError('GW_ERR_PLUGIN_DEPENDENCY_MISSING', `plugin ${plugin.name} needs the "${String(name)}" service, which no loaded plugin provides; add one to "plugins" (e.g. @switchyard/store-sqlite for "store")`);
+      }
+      return found as NonNullable<GatewayServices[typeof name]>;
+    },
     settings,
     get models(): ModelTable {
       if (!models) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} read models during apply(); read them in a hook or in ready`);

@@ -119,6 +119,18 @@ export interface PluginApi {
   readonly providers: ProviderRegistry;
   /** Services shared between plugins (e.g. `store`). */
   readonly services: GatewayServices;
+  /**
+   * A service another plugin provides, or a coded error naming this plugin and the service:
+   * for services the plugin lists in `dependencies` (the loader already refused to boot
+   * without them), so `apply()` need not check for it again.
+   *
+   * @example
+   * ```ts
+   * const store = gateway.service('store'); // typed, never undefined
+   * await store.migrate('@acme/notes', migrations);
+   * ```
+   */
+  service<K extends keyof GatewayServices>(name: K): NonNullable<GatewayServices[K]>;
   readonly settings: GatewaySettings;
   readonly models: ModelTable;
   /** Diagnostics for this plugin (messages are prefixed with its name). */

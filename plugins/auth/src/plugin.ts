@@ -55,8 +55,7 @@ export function auth(options?: AuthOptions): GatewayPlugin {
     version: VERSION,
     dependencies: ['store'],
     async apply(gateway) {
-      const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, AUTH_MIGRATIONS);
       const repo = authRepo(store.db);
       const dir = directory(repo, opts.cacheTtlMs);

@@ -41,8 +41,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
     version: VERSION,
     dependencies: ['store'],
     async apply(gateway) {
-      const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, RESPONSES_MIGRATIONS);
       const repo = responsesRepo(store.db);
       let ids: ResponseIds | undefined;
