@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, definePlugin, memoryDiagnostics } from '../src/index.js';
-import { redactSecrets } from '../src/upstream/scrub.js';
+import { redactSecrets } from '../src/runner/scrub.js';
 import { killClis, startCli } from '@switchyard/test-kit';
 
 afterEach(killClis);

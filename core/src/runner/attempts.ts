@@ -12,7 +12,7 @@ import type { ProviderRegistry } from '../plugin-api.js';
 import { isContextWindowError, isRetryable, retryAfterMs } from '../router/failures.js';
 import type { Router } from '../router/router.js';
 import type { CallContext, CallRequest, CallResponse, Deployment, UpstreamAttempt } from '../types.js';
-import { scrubError } from '../upstream/scrub.js';
+import { scrubError } from './scrub.js';
 import type { OperationCodec } from './codec.js';
 import { now } from './context.js';
 import type { CallOptions } from './options.js';
