@@ -31,9 +31,9 @@ import type { OperationCodec } from './runner/codec.js';
 import { chatCodec } from './runner/codecs/chat.js';
 import { createRunner, type RunCall, type RunOutput } from './runner/runner.js';
 import { createFinish } from './runner/observers.js';
-import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin.js';
-import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './plugin-api.js';
-import { prefixed, tapOnly } from './plugin-view.js';
+import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin-loader.js';
+import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './gateway-api.js';
+import { prefixed, tapOnly } from './hook-view.js';
 import { settlesBy, shutdownCut, shutdownPlan, type CloseReport } from './shutdown.js';
 import { VERSION } from './version.js';
 

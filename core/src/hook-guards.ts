@@ -13,7 +13,7 @@ import type { Diagnostics } from './diagnostics.js';
 type AnyFn = (...args: unknown[]) => unknown;
 interface TapInfo {
   name: string;
-  // plugins get `tap` and `tapPromise` only (plugin-view.ts): no callback-style taps
+  // plugins get `tap` and `tapPromise` only (hook-view.ts): no callback-style taps
   type: 'sync' | 'promise';
   fn: AnyFn;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGateway, definePlugin, memoryDiagnostics, parsePluginOptions, z, type GatewayPlugin } from '../src/index.js';
-import { orderPlugins } from '../src/plugin.js';
+import { orderPlugins } from '../src/plugin-loader.js';
 import { fixedProvider } from './helpers.js';
 
 const noop = (name: string, extra: Partial<GatewayPlugin> = {}) => definePlugin({ name, apply() {}, ...extra });

@@ -2,7 +2,7 @@
  * The config schema, shared by config files and `createGateway(...)`.
  */
 import { z } from 'zod';
-import type { GatewayPlugin } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin-loader.js';
 import { DeploymentRoutingSchema, RouterConfigSchema, type RouterConfig } from './router-schema.js';
 import { MIN_BODY_LIMIT, sizeInBytes } from './size.js';
 

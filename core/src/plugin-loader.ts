@@ -3,7 +3,7 @@
  */
 import { GatewayError } from './errors.js';
 import type { PluginHooks } from './hooks.js';
-import type { PluginApi } from './plugin-api.js';
+import type { PluginApi } from './gateway-api.js';
 
 /**
  * A plugin: plain data plus `apply`. Made by a factory so options are validated once, at boot.
