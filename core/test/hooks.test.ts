@@ -218,6 +218,35 @@ describe('observers (cost, record, log)', () => {
     expect(out.ctx.endedAt).toBeGreaterThanOrEqual(out.ctx.startedAt);
   });
 
+  it('with server.recordTimeoutMs: 0 the answer does not wait for record; the record still happens', async () => {
+    let release!: () => void;
+    const commit = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const gateway = await createGateway(
+      {
+        server: { recordTimeoutMs: 0 },
+        plugins: [
+          fixedProvider(),
+          definePlugin({
+            name: 'slow-record',
+            apply: (g) =>
+              g.hooks.record.tapPromise('slow-record', async () => {
+                await commit;
+                order.push('recorded');
+              }),
+          }),
+        ],
+      },
+      { diagnostics: memoryDiagnostics() },
+    );
+    await gateway.call({ body: hi() });
+    order.push('returned');
+    release();
+    await gateway.flush();
+    expect(order).toEqual(['returned', 'recorded']);
+    await gateway.close();
+  });
+
   it('isolates a throwing observer: the call succeeds, the failure is reported, siblings still run', async () => {
     let siblingRan = false;
     const { gateway, diagnostics } = await gatewayWith(
