@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules over every package's sources and tests, and the
 // architecture's import rules: plugins never import tapable or koa, and never another plugin
-// (sources or tests: tests get other plugins from the test kit).
+// (sources or tests: tests get other plugins from the test kit); libraries (lib/*) are fine.
 import { readdirSync, readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
@@ -8,6 +8,10 @@ const NO_TAPABLE_KOA = { group: ['tapable', 'koa', '@koa/*'], message: 'Plugins 
 const plugins = readdirSync('plugins', { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => ({ dir: d.name, name: JSON.parse(readFileSync(`plugins/${d.name}/package.json`, 'utf8')).name }));
+// shared machinery lives in library packages (lib/*): plugins may use those
+const libraries = readdirSync('lib', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => JSON.parse(readFileSync(`lib/${d.name}/package.json`, 'utf8')).name);
 const isolation = plugins.map(({ dir, name }) => ({
   files: [`plugins/${dir}/**/*.ts`],
   rules: {
@@ -17,7 +21,7 @@ const isolation = plugins.map(({ dir, name }) => ({
         patterns: [
           NO_TAPABLE_KOA,
           {
-            group: ['@switchyard/*', '!@switchyard/core', '!@switchyard/store', '!@switchyard/test-kit', `!${name}`],
+            group: ['@switchyard/*', '!@switchyard/core', ...libraries.map((l) => `!${l}`), '!@switchyard/test-kit', `!${name}`],
             message: 'A plugin never imports another plugin (in tests, take it from @switchyard/test-kit).',
           },
         ],

@@ -18,7 +18,7 @@ import { TARGET_NAMES, type Endpoint, type TargetName } from './targets.js';
 /** Options of a run. */
 export interface BenchOptions {
   quick?: boolean;
-  /** Targets to run (default: all; `workers2` only in full runs). */
+  /** Targets to run (default: all; `nowait` and `workers2` only in full runs). */
   targets?: TargetName[];
   /**
    * How servers run: `dist` builds with `npx tsc -b` first and runs compiled JavaScript (what
@@ -66,6 +66,7 @@ const LABELS: Record<TargetName, string> = {
   floor: 'floor: bare Node proxy',
   minimal: 'Switchyard minimal',
   production: 'Switchyard production',
+  nowait: 'Switchyard production, records not awaited',
   workers2: 'Switchyard production, --workers 2',
 };
 
@@ -84,7 +85,7 @@ export function build(projects: string[], what: string, log: (line: string) => v
   return false;
 }
 
-const PRODUCTION_DIRS = ['store-sqlite', 'session-tracker', 'cost-tracker', 'logger-file', 'otel'];
+const PRODUCTION_DIRS = ['store-sqlite', 'session-tracker', 'cost-tracker', 'logger-file', 'otel', 'console'];
 
 /** Starts the gateway CLI on `configFile` (port 0) and waits until it listens. */
 export async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number): Promise<{ proc: Proc; port: number }> {
@@ -109,10 +110,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const plan = opts.plan ?? (opts.quick ? QUICK : FULL);
   const upstreamTimings = { ...UPSTREAM, ...opts.upstream };
-  const wanted = opts.targets ?? TARGET_NAMES.filter((t) => t !== 'workers2' || !opts.quick);
+  const wanted = opts.targets ?? TARGET_NAMES.filter((t) => (t !== 'workers2' && t !== 'nowait') || !opts.quick);
   const outDir = opts.outDir ?? path.join(BENCH_DIR, 'results');
   const wantDist = (opts.mode ?? (opts.quick ? 'source' : 'dist')) === 'dist';
-  const gatewayProjects = ['core', 'plugins/provider-openai', ...PRODUCTION_DIRS.map((d) => `plugins/${d}`)].filter((p) =>
+  const gatewayProjects = ['core', 'cli', 'plugins/provider-openai', ...PRODUCTION_DIRS.map((d) => `plugins/${d}`)].filter((p) =>
     existsSync(path.join(ROOT, p, 'tsconfig.json')),
   );
   const dist = wantDist && build(gatewayProjects, 'the gateway', log);
@@ -151,7 +152,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
           return { route: (kind) => ({ origin: floor, path: kind === 'fast' ? CHAT : `/${kind}${CHAT}`, model: 'bench' }), pid: proc.pid };
         }
         const prod = target !== 'minimal';
-        const file = writeConfig(tmp, target, up, prod ? plugins : []);
+        const file = writeConfig(tmp, target, up, prod ? plugins : [], target === 'nowait' ? { recordTimeoutMs: 0 } : undefined);
         const started = await startGateway(file, dist, opts.profile === target ? profileDir : undefined, target === 'workers2' ? 2 : undefined);
         proc = started.proc;
         const gw = origin(String(started.port));
@@ -166,7 +167,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
         const result = await measureTarget(gen, ep, plan, log, target === 'direct' ? undefined : restart);
         rows.push({
           target,
-          label: target === 'production' || target === 'workers2' ? `${label} (${plugins.filter((p) => p.included).length}/${plugins.length} plugins)` : label,
+          label: target === 'production' || target === 'nowait' || target === 'workers2' ? `${label} (${plugins.filter((p) => p.included).length}/${plugins.length} plugins)` : label,
           status: 'ok',
           result,
         });

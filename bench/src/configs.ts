@@ -135,7 +135,7 @@ function dropUnmet(list: PluginStatus[]): PluginStatus[] {
  * const file = writeConfig(tmp, 'minimal', upstreams, []);
  * ```
  */
-export function writeConfig(tmp: string, name: string, up: Upstreams, plugins: readonly PluginStatus[]): string {
+export function writeConfig(tmp: string, name: string, up: Upstreams, plugins: readonly PluginStatus[], server?: Record<string, unknown>): string {
   mkdirSync(tmp, { recursive: true });
   const dataDir = path.join(tmp, `data-${name}`);
   mkdirSync(dataDir, { recursive: true });
@@ -145,6 +145,7 @@ export function writeConfig(tmp: string, name: string, up: Upstreams, plugins: r
     dataDir,
     logLevel: 'warn',
     secret: 'switchyard-bench-secret-0123456789',
+    ...(server ? { server } : {}),
   };
   const json = JSON.stringify(config, (_k, v: unknown) => (v === NOOP_EXPORTER ? NOOP_MARK : v), 2);
   const file = path.join(tmp, `${name}.config.mjs`);

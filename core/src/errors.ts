@@ -23,7 +23,6 @@ export const ERROR_CODES = {
   GW_ERR_PLUGIN_OPTIONS: { status: 500, type: 'server_error' },
   GW_ERR_PLUGIN_DUPLICATE: { status: 500, type: 'server_error' },
   GW_ERR_PLUGIN_DEPENDENCY_MISSING: { status: 500, type: 'server_error' },
-  GW_ERR_PLUGIN_VERSION_MISMATCH: { status: 500, type: 'server_error' },
   GW_ERR_PLUGIN_TIMEOUT: { status: 500, type: 'server_error' },
   GW_ERR_PLUGIN: { status: 500, type: 'server_error' },
   GW_ERR_PROVIDER_UNKNOWN: { status: 500, type: 'server_error' },

@@ -31,9 +31,9 @@ import type { OperationCodec } from './runner/codec.js';
 import { chatCodec } from './runner/codecs/chat.js';
 import { createRunner, type RunCall, type RunOutput } from './runner/runner.js';
 import { createFinish } from './runner/observers.js';
-import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin.js';
-import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './plugin-api.js';
-import { prefixed, tapOnly } from './plugin-view.js';
+import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin-loader.js';
+import type { GatewayServices, GatewaySettings, ModelTable, PluginApi, ProviderRegistry } from './gateway-api.js';
+import { prefixed, tapOnly } from './hook-view.js';
 import { settlesBy, shutdownCut, shutdownPlan, type CloseReport } from './shutdown.js';
 import { VERSION } from './version.js';
 
@@ -152,7 +152,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
   const own = await resolvePlugins(withRouterState(cfg), options.configDir);
-  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own, VERSION);
+  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own);
 
   const hooks = createHooks();
   guardHooks(hooks, diagnostics);
@@ -224,10 +224,22 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     };
   };
 
+  const pluginRoutes: RouteDefinition[] = [];
   const apiFor = (plugin: GatewayPlugin): PluginApi => ({
     hooks: view,
+    addRoute: (route) => {
+      if (served) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} added a route after the gateway was built; add routes in apply()`);
+      pluginRoutes.push(route);
+    },
     providers,
     services,
+    service: (name) => {
+      const found = services[name];
+      if (found === undefined || found === null) {
+        throw new GatewayError('GW_ERR_PLUGIN_DEPENDENCY_MISSING', `plugin ${plugin.name} needs the "${String(name)}" service, which no loaded plugin provides; add one to "plugins" (e.g. @switchyard/store-sqlite for "store")`);
+      }
+      return found as NonNullable<GatewayServices[typeof name]>;
+    },
     settings,
     get models(): ModelTable {
       if (!models) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} read models during apply(); read them in a hook or in ready`);
@@ -305,8 +317,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         ).then(() => running() === 0);
   let closing: Promise<CloseReport> | undefined;
 
-  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments))];
-  hooks.routes.call({ add: (route) => void routes.push(route) });
+  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments)), ...pluginRoutes];
   served = Object.freeze(routes.map((r) => Object.freeze({ method: r.method, path: r.path, ...(r.page ? { page: r.page } : {}) })));
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({

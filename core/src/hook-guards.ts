@@ -3,30 +3,28 @@
  * - errors from decision hooks are attributed to the plugin and hook ({@link PluginError}),
  *   while a GatewayError a plugin throws on purpose (a 4xx) goes through unchanged;
  * - `null` from a bail tap is treated as `undefined` (tapable bails on null);
- * - observer taps (`log`, `cost`) never throw: failures are reported to the diagnostics
- *   logger and the hook resolves.
+ * - observer taps (the parallel hooks: `cost`, `record`, `log`) never throw: failures are
+ *   reported to the diagnostics logger and the hook resolves.
  */
 import { GatewayError, PluginError } from './errors.js';
-import { OBSERVER_HOOKS, type GatewayHooks, type HookName } from './hooks.js';
+import { hookKind, type GatewayHooks, type HookName } from './hooks.js';
 import type { Diagnostics } from './diagnostics.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 interface TapInfo {
   name: string;
-  type: 'sync' | 'async' | 'promise';
+  // plugins get `tap` and `tapPromise` only (hook-view.ts): no callback-style taps
+  type: 'sync' | 'promise';
   fn: AnyFn;
 }
-
-const BAIL_HOOKS: ReadonlySet<HookName> = new Set(['authenticate', 'preCall']);
 
 function attribute(plugin: string, hook: string, err: unknown): unknown {
   if (err instanceof GatewayError) return err;
   return new PluginError(plugin, hook, err);
 }
 
-function guardDecision(hook: HookName, tap: TapInfo): AnyFn {
+function guardDecision(hook: HookName, bail: boolean, tap: TapInfo): AnyFn {
   const { fn, name } = tap;
-  const bail = BAIL_HOOKS.has(hook);
   const fix = (value: unknown) => (bail && value === null ? undefined : value);
   if (tap.type === 'promise') {
     return (...args) => {
@@ -42,23 +40,11 @@ function guardDecision(hook: HookName, tap: TapInfo): AnyFn {
       });
     };
   }
-  if (tap.type === 'sync') {
-    return (...args) => {
-      try {
-        return fix(fn(...args));
-      } catch (err) {
-        throw attribute(name, hook, err);
-      }
-    };
-  }
-  // callback style: wrap the callback (last argument)
   return (...args) => {
-    const cb = args[args.length - 1] as (err?: unknown, value?: unknown) => void;
-    args[args.length - 1] = (err?: unknown, value?: unknown) => (err ? cb(attribute(name, hook, err)) : cb(undefined, fix(value)));
     try {
-      return fn(...args);
+      return fix(fn(...args));
     } catch (err) {
-      return cb(attribute(name, hook, err));
+      throw attribute(name, hook, err);
     }
   };
 }
@@ -77,26 +63,11 @@ function guardObserver(hook: HookName, tap: TapInfo, diag: Diagnostics): AnyFn {
       }
     };
   }
-  if (tap.type === 'sync') {
-    return (...args) => {
-      try {
-        fn(...args);
-      } catch (err) {
-        report(err);
-      }
-    };
-  }
   return (...args) => {
-    const cb = args[args.length - 1] as (err?: unknown) => void;
-    args[args.length - 1] = (err?: unknown) => {
-      if (err) report(err);
-      cb();
-    };
     try {
-      return fn(...args);
+      fn(...args);
     } catch (err) {
       report(err);
-      return cb();
     }
   };
 }
@@ -113,9 +84,9 @@ function guardObserver(hook: HookName, tap: TapInfo, diag: Diagnostics): AnyFn {
 export function guardHooks(hooks: GatewayHooks, diag: Diagnostics): void {
   for (const hookName of Object.keys(hooks) as HookName[]) {
     const hook = hooks[hookName] as unknown as { intercept(i: { register(t: TapInfo): TapInfo }): void };
-    const observer = OBSERVER_HOOKS.has(hookName);
+    const kind = hookKind(hook);
     hook.intercept({
-      register: (tap) => ({ ...tap, fn: observer ? guardObserver(hookName, tap, diag) : guardDecision(hookName, tap) }),
+      register: (tap) => ({ ...tap, fn: kind === 'observer' ? guardObserver(hookName, tap, diag) : guardDecision(hookName, kind === 'bail', tap) }),
     });
   }
 }

@@ -1,36 +1,15 @@
 /**
- * THE hook table. Every extension point of the gateway is declared here, once, typed,
- * with its contract. Plugins tap these hooks; only the core calls them.
- *
- * | hook | kind | contract |
- * |---|---|---|
- * | authenticate | async series bail | headers → Principal; throw 401/403 to reject; undefined = anonymous |
- * | preCall | async series bail | request → answer to short-circuit, undefined to continue; throw to reject |
- * | transform | async series waterfall | request → request sent upstream (return the new value) |
- * | candidates | async series waterfall | ordered deployments → the ones to try, in order (deployment checks) |
- * | chunk | sync waterfall | streamed chat chunk → chunk sent to the client (sync: no await per chunk) |
- * | postCall | async series waterfall | answer → answer; on streams runs once at the end on the aggregate |
- * | cost | async parallel | CostEvent of a finished call: price it (sets ctx.cost); failures are isolated |
- * | record | async parallel | CallEvent before the response's last bytes: durable records (call log, spend); awaited, bounded |
- * | log | async parallel | CallEvent after the response is sent; failures are isolated |
- * | routes | sync | add HTTP routes, once at build |
- * | ready / close | async series | start-up after plugins are applied / shutdown after in-flight calls drained |
+ * THE hook table: every extension point of a call's flow, declared once, typed, with its
+ * contract in the TSDoc of its entry. The README's hook table is generated from this file
+ * (`npm run docs:hooks`; core/test/hooks-table.test.ts fails when they differ), and the
+ * guards tell bail and observer hooks apart by their tapable class, not by a list.
+ * Plugins tap these hooks; only the core calls them. Routes are not a hook: plugins add them
+ * with `gateway.addRoute()`.
  */
 import tapable from 'tapable';
-import type {
-  AsyncParallelHook as AsyncParallelHookT,
-  AsyncSeriesBailHook as AsyncSeriesBailHookT,
-  AsyncSeriesHook as AsyncSeriesHookT,
-  AsyncSeriesWaterfallHook as AsyncSeriesWaterfallHookT,
-  SyncHook as SyncHookT,
-  SyncWaterfallHook as SyncWaterfallHookT,
-} from 'tapable';
-import type { CallContext, CallEvent, CallRequest, CallResponse, ChatChunk, CostEvent, Deployment, Principal } from './types.js';
-import type { RouteRegistrar } from './http/routes-api.js';
-import type { AuthRequest } from './http/auth.js';
+import type { AuthRequest, CallContext, CallEvent, CallRequest, CallResponse, ChatChunk, CostEvent, Deployment, Principal } from './types.js';
 
-const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncHook, SyncWaterfallHook } =
-  tapable;
+const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncWaterfallHook } = tapable;
 
 /** The gateway as `ready` and `close` taps see it. */
 export interface GatewayLifecycle {
@@ -49,41 +28,53 @@ export interface GatewayLifecycle {
  */
 export function createHooks() {
   return Object.freeze({
-    /** Bail: return the caller's Principal; throw a 401/403 GatewayError to reject; undefined = anonymous. */
+    /**
+     * Identify the caller (key, user, team) and return its `Principal`; `undefined` leaves the
+     * caller anonymous; throw a 401/403 `GatewayError` to reject. Runs on every route except
+     * health.
+     */
     authenticate: new AsyncSeriesBailHook<[AuthRequest], Principal | undefined>(['request']),
     /**
-     * Bail: return an answer (a chat completion for chat calls) to answer without a provider;
-     * undefined continues; throw to reject. Runs for every operation: check `ctx.operation`.
+     * Admission and short-circuit (auth, budgets, cache, guardrails) for every operation (check
+     * `ctx.operation`: `chat`, `responses`, `embeddings`, ...): return an answer to skip the
+     * provider, `undefined` to continue, throw to reject.
      */
     preCall: new AsyncSeriesBailHook<[CallRequest, CallContext], CallResponse | undefined>(['request', 'ctx']),
-    /** Waterfall: each tap returns the (new) request that goes upstream. Never mutate the input. */
+    /** Shape the request that goes upstream: return a new object, never mutate the input. */
     transform: new AsyncSeriesWaterfallHook<[CallRequest, CallContext]>(['request', 'ctx']),
     /**
-     * Waterfall: the deployments a call will try, in order (the router's strategy ordered them
-     * and left out those cooling down). Return the list filtered or reordered (deployment
-     * checks: affinity, context window, rate limits); an empty list fails over to fallbacks.
+     * The deployments a call will try, in order, after the router's strategy ordered them and
+     * left out those cooling down: filter or reorder them (deployment checks: affinity, context
+     * window, rate limits). An empty list fails over to the fallbacks, else 503.
      */
     candidates: new AsyncSeriesWaterfallHook<[Deployment[], CallRequest, CallContext]>(['deployments', 'request', 'ctx']),
-    /** Sync waterfall: each streamed chat chunk before it is sent. Only called when tapped. */
+    /**
+     * Each streamed chat chunk before it is sent. Sync, so streams pay no await per chunk;
+     * only called when tapped.
+     */
     chunk: new SyncWaterfallHook<[ChatChunk, CallContext]>(['chunk', 'ctx']),
-    /** Waterfall: the answer before it is sent; for streams, the aggregate at stream end (read-only then). */
+    /**
+     * Normalise or annotate the answer before it is sent. On streams it runs once at the end,
+     * on the aggregate (it cannot change bytes already sent).
+     */
     postCall: new AsyncSeriesWaterfallHook<[CallResponse, CallRequest, CallContext]>(['response', 'request', 'ctx']),
-    /** Parallel observer: usage of every finished call that reported usage (pricing). Runs first; a throwing tap is isolated. */
+    /**
+     * Where a finished call that reported usage is priced, once: the pricing plugin sets
+     * `ctx.cost`, and `record` and `log` read it. Runs before `record`, before the last bytes.
+     */
     cost: new AsyncParallelHook<[CostEvent]>(['event']),
     /**
-     * Parallel recorder: every finished call, after `cost` and before the response's last bytes
-     * (the body, a stream's `[DONE]`), which wait for it (bounded by `server.recordTimeoutMs`):
-     * a call the client saw succeed is durably recorded. Taps only enqueue store writes and
-     * return their commit. A throwing tap is isolated.
+     * Durable recorders (call log, spend, stored responses): the answer's last bytes (the
+     * body, a stream's `[DONE]`, a Responses terminal event) wait for them, bounded by
+     * `server.recordTimeoutMs`, so a call the client saw succeed survives a kill -9. Taps
+     * enqueue store writes and return their commit.
      */
     record: new AsyncParallelHook<[CallEvent]>(['event']),
-    /** Parallel observer: every finished call, after the response is sent. A throwing tap is isolated. */
+    /** Observers of every finished call (loggers, tracing), run after the response is sent. */
     log: new AsyncParallelHook<[CallEvent]>(['event']),
-    /** Sync: add HTTP routes. Called once when the server is built. */
-    routes: new SyncHook<[RouteRegistrar]>(['routes']),
-    /** Series: after every plugin is applied, before the gateway serves. Throw to stop boot. */
+    /** After every plugin is applied, before the gateway serves; throw to stop the boot (deployment checks). */
     ready: new AsyncSeriesHook<[GatewayLifecycle]>(['gateway']),
-    /** Series: at shutdown, after in-flight calls drained and observers flushed. */
+    /** At shutdown, after in-flight calls drained and observers flushed. */
     close: new AsyncSeriesHook<[GatewayLifecycle]>(['gateway']),
   });
 }
@@ -94,10 +85,41 @@ export type GatewayHooks = ReturnType<typeof createHooks>;
 /** Hook names. */
 export type HookName = keyof GatewayHooks;
 
-type TapOnly<H> = H extends { tap: unknown } ? Omit<H, 'promise' | 'callAsync' | 'call' | 'intercept'> : never;
+type TapOnly<H> = H extends { tap: unknown } ? Pick<H, Extract<keyof H, 'tap' | 'tapPromise' | 'name'>> : never;
 
-/** What plugins see of the hook table: tap, never call or intercept. */
+/**
+ * What plugins see of the hook table: `tap` (sync) and `tapPromise` (async), never call or
+ * intercept.
+ *
+ * @example
+ * ```ts
+ * apply(gateway) {
+ *   const hooks: PluginHooks = gateway.hooks;
+ *   hooks.log.tapPromise('my-logger', async (event) => console.log(event.status));
+ * }
+ * ```
+ */
 export type PluginHooks = { readonly [K in HookName]: TapOnly<GatewayHooks[K]> };
+
+/** How a hook treats its taps, read from its tapable class. */
+export type HookKind = 'bail' | 'observer' | 'waterfall' | 'series';
+
+/**
+ * The kind of a hook of the table: `bail` (a tap's result ends the run; `null` means go on),
+ * `observer` (parallel taps, isolated: they never fail a call), `waterfall` or `series`.
+ *
+ * @example
+ * ```ts
+ * hookKind(createHooks().log); // 'observer'
+ * ```
+ */
+export function hookKind(hook: object): HookKind {
+  const cls = hook.constructor;
+  if (cls === AsyncSeriesBailHook) return 'bail';
+  if (cls === AsyncParallelHook) return 'observer';
+  if (cls === AsyncSeriesWaterfallHook || cls === SyncWaterfallHook) return 'waterfall';
+  return 'series';
+}
 
 /**
  * Whether a hook has taps. Not tapable's `isUsed()`: every hook carries the guards'
@@ -112,16 +134,3 @@ export type PluginHooks = { readonly [K in HookName]: TapOnly<GatewayHooks[K]> }
 export function tapped(hook: { readonly taps: readonly unknown[] }): boolean {
   return hook.taps.length > 0;
 }
-
-/** Hooks whose taps are observers: isolated, never fail a call. */
-export const OBSERVER_HOOKS: ReadonlySet<HookName> = new Set(['cost', 'record', 'log']);
-
-/** Re-exported hook classes for plugin authors' type annotations. */
-export type {
-  AsyncParallelHookT as AsyncParallelHook,
-  AsyncSeriesBailHookT as AsyncSeriesBailHook,
-  AsyncSeriesHookT as AsyncSeriesHook,
-  AsyncSeriesWaterfallHookT as AsyncSeriesWaterfallHook,
-  SyncHookT as SyncHook,
-  SyncWaterfallHookT as SyncWaterfallHook,
-};

@@ -7,7 +7,7 @@
  */
 import type { ConversationTurn } from './conversations.js';
 import type { GatewayError } from './errors.js';
-import type { UpstreamResponse } from './upstream/http.js';
+import type { Readable } from 'node:stream';
 
 /** One content part of a chat message. */
 export type ChatContentPart =
@@ -177,6 +177,13 @@ export interface GatewayState {
   conversation?: ConversationTurn;
 }
 
+/** Headers and route of an incoming request, as the `authenticate` hook sees them. */
+export interface AuthRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
 /**
  * Who is calling: filled by an auth plugin (or given to `gateway.call()`); every stored object
  * records its owner (`ownerOf`) and reads are scoped to it (`ownerScope`).
@@ -338,6 +345,23 @@ export interface ProviderAdapter {
   readonly nativeApis?: readonly string[];
   /** Forwards a request to one of the provider's native APIs with the deployment's URL and auth. */
   passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse>;
+}
+
+/**
+ * An upstream HTTP response: status, lower-cased headers and the body stream (what
+ * `@switchyard/upstream`'s `upstreamFetch` returns, and what a pass-through hands back).
+ *
+ * @example
+ * ```ts
+ * const res = await adapter.passthrough!({ method: 'GET', path: '/responses/resp_1' }, call);
+ * if (res.status !== 200) await res.body.dump();
+ * ```
+ */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body: a Node stream that can also be read whole (`text()`) or discarded (`dump()`). */
+  body: Readable & { text(): Promise<string>; dump(opts?: { limit?: number }): Promise<void> };
 }
 
 /**

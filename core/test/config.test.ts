@@ -2,7 +2,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGateway, interpolateEnv, loadConfigFile, memoryDiagnostics, resolvePlugin, validateConfig } from '../src/index.js';
+import { createGateway, loadConfigFile, memoryDiagnostics, validateConfig } from '../src/index.js';
+import { interpolateEnv } from '../src/config/env.js';
+import { resolvePlugin } from '../src/config/resolve-plugins.js';
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'sy-config-'));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createGateway, definePlugin, GatewayError, memoryDiagnostics, PluginError, type CallEvent, type ChatCompletion } from '../src/index.js';
+import { createGateway, definePlugin, GatewayError, memoryDiagnostics, type CallEvent, type ChatCompletion } from '../src/index.js';
+import { PluginError } from '../src/errors.js';
 import { fixedProvider, hi } from './helpers.js';
 
 const completion = (content: string): ChatCompletion => ({
@@ -215,6 +216,35 @@ describe('observers (cost, record, log)', () => {
     expect(event!.ctx.cost).toBe(0.5);
     expect(event!.response!.choices[0]!.message.content).toBe('fixed:x');
     expect(out.ctx.endedAt).toBeGreaterThanOrEqual(out.ctx.startedAt);
+  });
+
+  it('with server.recordTimeoutMs: 0 the answer does not wait for record; the record still happens', async () => {
+    let release!: () => void;
+    const commit = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const gateway = await createGateway(
+      {
+        server: { recordTimeoutMs: 0 },
+        plugins: [
+          fixedProvider(),
+          definePlugin({
+            name: 'slow-record',
+            apply: (g) =>
+              g.hooks.record.tapPromise('slow-record', async () => {
+                await commit;
+                order.push('recorded');
+              }),
+          }),
+        ],
+      },
+      { diagnostics: memoryDiagnostics() },
+    );
+    await gateway.call({ body: hi() });
+    order.push('returned');
+    release();
+    await gateway.flush();
+    expect(order).toEqual(['returned', 'recorded']);
+    await gateway.close();
   });
 
   it('isolates a throwing observer: the call succeeds, the failure is reported, siblings still run', async () => {

@@ -50,19 +50,17 @@ describe('HTTP lanes', () => {
     const probe = definePlugin({
       name: 'probe',
       apply(g) {
-        g.hooks.routes.tap('probe', (r) => {
-          r.add({ method: 'GET', path: '/v1/probe', handler: (req) => ({ body: { lane: 'any', query: req.query, path: req.path } }) });
-          r.add({ method: 'GET', path: '/v1/probe/:id', handler: (req) => ({ body: { id: req.params.id } }) });
-          r.add({ method: 'GET', path: '/v1/text', handler: () => ({ headers: { 'x-extra': '1' }, body: 'plain words' }) });
-          r.add({
-            method: 'POST',
-            path: '/v1/fails',
-            handler: () => {
-              throw new GatewayError('GW_ERR_RATE_LIMITED', 'slow down', { headers: { 'retry-after': '3' } });
-            },
-          });
-          r.add({ method: 'DELETE', path: '/v1/empty', handler: () => ({}) });
+        g.addRoute({ method: 'GET', path: '/v1/probe', handler: (req) => ({ body: { lane: 'any', query: req.query, path: req.path } }) });
+        g.addRoute({ method: 'GET', path: '/v1/probe/:id', handler: (req) => ({ body: { id: req.params.id } }) });
+        g.addRoute({ method: 'GET', path: '/v1/text', handler: () => ({ headers: { 'x-extra': '1' }, body: 'plain words' }) });
+        g.addRoute({
+          method: 'POST',
+          path: '/v1/fails',
+          handler: () => {
+            throw new GatewayError('GW_ERR_RATE_LIMITED', 'slow down', { headers: { 'retry-after': '3' } });
+          },
         });
+        g.addRoute({ method: 'DELETE', path: '/v1/empty', handler: () => ({}) });
         g.hooks.authenticate.tapPromise('probe', async (req) => {
           seen.push(req.path);
           return req.headers.authorization === 'Bearer nope' ? Promise.reject(new GatewayError('GW_ERR_UNAUTHORIZED', 'bad key')) : {};

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway, definePlugin, memoryDiagnostics, redactSecrets } from '../src/index.js';
+import { createGateway, definePlugin, memoryDiagnostics } from '../src/index.js';
+import { redactSecrets } from '../src/runner/scrub.js';
 import { killClis, startCli } from '@switchyard/test-kit';
 
 afterEach(killClis);

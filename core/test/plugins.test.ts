@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createGateway, definePlugin, memoryDiagnostics, orderPlugins, parsePluginOptions, z, type GatewayPlugin } from '../src/index.js';
+import { createGateway, definePlugin, memoryDiagnostics, parsePluginOptions, z, type GatewayPlugin } from '../src/index.js';
+import { orderPlugins } from '../src/plugin-loader.js';
 import { fixedProvider } from './helpers.js';
 
 const noop = (name: string, extra: Partial<GatewayPlugin> = {}) => definePlugin({ name, apply() {}, ...extra });
@@ -31,8 +32,19 @@ describe('plugin loading fails at boot', () => {
     });
   });
 
-  it('rejects plugins built for another core', async () => {
-    await expect(build([noop('old', { core: '^2.0' })])).rejects.toMatchObject({ code: 'GW_ERR_PLUGIN_VERSION_MISMATCH' });
+  it('gateway.service(name) hands over a service another plugin provides, or fails the boot naming plugin and service', async () => {
+    const marker = { migrate: async () => [] };
+    let got: unknown;
+    const provider = noop('fake-store', { provides: ['store'], apply: (g) => void ((g.services as Record<string, unknown>).store = marker) });
+    const user = noop('needs-store', { dependencies: ['store'], apply: (g) => void (got = g.service('store')) });
+    const g = await build([user, provider]);
+    expect(got).toBe(marker);
+    await g.close();
+    const loner = noop('loner', { apply: (g) => void g.service('store') });
+    await expect(build([loner])).rejects.toMatchObject({
+      code: 'GW_ERR_PLUGIN_DEPENDENCY_MISSING',
+      message: expect.stringMatching(/loner needs the "store" service/),
+    });
   });
 
   it('bounds apply() with a timeout', async () => {
@@ -66,7 +78,7 @@ describe('dependency order', () => {
   it('applies dependencies first, whatever the config order, by name or capability', async () => {
     const order: string[] = [];
     const p = (name: string, extra: Partial<GatewayPlugin> = {}) => definePlugin({ name, apply: () => void order.push(name), ...extra });
-    const sorted = orderPlugins([p('sessions', { dependencies: ['store'] }), p('cost', { dependencies: ['sessions'] }), p('sqlite', { provides: ['store'] })], '0.1.0');
+    const sorted = orderPlugins([p('sessions', { dependencies: ['store'] }), p('cost', { dependencies: ['sessions'] }), p('sqlite', { provides: ['store'] })]);
     expect(sorted.map((x) => x.name)).toEqual(['sqlite', 'sessions', 'cost']);
   });
 });

@@ -131,7 +131,7 @@ describe('console without an auth plugin', () => {
     const batches = definePlugin({
       name: 'test-batches-route',
       apply(g) {
-        g.hooks.routes.tap('test-batches-route', (r) => r.add({ method: 'GET', path: '/v1/batches', handler: () => ({ body: { object: 'list', data: [] } }) }));
+        g.addRoute({ method: 'GET', path: '/v1/batches', handler: () => ({ body: { object: 'list', data: [] } }) });
       },
     });
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-console-open-'));

@@ -80,7 +80,7 @@ describe('the console in Chromium', () => {
   const batches = definePlugin({
     name: 'test-batches',
     apply(g) {
-      g.hooks.routes.tap('test-batches', (r) => r.add({ method: 'GET', path: '/v1/batches', handler: () => ({ body: { object: 'list', data: [batch], has_more: false } }) }));
+      g.addRoute({ method: 'GET', path: '/v1/batches', handler: () => ({ body: { object: 'list', data: [batch], has_more: false } }) });
     },
   });
   let t: TestGateway;

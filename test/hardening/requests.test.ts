@@ -9,7 +9,7 @@ import mockProvider from '@switchyard/provider-mock';
 import responses from '@switchyard/responses';
 import sessionTracker from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, tempDbFile, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, openaiProvider, startOpenAIEmulator, tempDbFile, type TestGateway } from '@switchyard/test-kit';
 
 type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 
@@ -181,10 +181,41 @@ describe('requests that used to kill or hold the gateway', () => {
     await stillServes(t);
   });
 
-  it('a session id outside Latin-1 or with control characters never turns a served call into a 500', async () => {
-    for (const id of ['日本', '☕ break', 'tab\there']) {
+  it('a session id outside Latin-1 is served and echoed percent-encoded; one with control characters or too long is a 400 naming where it came from', async () => {
+    for (const id of ['日本', '☕ break']) {
       const r = await post(t, '/v1/chat/completions', chat('mock/echo', { metadata: { session_id: id } }));
-      expect(r.status).toBeLessThan(500);
+      expect(r.status).toBe(200);
+      expect(decodeURIComponent(r.headers.get('x-session-id')!)).toBe(id);
+    }
+    const bad: Array<[Record<string, unknown>, Record<string, string>, string]> = [
+      [{ metadata: { session_id: 'tab\there' } }, {}, 'metadata.session_id'],
+      [{ litellm_session_id: 'nul\u0000' }, {}, 'litellm_session_id'],
+      [{ litellm_metadata: { session_id: 'x'.repeat(257) } }, {}, 'litellm_metadata.session_id'],
+      [{}, { 'x-session-id': 'h'.repeat(257) }, 'x-session-id'],
+    ];
+    for (const [extra, headers, param] of bad) {
+      const r = await post(t, '/v1/chat/completions', chat('mock/echo', extra), headers);
+      expect(r.status).toBe(400);
+      expect(r.json!.error).toMatchObject({ type: 'invalid_request_error', param, code: 'invalid_session_id' });
+    }
+  });
+
+  it('a bad session id is refused before the model is called: nothing reaches the upstream', async () => {
+    const emu = await startOpenAIEmulator();
+    const g = await createTestGateway({
+      plugins: [sessionTracker(), openaiProvider()],
+      models: [{ name: 'gpt', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
+    });
+    try {
+      const r = await post(g, '/v1/chat/completions', chat('gpt', { metadata: { session_id: 'a\nb' } }));
+      expect(r.status).toBe(400);
+      expect(emu.requests).toHaveLength(0);
+      const ok = await post(g, '/v1/chat/completions', chat('gpt', { metadata: { session_id: 'a b' } }));
+      expect(ok.status).toBe(200);
+      expect(emu.requests).toHaveLength(1);
+    } finally {
+      await g.close();
+      await emu.close();
     }
   });
 });

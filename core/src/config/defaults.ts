@@ -2,7 +2,7 @@
  * The embedded default and `extends: default`: a config that starts from the default plugins
  * and adds its own.
  */
-import type { GatewayPlugin } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin-loader.js';
 import type { PluginSpec } from './schema.js';
 
 /**

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GatewayError } from '../errors.js';
-import { assertPlugin, type GatewayPlugin } from '../plugin.js';
+import { assertPlugin, type GatewayPlugin } from '../plugin-loader.js';
 import type { PluginSpec } from './schema.js';
 
 type Factory = (options?: Record<string, unknown>) => unknown;

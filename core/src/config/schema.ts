@@ -2,7 +2,7 @@
  * The config schema, shared by config files and `createGateway(...)`.
  */
 import { z } from 'zod';
-import type { GatewayPlugin } from '../plugin.js';
+import type { GatewayPlugin } from '../plugin-loader.js';
 import { DeploymentRoutingSchema, RouterConfigSchema, type RouterConfig } from './router-schema.js';
 import { MIN_BODY_LIMIT, sizeInBytes } from './size.js';
 
@@ -90,8 +90,12 @@ export const ServerConfigSchema = z.strictObject({
   maxHeaderSize: z.number().int().min(1024).max(1024 * 1024).optional(),
   /** Most open client connections (default: the open-files limit less 256). */
   maxConnections: z.number().int().positive().optional(),
-  /** Longest a response waits for its call to be recorded (call log, spend) before it goes out anyway (default 5 s). */
-  recordTimeoutMs: z.number().int().positive().optional(),
+  /**
+   * Longest a response waits for its call to be recorded (call log, spend) before it goes out
+   * anyway (default 5 s). 0 answers without waiting: faster, but a kill -9 can lose the calls
+   * answered in its last moments (the benchmark's "records not awaited" row).
+   */
+  recordTimeoutMs: z.number().int().min(0).optional(),
   /** Most streamed responses in flight at once (default 10,000); more get a 503. */
   maxStreams: z.number().int().positive().optional(),
 });

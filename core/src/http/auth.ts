@@ -1,13 +1,6 @@
 /**
- * The request the `authenticate` hook sees.
+ * The bearer token of a request, for authentication plugins.
  */
-
-/** Headers and route of an incoming HTTP request, for authentication plugins. */
-export interface AuthRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-}
 
 /**
  * The bearer token of a request, if any.

@@ -42,7 +42,7 @@ export interface RouteResponse {
  *
  * @example
  * ```ts
- * routes.add({
+ * gateway.addRoute({
  *   method: 'GET',
  *   path: '/v1/sessions/:id',
  *   async handler(req) {
@@ -67,8 +67,3 @@ export interface RouteDefinition {
 
 /** A served route as plugins and the banner see it (`api.routes`, `gateway.routes`). */
 export type ServedRoute = Readonly<Pick<RouteDefinition, 'method' | 'path' | 'page'>>;
-
-/** What the `routes` hook hands to plugins. */
-export interface RouteRegistrar {
-  add(route: RouteDefinition): void;
-}

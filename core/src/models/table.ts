@@ -3,7 +3,7 @@
  * from `provider/model` names for loaded providers.
  */
 import { GatewayError } from '../errors.js';
-import type { ModelTable, ProviderRegistry } from '../plugin-api.js';
+import type { ModelTable, ProviderRegistry } from '../gateway-api.js';
 import type { Deployment, ProviderAdapter } from '../types.js';
 import { MODEL_KEYS, PRICING_KEYS, type ModelConfig } from '../config/schema.js';
 import { unknownKeys } from '../config/suggest.js';

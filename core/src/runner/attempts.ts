@@ -8,11 +8,11 @@
 import { GatewayError, toGatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
-import type { ProviderRegistry } from '../plugin-api.js';
+import type { ProviderRegistry } from '../gateway-api.js';
 import { isContextWindowError, isRetryable, retryAfterMs } from '../router/failures.js';
 import type { Router } from '../router/router.js';
 import type { CallContext, CallRequest, CallResponse, Deployment, UpstreamAttempt } from '../types.js';
-import { scrubError } from '../upstream/scrub.js';
+import { scrubError } from './scrub.js';
 import type { OperationCodec } from './codec.js';
 import { now } from './context.js';
 import type { CallOptions } from './options.js';

@@ -27,7 +27,11 @@ export type FinishCall = (
 
 /** Options of {@link createFinish}. */
 export interface FinishOptions {
-  /** Longest a response waits for `record` before it goes out anyway (default 5 s). */
+  /**
+   * Longest a response waits for `record` before it goes out anyway (default 5 s); 0 does not
+   * wait at all (records still happen, in the background: a kill -9 can then lose the calls
+   * answered in its last moments).
+   */
   recordTimeoutMs?: number;
   diagnostics?: Diagnostics;
 }
@@ -72,7 +76,8 @@ export function createFinish(hooks: GatewayHooks, background: Background, option
     })();
     background.add(settled);
     if (logUsed) background.add(settled.then(afterSend).then(() => hooks.log.promise(event)));
-    return recordUsed ? bounded(settled) : costUsed ? settled : undefined;
+    if (!recordUsed) return costUsed ? settled : undefined;
+    return timeoutMs === 0 ? undefined : bounded(settled);
   };
 }
 

@@ -7,7 +7,7 @@
 import { GatewayError, toGatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
-import type { ProviderRegistry } from '../plugin-api.js';
+import type { ProviderRegistry } from '../gateway-api.js';
 import type { Router } from '../router/router.js';
 import type { CallContext, CallRequest, CallResponse } from '../types.js';
 import { serve } from './attempts.js';

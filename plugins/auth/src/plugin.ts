@@ -55,8 +55,7 @@ export function auth(options?: AuthOptions): GatewayPlugin {
     version: VERSION,
     dependencies: ['store'],
     async apply(gateway) {
-      const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, AUTH_MIGRATIONS);
       const repo = authRepo(store.db);
       const dir = directory(repo, opts.cacheTtlMs);
@@ -105,9 +104,7 @@ export function auth(options?: AuthOptions): GatewayPlugin {
       gateway.services.deriveSecret = (purpose) => Buffer.from(hkdfSync('sha256', masterKey, 'switchyard', purpose, 32));
 
       const env: RoutesEnv = { store, repo, repoFor: authRepo, dir, services: gateway.services, now };
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const r of [...keyRoutes(env), ...userRoutes(env), ...teamRoutes(env)]) routes.add(r);
-      });
+      for (const r of [...keyRoutes(env), ...userRoutes(env), ...teamRoutes(env)]) gateway.addRoute(r);
       gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
         gateway.diagnostics.info(`every call needs a key; rate-limit windows in ${limiter.kind === 'store' ? `the ${store.dialect} store` : limiter.kind}`);
       });

@@ -41,9 +41,7 @@ export function consolePlugin(options?: ConsoleOptions): GatewayPlugin {
     apply(gateway) {
       const feed = createLiveFeed();
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => feed.publish(event));
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const r of [...staticRoutes(opts.staticDir ?? STATIC_DIR), ...apiRoutes(gateway, feed, { maxLiveClients: opts.maxLiveClients ?? 100 })]) routes.add(r);
-      });
+      for (const r of [...staticRoutes(opts.staticDir ?? STATIC_DIR), ...apiRoutes(gateway, feed, { maxLiveClients: opts.maxLiveClients ?? 100 })]) gateway.addRoute(r);
     },
   });
 }

@@ -5,7 +5,7 @@
  * `ctx.sessionId`. A conversation made upstream on a native deployment keeps its turns there
  * (the `candidates` tap below is that affinity).
  */
-import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
 import type { ConversationsEnv } from './env.js';
 import { CONVERSATIONS_MIGRATIONS, conversationsRepo } from './repo.js';
 import { conversationsRoutes } from './routes.js';
@@ -40,8 +40,7 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
     version: VERSION,
     dependencies: ['store'],
     async apply(gateway) {
-      const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, CONVERSATIONS_MIGRATIONS);
       const env: ConversationsEnv = { api: gateway, repo: conversationsRepo(store), diagnostics: gateway.diagnostics, noNativeApi: new Set() };
       gateway.services.conversations = conversationsService(env);
@@ -65,9 +64,7 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
         const pinned = deployments.filter((d) => d.id === held);
         return pinned.length > 0 ? pinned : deployments;
       });
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const route of conversationsRoutes(env)) routes.add(route);
-      });
+      for (const route of conversationsRoutes(env)) gateway.addRoute(route);
     },
   });
 }

@@ -55,7 +55,7 @@ function includeOf(query: RouteRequest['query']): string[] | undefined {
  *
  * @example
  * ```ts
- * gateway.hooks.routes.tap(NAME, (routes) => conversationsRoutes(env).forEach((r) => routes.add(r)));
+ * for (const route of conversationsRoutes(env)) gateway.addRoute(route);
  * ```
  */
 export function conversationsRoutes(env: ConversationsEnv): RouteDefinition[] {

@@ -4,7 +4,8 @@
  * a deployment of theirs serves, then read, added to and deleted through the adapter's
  * `passthrough`, with the deployment's own URL and key.
  */
-import { createCallContext, GatewayError, readJson, type ConversationItem, type Deployment, type PluginApi, type Principal, type ProviderAdapter } from '@switchyard/core';
+import { createCallContext, GatewayError, type ConversationItem, type Deployment, type PluginApi, type Principal, type ProviderAdapter } from '@switchyard/core';
+import { readJson } from '@switchyard/upstream';
 import { MAX_ITEMS_PER_ADD } from './items.js';
 
 /** Who an upstream request is made for (recorded nowhere; the adapter needs a context). */

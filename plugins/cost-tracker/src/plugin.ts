@@ -3,7 +3,7 @@
  * records spend per call (key, user, team, end user, session, model), serves spend logs and
  * reports, and refuses calls over budget before they reach a provider.
  */
-import { definePlugin, GatewayError, parsePluginOptions, timeOrderedId, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
+import { definePlugin, parsePluginOptions, timeOrderedId, type CallContext, type CallEvent, type GatewayPlugin, type z } from '@switchyard/core';
 import { budgetsRoute } from './budget-status.js';
 import { checkBudgets } from './budgets.js';
 import { CostOptionsSchema } from './options.js';
@@ -52,8 +52,7 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
     provides: ['pricing'],
     stats: (): CostStats => ({ priced: counters.priced, unpriced: counters.unpriced, unpricedModels: [...counters.unpricedModels] }),
     async apply(gateway) {
-      const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, SPEND_MIGRATIONS);
       // pricing as a service: batches, routing and deployment checks price as this plugin does
       gateway.services.pricing = {
@@ -142,10 +141,8 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
           return undefined;
         });
       }
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const r of spendRoutes(spend, flushNow)) routes.add(r);
-        routes.add(budgetsRoute(opts.budgets, spend, pending, flushNow));
-      });
+      for (const r of spendRoutes(spend, flushNow)) gateway.addRoute(r);
+      gateway.addRoute(budgetsRoute(opts.budgets, spend, pending, flushNow));
     },
   });
 }

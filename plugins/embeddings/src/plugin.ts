@@ -57,7 +57,7 @@ export function embeddings(options?: EmbeddingsOptions): GatewayPlugin {
     version: VERSION,
     apply(gateway) {
       gateway.operations.register(embeddingsCodec);
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => routes.add(embeddingsRoute(gateway)));
+      gateway.addRoute(embeddingsRoute(gateway));
       // first of the observers: the client's answer is another object and keeps its vectors
       gateway.hooks.record.tapPromise({ name: PLUGIN_NAME, stage: -1000 }, async (event) => slim(event));
       gateway.hooks.log.tapPromise({ name: PLUGIN_NAME, stage: -1000 }, async (event) => slim(event));

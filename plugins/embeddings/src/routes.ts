@@ -11,7 +11,7 @@ import { loadTokenizer, mayExceedTokenBound } from './limits.js';
  *
  * @example
  * ```ts
- * gateway.hooks.routes.tap(NAME, (routes) => routes.add(embeddingsRoute(gateway)));
+ * gateway.addRoute(embeddingsRoute(gateway));
  * ```
  */
 export function embeddingsRoute(api: PluginApi): RouteDefinition {

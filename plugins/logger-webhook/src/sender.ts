@@ -3,7 +3,8 @@
  * retried with exponential backoff and jitter on 5xx, 429 and network errors.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { upstreamFetch, type Diagnostics } from '@switchyard/core';
+import { type Diagnostics } from '@switchyard/core';
+import { upstreamFetch } from '@switchyard/upstream';
 
 /** Counters of a webhook logger. */
 export interface WebhookStats {

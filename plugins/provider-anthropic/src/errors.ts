@@ -2,7 +2,8 @@
  * Anthropic errors (`{"type":"error","error":{"type","message"},"request_id"}`) → gateway
  * errors in the OpenAI shape, keeping the status (529 overloaded → 503).
  */
-import { GatewayError, headerValue, type UpstreamResponse } from '@switchyard/core';
+import { GatewayError, type UpstreamResponse } from '@switchyard/core';
+import { headerValue } from '@switchyard/upstream';
 
 /** Status the gateway answers with for each Anthropic error type (stream `error` events carry no status). */
 export const ANTHROPIC_ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({

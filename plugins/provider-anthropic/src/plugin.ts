@@ -2,25 +2,8 @@
  * The Anthropic provider plugin: OpenAI chat requests served by the Anthropic Messages API
  * (`POST /v1/messages`), answers and streams translated back.
  */
-import {
-  GatewayError,
-  isHost,
-  providerKeyMissing,
-  definePlugin,
-  headerValue,
-  parseDeploymentOptions,
-  parsePluginOptions,
-  readJson,
-  readText,
-  sseEvents,
-  upstreamFetch,
-  z,
-  type ChatRequest,
-  type ChatResult,
-  type Deployment,
-  type GatewayPlugin,
-  type ProviderCall,
-} from '@switchyard/core';
+import { GatewayError, isHost, providerKeyMissing, definePlugin, parseDeploymentOptions, parsePluginOptions, z, type ChatRequest, type ChatResult, type Deployment, type GatewayPlugin, type ProviderCall } from '@switchyard/core';
+import { headerValue, readJson, readText, sseEvents, upstreamFetch } from '@switchyard/upstream';
 import { anthropicError } from './errors.js';
 import { JSON_TOOL_NAME, toAnthropicRequest, type RequestMappingOptions } from './request.js';
 import { toChatCompletion } from './response.js';

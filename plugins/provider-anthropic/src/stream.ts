@@ -6,7 +6,8 @@
  * then argument fragments), `message_delta` the finish chunk, `message_stop` the usage
  * chunk (`choices: []`) when usage was asked for; `ping` is dropped, `error` throws.
  */
-import { GatewayError, type ChatChunk, type EventSourceMessage, type Usage } from '@switchyard/core';
+import { GatewayError, type ChatChunk, type Usage } from '@switchyard/core';
+import { type EventSourceMessage } from '@switchyard/upstream';
 import { anthropicStreamError } from './errors.js';
 import { JSON_TOOL_NAME } from './request.js';
 import { finishReasonOf, usageOf } from './response.js';

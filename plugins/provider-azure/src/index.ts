@@ -5,8 +5,7 @@ import { azureProvider } from './plugin.js';
 
 export { azureProvider };
 export type { AzureProviderOptions, AzureDeploymentOptions } from './options.js';
-export { buildAzureRequest, azureOpenAIUrl, azureAIUrl, azureAuthHeaders, DEFAULT_AZURE_API_VERSION, AZURE_AI_API_VERSION } from './target.js';
-export type { AzureAuth, AzureTarget, AzureTargetInput } from './target.js';
-export { azureError, azureRequestId } from './errors.js';
-export { azureChunks, isPromptFilterChunk } from './stream.js';
+export { azureOpenAIUrl, azureAIUrl, azureAuthHeaders, DEFAULT_AZURE_API_VERSION, AZURE_AI_API_VERSION } from './target.js';
+export type { AzureAuth, AzureTargetInput } from './target.js';
+export { azureRequestId, isPromptFilterChunk, AZURE_WIRE } from './wire.js';
 export default azureProvider;

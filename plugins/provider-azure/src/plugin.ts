@@ -5,30 +5,10 @@
  * serve embeddings (`/openai/deployments/{d}/embeddings`, `/openai/v1/embeddings`, Foundry's
  * `/models/embeddings`).
  */
-import {
-  providerKeyMissing,
-  GatewayError,
-  definePlugin,
-  expectEventStream,
-  parsePluginOptions,
-  parseJson,
-  readText,
-  upstreamBuffered,
-  upstreamFetch,
-  type ChatCompletion,
-  type ChatRequest,
-  type ChatResult,
-  type Deployment,
-  type EmbeddingsRequest,
-  type EmbeddingsResponse,
-  type GatewayPlugin,
-  type PassthroughRequest,
-  type ProviderCall,
-  type UpstreamResponse,
-} from '@switchyard/core';
-import { azureError, azureRequestId } from './errors.js';
+import { providerKeyMissing, GatewayError, definePlugin, parsePluginOptions, type ChatRequest, type ChatResult, type Deployment, type EmbeddingsRequest, type GatewayPlugin, type PassthroughRequest, type ProviderCall, type UpstreamResponse } from '@switchyard/core';
+import { openAIChat, openAIEmbeddings, openAIPassthrough } from '@switchyard/upstream';
 import { AzureOptionsSchema, validateAzureDeployment, type AzureDeploymentOptions, type AzureProviderOptions } from './options.js';
-import { azureChunks } from './stream.js';
+import { AZURE_WIRE } from './wire.js';
 import { AZURE_AI_API_VERSION, DEFAULT_AZURE_API_VERSION, azureAIUrl, azureAuthHeaders, azureOpenAIUrl, type AzureAuth } from './target.js';
 
 const PLUGIN_NAME = '@switchyard/provider-azure';
@@ -80,27 +60,22 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
     return { accept: stream ? 'text/event-stream' : 'application/json', ...opts.headers, ...o.headers, ...(await azureAuthHeaders(auth)) };
   }
 
-  async function send(id: string, url: string, headers: Record<string, string>, request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
-    const upstream = { url, headers, body: request, signal: call.signal, timeoutMs: call.deployment.timeoutMs ?? opts.timeoutMs, provider: id };
-    if (!request.stream) {
-      // read whole: no response stream object per call
-      const res = await upstreamBuffered(upstream);
-      if (res.status < 200 || res.status >= 300) throw azureError(res, res.text, id);
-      return { type: 'completion', body: parseJson<ChatCompletion>(res.text, id), upstreamRequestId: azureRequestId(res.headers) };
-    }
-    const res = await upstreamFetch(upstream);
-    const upstreamRequestId = azureRequestId(res.headers);
-    if (res.status < 200 || res.status >= 300) throw azureError(res, await readText(res, id), id);
-    await expectEventStream(res, id);
-    return { type: 'stream', chunks: azureChunks(res, id), upstreamRequestId };
-  }
+  const upstream = (id: string, url: string, headers: Record<string, string>, body: unknown, call: ProviderCall) => ({
+    url,
+    headers,
+    body: body as Record<string, unknown> | undefined,
+    signal: call.signal,
+    timeoutMs: call.deployment.timeoutMs ?? opts.timeoutMs,
+    provider: id,
+  });
+
+  // the OpenAI wire code, with Azure's request-id header and prompt-filter chunks dropped
+  const send = (id: string, url: string, headers: Record<string, string>, request: ChatRequest, call: ProviderCall): Promise<ChatResult> =>
+    openAIChat(upstream(id, url, headers, request, call), request, AZURE_WIRE);
 
   /** One embeddings call: OpenAI-shaped both ways, read whole. */
-  async function embed(id: string, url: string, headers: Record<string, string>, request: EmbeddingsRequest, call: ProviderCall) {
-    const res = await upstreamBuffered({ url, headers, body: request, signal: call.signal, timeoutMs: call.deployment.timeoutMs ?? opts.timeoutMs, provider: id });
-    if (res.status < 200 || res.status >= 300) throw azureError(res, res.text, id);
-    return { body: parseJson<EmbeddingsResponse>(res.text, id), upstreamRequestId: azureRequestId(res.headers) };
-  }
+  const embed = (id: string, url: string, headers: Record<string, string>, request: EmbeddingsRequest, call: ProviderCall) =>
+    openAIEmbeddings(upstream(id, url, headers, request, call), AZURE_WIRE);
 
   function azureUrl(d: Deployment, path: string, query?: string): string {
     const o = d.options as AzureDeploymentOptions;
@@ -129,17 +104,8 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
 
   async function azurePassthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
     const d = call.deployment;
-    const res = await upstreamFetch({
-      method: req.method,
-      url: azureUrl(d, req.path, req.query),
-      headers: await headersFor(d, authFor(d, azureKey), req.stream),
-      body: req.body as Record<string, unknown> | undefined,
-      signal: call.signal,
-      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
-      provider: 'azure',
-    });
-    if (res.status < 200 || res.status >= 300) throw azureError(res, await readText(res, 'azure'), 'azure');
-    return res;
+    const headers = await headersFor(d, authFor(d, azureKey), req.stream);
+    return openAIPassthrough({ ...upstream('azure', azureUrl(d, req.path, req.query), headers, req.body, call), method: req.method }, AZURE_WIRE);
   }
 
   async function azureAiChat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {

@@ -21,7 +21,7 @@ export interface AzureAuth {
   azureAdTokenProvider?: () => Promise<string> | string;
 }
 
-/** What {@link buildAzureRequest} needs. */
+/** Where an Azure OpenAI request goes ({@link azureOpenAIUrl}) and how it authenticates ({@link azureAuthHeaders}). */
 export interface AzureTargetInput {
   /** Resource endpoint, e.g. `https://my-resource.openai.azure.com` (a trailing `/openai` or `/openai/v1` is tolerated). */
   apiBase: string;
@@ -34,12 +34,6 @@ export interface AzureTargetInput {
   /** Extra query string without `?`. */
   query?: string;
   auth: AzureAuth;
-}
-
-/** A built Azure request target. */
-export interface AzureTarget {
-  url: string;
-  headers: Record<string, string>;
 }
 
 const DEPLOYMENT_SCOPED = /^\/(chat\/completions|completions|embeddings|audio\/|images\/)/;
@@ -109,20 +103,4 @@ export async function azureAuthHeaders(auth: AzureAuth): Promise<Record<string, 
   if (auth.azureAdToken) return { authorization: `Bearer ${auth.azureAdToken}` };
   if (auth.azureAdTokenProvider) return { authorization: `Bearer ${await auth.azureAdTokenProvider()}` };
   return {};
-}
-
-/**
- * URL and auth headers for any Azure OpenAI API: chat, and the native Responses, Files,
- * Batches, Assistants and Threads APIs a pass-through forwards.
- *
- * @example
- * ```ts
- * const { url, headers } = await buildAzureRequest({
- *   apiBase: 'https://r.openai.azure.com', apiVersion: '2025-04-01-preview', path: '/responses', auth: { apiKey },
- * });
- * // url: https://r.openai.azure.com/openai/responses?api-version=2025-04-01-preview
- * ```
- */
-export async function buildAzureRequest(input: AzureTargetInput): Promise<AzureTarget> {
-  return { url: azureOpenAIUrl(input), headers: await azureAuthHeaders(input.auth) };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { createCallContext, createGateway, definePlugin, readJson } from '@switchyard/core';
+import { createCallContext, createGateway, definePlugin } from '@switchyard/core';
+import { readJson } from '@switchyard/upstream';
 import azureProvider from '@switchyard/provider-azure';
 import { azureErrorBody, createTestGateway, startAzureEmulator, type AzureEmulator, type TestGateway } from '@switchyard/test-kit';
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AZURE_AI_API_VERSION, azureAIUrl, azureAuthHeaders, buildAzureRequest } from '@switchyard/provider-azure';
+import { AZURE_AI_API_VERSION, azureAIUrl, azureAuthHeaders, azureOpenAIUrl, type AzureTargetInput } from '@switchyard/provider-azure';
+
+const buildAzureRequest = async (input: AzureTargetInput) => ({ url: azureOpenAIUrl(input), headers: await azureAuthHeaders(input.auth) });
 
 const base = 'https://res.openai.azure.com';
 
-describe('buildAzureRequest', () => {
+describe('azureOpenAIUrl with azureAuthHeaders', () => {
   it.each([
     ['/chat/completions', '2024-10-21', 'dep', undefined, `${base}/openai/deployments/dep/chat/completions?api-version=2024-10-21`],
     ['/embeddings', '2024-10-21', 'my dep', undefined, `${base}/openai/deployments/my%20dep/embeddings?api-version=2024-10-21`],

@@ -6,7 +6,8 @@
  * `inputTextTokenCount`, else Bedrock's `x-amzn-bedrock-input-token-count` header, else the
  * 4-characters-a-token estimate the Bedrock docs give.
  */
-import { GatewayError, headerValue, type BufferedResponse, type EmbeddingsRequest, type EmbeddingsResponse } from '@switchyard/core';
+import { GatewayError, type EmbeddingsRequest, type EmbeddingsResponse } from '@switchyard/core';
+import { headerValue, type BufferedResponse } from '@switchyard/upstream';
 
 /**
  * Sends one signed InvokeModel call for the deployment; throws the mapped error on failure.

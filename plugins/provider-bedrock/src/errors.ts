@@ -3,7 +3,8 @@
  * `x-amzn-errortype` header (HTTP) or the `:exception-type` header (event streams), the
  * message from the `{"message"}` body.
  */
-import { GatewayError, headerValue, type UpstreamResponse } from '@switchyard/core';
+import { GatewayError, type UpstreamResponse } from '@switchyard/core';
+import { headerValue } from '@switchyard/upstream';
 
 interface Mapped {
   status: number;

@@ -4,7 +4,8 @@
  */
 import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { GatewayError, upstreamFailure, type UpstreamResponse } from '@switchyard/core';
+import { GatewayError, type UpstreamResponse } from '@switchyard/core';
+import { upstreamFailure } from '@switchyard/upstream';
 
 /** One decoded event: its `:message-type`, `:event-type`/`:exception-type` and JSON payload. */
 export interface BedrockEvent {

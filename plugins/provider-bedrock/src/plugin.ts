@@ -4,21 +4,8 @@
  * through InvokeModel (Titan Text Embeddings, Cohere Embed: see embed.ts).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  definePlugin,
-  headerValue,
-  parsePluginOptions,
-  readJson,
-  readText,
-  upstreamBuffered,
-  upstreamFetch,
-  type ChatRequest,
-  type ChatResult,
-  type Deployment,
-  type EmbeddingsRequest,
-  type GatewayPlugin,
-  type ProviderCall,
-} from '@switchyard/core';
+import { definePlugin, parsePluginOptions, type ChatRequest, type ChatResult, type Deployment, type EmbeddingsRequest, type GatewayPlugin, type ProviderCall } from '@switchyard/core';
+import { headerValue, readJson, readText, upstreamBuffered, upstreamFetch } from '@switchyard/upstream';
 import type { ConverseResponse } from './converse-types.js';
 import { bedrockEmbeddings } from './embed.js';
 import { bedrockError } from './errors.js';

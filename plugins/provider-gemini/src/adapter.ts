@@ -2,18 +2,8 @@
  * The chat adapter both provider ids share: the same body and answer mapping, differing
  * only in URL and auth headers.
  */
-import {
-  GatewayError,
-  readJson,
-  readText,
-  sseEvents,
-  upstreamFetch,
-  type ChatRequest,
-  type ChatResult,
-  type Deployment,
-  type ProviderAdapter,
-  type ProviderCall,
-} from '@switchyard/core';
+import { GatewayError, type ChatRequest, type ChatResult, type Deployment, type ProviderAdapter, type ProviderCall } from '@switchyard/core';
+import { readJson, readText, sseEvents, upstreamFetch } from '@switchyard/upstream';
 import { geminiError, upstreamRequestIdOf } from './errors.js';
 import { toGeminiRequest, type RequestMappingOptions } from './request.js';
 import { toChatCompletion } from './response.js';

@@ -8,15 +8,8 @@
  * split as Google's own `@google/genai` SDK. `dimensions` → `outputDimensionality`; a
  * `task_type` in the body (or the deployment's params) → `taskType`.
  */
-import {
-  GatewayError,
-  upstreamBuffered,
-  parseJson,
-  type Deployment,
-  type EmbeddingsRequest,
-  type EmbeddingsResponse,
-  type ProviderCall,
-} from '@switchyard/core';
+import { GatewayError, type Deployment, type EmbeddingsRequest, type EmbeddingsResponse, type ProviderCall } from '@switchyard/core';
+import { upstreamBuffered, parseJson } from '@switchyard/upstream';
 import { geminiError, upstreamRequestIdOf } from './errors.js';
 
 /** Where a deployment's model lives and how to authenticate (without the `:method` suffix). */

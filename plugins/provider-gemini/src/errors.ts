@@ -2,7 +2,8 @@
  * Google API errors (`{"error":{"code","message","status","details"}}`) → gateway errors
  * in the OpenAI shape that keep the upstream status, `retry-after` and request id.
  */
-import { GatewayError, headerValue, type OpenAIErrorType, type UpstreamResponse } from '@switchyard/core';
+import { GatewayError, type OpenAIErrorType, type UpstreamResponse } from '@switchyard/core';
+import { headerValue } from '@switchyard/upstream';
 import type { GeminiErrorBody } from './wire.js';
 
 /** Headers that carry the upstream request id, in order of preference. */

@@ -4,7 +4,8 @@
  * `finishReason` and the final `usageMetadata`. A failed finish (`MALFORMED_FUNCTION_CALL`,
  * `OTHER`, …) or a stream without any candidate throws, as the non-streamed answer does.
  */
-import { GatewayError, type ChatChunk, type EventSourceMessage, type Usage } from '@switchyard/core';
+import { GatewayError, type ChatChunk, type Usage } from '@switchyard/core';
+import { type EventSourceMessage } from '@switchyard/upstream';
 import { geminiStreamError } from './errors.js';
 import { completionId, finishError, noCandidates, splitParts, toFinishReason, toToolCall, toUsage } from './response.js';
 import type { GeminiResponse } from './wire.js';

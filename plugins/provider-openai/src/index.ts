@@ -5,5 +5,4 @@ import { openaiProvider } from './plugin.js';
 
 export { openaiProvider };
 export type { OpenAIProviderOptions } from './plugin.js';
-export { openAIError } from './errors.js';
 export default openaiProvider;

@@ -1,36 +1,11 @@
 /**
  * The OpenAI provider plugin: OpenAI and any OpenAI-compatible server (vLLM, Ollama,
  * LM Studio, Groq, ...). Requests and streams pass through; streams chunk by chunk; embeddings
- * go to `{apiBase}/embeddings` as they are.
+ * go to `{apiBase}/embeddings` as they are. The wire code (chat, stream, errors) is
+ * `@switchyard/upstream`'s, shared with every OpenAI-compatible provider.
  */
-import {
-  GatewayError,
-  definePlugin,
-  expectEventStream,
-  headerValue,
-  isHost,
-  parseDeploymentOptions,
-  parsePluginOptions,
-  parseJson,
-  providerKeyMissing,
-  readText,
-  sseEvents,
-  upstreamBuffered,
-  upstreamFetch,
-  z,
-  type ChatChunk,
-  type ChatCompletion,
-  type ChatRequest,
-  type ChatResult,
-  type Deployment,
-  type EmbeddingsRequest,
-  type EmbeddingsResponse,
-  type GatewayPlugin,
-  type PassthroughRequest,
-  type ProviderCall,
-  type UpstreamResponse,
-} from '@switchyard/core';
-import { openAIError, streamError } from './errors.js';
+import { definePlugin, isHost, parseDeploymentOptions, parsePluginOptions, providerKeyMissing, z, type ChatRequest, type ChatResult, type Deployment, type EmbeddingsRequest, type GatewayPlugin, type PassthroughRequest, type ProviderCall, type UpstreamResponse } from '@switchyard/core';
+import { openAIChat, openAIEmbeddings, openAIPassthrough } from '@switchyard/upstream';
 
 const PLUGIN_NAME = '@switchyard/provider-openai';
 const VERSION = '0.1.0';
@@ -95,78 +70,26 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
     return h;
   }
 
-  async function* chunks(res: UpstreamResponse): AsyncGenerator<ChatChunk> {
-    for await (const ev of sseEvents(res, id)) {
-      if (ev.data === '[DONE]') return;
-      let parsed: ChatChunk & { error?: unknown };
-      try {
-        parsed = JSON.parse(ev.data) as ChatChunk & { error?: unknown };
-      } catch {
-        throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${id} upstream sent a stream event that is not JSON.`, {
-          publicCode: 'upstream_invalid_response',
-          expose: true,
-        });
-      }
-      if (ev.event === 'error' || parsed.error) throw streamError(parsed.error ?? parsed, id);
-      yield parsed;
-    }
-  }
+  const upstream = (d: Deployment, url: string, body: unknown, signal: AbortSignal, stream?: boolean | null) => ({
+    url,
+    headers: stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d),
+    body: body as Record<string, unknown> | undefined,
+    signal,
+    timeoutMs: d.timeoutMs ?? opts.timeoutMs,
+    provider: id,
+  });
 
-  async function chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
-    const d = call.deployment;
-    const upstream = {
-      url: `${trimSlash(d.apiBase ?? defaultBase)}/chat/completions`,
-      headers: request.stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d),
-      body: request,
-      signal: call.signal,
-      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
-      provider: id,
-    };
-    if (!request.stream) {
-      // read whole: no response stream object per call
-      const res = await upstreamBuffered(upstream);
-      const upstreamRequestId = headerValue(res.headers, 'x-request-id');
-      if (res.status < 200 || res.status >= 300) throw openAIError(res, res.text, id);
-      return { type: 'completion', body: parseJson<ChatCompletion>(res.text, id), upstreamRequestId };
-    }
-    const res = await upstreamFetch(upstream);
-    const upstreamRequestId = headerValue(res.headers, 'x-request-id');
-    if (res.status < 200 || res.status >= 300) throw openAIError(res, await readText(res, id), id);
-    await expectEventStream(res, id);
-    return { type: 'stream', chunks: chunks(res), upstreamRequestId };
-  }
+  const chat = (request: ChatRequest, call: ProviderCall): Promise<ChatResult> =>
+    openAIChat(upstream(call.deployment, `${trimSlash(call.deployment.apiBase ?? defaultBase)}/chat/completions`, request, call.signal, request.stream), request);
 
-  async function embeddings(request: EmbeddingsRequest, call: ProviderCall): Promise<{ body: EmbeddingsResponse; upstreamRequestId?: string }> {
-    const d = call.deployment;
-    // read whole; `encoding_format` goes as the client asked (the SDK asks base64: a quarter of the bytes)
-    const res = await upstreamBuffered({
-      url: `${trimSlash(d.apiBase ?? defaultBase)}/embeddings`,
-      headers: headersFor(d),
-      body: request,
-      signal: call.signal,
-      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
-      provider: id,
-    });
-    const upstreamRequestId = headerValue(res.headers, 'x-request-id');
-    if (res.status < 200 || res.status >= 300) throw openAIError(res, res.text, id);
-    return { body: parseJson<EmbeddingsResponse>(res.text, id), upstreamRequestId };
-  }
+  // read whole; `encoding_format` goes as the client asked (the SDK asks base64: a quarter of the bytes)
+  const embeddings = (request: EmbeddingsRequest, call: ProviderCall) =>
+    openAIEmbeddings(upstream(call.deployment, `${trimSlash(call.deployment.apiBase ?? defaultBase)}/embeddings`, request, call.signal));
 
-  async function passthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
-    const d = call.deployment;
-    const headers = req.stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d);
-    const res = await upstreamFetch({
-      method: req.method,
-      url: `${trimSlash(d.apiBase ?? defaultBase)}${req.path}${req.query ? `?${req.query}` : ''}`,
-      headers,
-      body: req.body as Record<string, unknown> | undefined,
-      signal: call.signal,
-      timeoutMs: d.timeoutMs ?? opts.timeoutMs,
-      provider: id,
-    });
-    if (res.status < 200 || res.status >= 300) throw openAIError(res, await readText(res, id), id);
-    return res;
-  }
+  const passthrough = (req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> => {
+    const url = `${trimSlash(call.deployment.apiBase ?? defaultBase)}${req.path}${req.query ? `?${req.query}` : ''}`;
+    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.signal, req.stream), method: req.method });
+  };
 
   return definePlugin({
     name: PLUGIN_NAME,

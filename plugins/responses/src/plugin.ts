@@ -41,8 +41,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
     version: VERSION,
     dependencies: ['store'],
     async apply(gateway) {
-      const store = gateway.services.store;
-      if (!store) throw new GatewayError('GW_ERR_PLUGIN', `${PLUGIN_NAME} needs a store plugin (e.g. @switchyard/store-sqlite)`);
+      const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, RESPONSES_MIGRATIONS);
       const repo = responsesRepo(store.db);
       let ids: ResponseIds | undefined;
@@ -70,9 +69,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       });
       // lets the session tracker put a chat call that continues a response in that response's session
       gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerScope(principal)))?.sessionId ?? undefined;
-      gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-        for (const route of responsesRoutes(env)) routes.add(route);
-      });
+      for (const route of responsesRoutes(env)) gateway.addRoute(route);
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         for (const ac of env.running.values()) ac.abort();
       });

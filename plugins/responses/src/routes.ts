@@ -1,7 +1,8 @@
 /**
  * The Responses routes: create, retrieve, delete, input items, cancel.
  */
-import { canSee, createCallContext, GatewayError, ownerScope, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { canSee, createCallContext, GatewayError, ownerScope, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { readJson } from '@switchyard/upstream';
 import { createResponse } from './create.js';
 import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
@@ -61,7 +62,7 @@ function page(items: Item[], query: RouteRequest['query']) {
  *
  * @example
  * ```ts
- * gateway.hooks.routes.tap(NAME, (routes) => responsesRoutes(env).forEach((r) => routes.add(r)));
+ * for (const route of responsesRoutes(env)) gateway.addRoute(route);
  * ```
  */
 export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {

@@ -4,7 +4,8 @@
  * An upstream that answers with the id of a response it already returned would overwrite
  * that response's state: a 502.
  */
-import { GatewayError, readJson, sseEvents, type OperationResult, type ProviderAdapter, type ProviderCall } from '@switchyard/core';
+import { GatewayError, type OperationResult, type ProviderAdapter, type ProviderCall } from '@switchyard/core';
+import { readJson, sseEvents } from '@switchyard/upstream';
 import { stateOf } from './call-state.js';
 import type { ResponsesEnv } from './env.js';
 import type { CreateResponse } from './schema.js';

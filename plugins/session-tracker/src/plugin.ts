@@ -88,9 +88,7 @@ export function sessionTracker(options?: SessionTrackerOptions): GatewayPlugin {
       }
 
       if (opts.api !== false) {
-        gateway.hooks.routes.tap(PLUGIN_NAME, (routes) => {
-          for (const route of sessionRoutes(store)) routes.add(route);
-        });
+        for (const route of sessionRoutes(store)) gateway.addRoute(route);
       }
     },
   });

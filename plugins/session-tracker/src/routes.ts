@@ -42,7 +42,7 @@ const notFound = (id: string) =>
  *
  * @example
  * ```ts
- * gateway.hooks.routes.tap(NAME, (routes) => sessionRoutes(store).forEach((r) => routes.add(r)));
+ * for (const route of sessionRoutes(store)) gateway.addRoute(route);
  * ```
  */
 export function sessionRoutes(store: Store): RouteDefinition[] {

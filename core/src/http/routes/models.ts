@@ -2,7 +2,7 @@
  * `GET /v1/models` and `GET /v1/models/{model}`.
  */
 import { GatewayError } from '../../errors.js';
-import type { ModelTable } from '../../plugin-api.js';
+import type { ModelTable } from '../../gateway-api.js';
 import type { RouteDefinition } from '../routes-api.js';
 
 const BOOT = Math.floor(Date.now() / 1000);

@@ -2,7 +2,8 @@
  * Reading server-sent events from an upstream body with eventsource-parser.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { upstreamFailure, type UpstreamResponse } from './http.js';
+import type { UpstreamResponse } from '@switchyard/core';
+import { upstreamFailure } from './http.js';
 
 /**
  * Yields each SSE event of an upstream body as it arrives (no buffering beyond one

@@ -20,9 +20,7 @@ export function tapOnly(hooks: GatewayHooks): PluginHooks {
     view[name] = Object.freeze({
       name,
       tap: hook.tap!.bind(hook),
-      tapAsync: hook.tapAsync?.bind(hook),
-      tapPromise: hook.tapPromise?.bind(hook),
-      isUsed: hook.isUsed!.bind(hook),
+      tapPromise: hook.tapPromise!.bind(hook),
     });
   }
   return Object.freeze(view) as unknown as PluginHooks;

@@ -3,7 +3,7 @@
  */
 import { GatewayError } from './errors.js';
 import type { PluginHooks } from './hooks.js';
-import type { PluginApi } from './plugin-api.js';
+import type { PluginApi } from './gateway-api.js';
 
 /**
  * A plugin: plain data plus `apply`. Made by a factory so options are validated once, at boot.
@@ -35,8 +35,6 @@ export interface GatewayPlugin {
   readonly optionalDependencies?: readonly string[];
   /** Capabilities this plugin offers to others, e.g. `store`. */
   readonly provides?: readonly string[];
-  /** Core versions the plugin works with, as `^major.minor` (checked at boot). */
-  readonly core?: string;
   /** Taps hooks, registers providers and services. May be async (bounded by a timeout). */
   apply(gateway: PluginApi): void | Promise<void>;
 }
@@ -73,22 +71,17 @@ export function assertPlugin(value: unknown, origin: string): asserts value is G
   }
 }
 
-function satisfiesCore(range: string, coreVersion: string): boolean {
-  const m = /^\^?(\d+)\.(\d+)/.exec(range.trim());
-  const c = /^(\d+)\.(\d+)/.exec(coreVersion);
-  if (!m || !c) return false;
-  const [rMaj, rMin] = [Number(m[1]), Number(m[2])];
-  const [cMaj, cMin] = [Number(c[1]), Number(c[2])];
-  // caret semantics: 0.x ranges pin the minor, others the major
-  if (rMaj === 0) return cMaj === 0 && cMin === rMin;
-  return cMaj === rMaj && cMin >= rMin;
-}
-
 /**
  * Orders plugins so that each comes after what it depends on (stable otherwise), and
- * rejects duplicates, missing dependencies and cycles.
+ * rejects duplicates, missing dependencies and cycles. (Which core a plugin works with is
+ * npm's business: plugins peer-depend on `@switchyard/core`.)
+ *
+ * @example
+ * ```ts
+ * orderPlugins([sessions, store]); // [store, sessions] when sessions depends on 'store'
+ * ```
  */
-export function orderPlugins(plugins: readonly GatewayPlugin[], coreVersion: string): GatewayPlugin[] {
+export function orderPlugins(plugins: readonly GatewayPlugin[]): GatewayPlugin[] {
   const byName = new Map<string, GatewayPlugin>();
   const providers = new Map<string, GatewayPlugin[]>();
   plugins.forEach((p, i) => {
@@ -98,12 +91,6 @@ export function orderPlugins(plugins: readonly GatewayPlugin[], coreVersion: str
     }
     byName.set(p.name, p);
     for (const cap of p.provides ?? []) providers.set(cap, [...(providers.get(cap) ?? []), p]);
-    if (p.core !== undefined && !satisfiesCore(p.core, coreVersion)) {
-      throw new GatewayError(
-        'GW_ERR_PLUGIN_VERSION_MISMATCH',
-        `plugin ${p.name} needs @switchyard/core ${p.core}, but this is ${coreVersion}`,
-      );
-    }
   });
   const ordered: GatewayPlugin[] = [];
   const state = new Map<GatewayPlugin, 'visiting' | 'done'>();
@@ -139,7 +126,7 @@ export function orderPlugins(plugins: readonly GatewayPlugin[], coreVersion: str
  *
  * @example
  * ```ts
- * await applyPlugins(orderPlugins(plugins, '0.1.0'), (p) => apiFor(p), 10_000);
+ * await applyPlugins(orderPlugins(plugins), (p) => apiFor(p), 10_000);
  * ```
  */
 export async function applyPlugins(

@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { GatewayError } from '../errors.js';
+import { GatewayError, type UpstreamResponse } from '@switchyard/core';
 
 // No cap on connections per upstream origin: a cap queues calls behind long-lived streams
 // (with 256, the 257th concurrent stream to one provider waited for another to end).
@@ -22,13 +22,6 @@ export interface UpstreamRequest {
   timeoutMs?: number;
   /** Provider name for error messages. */
   provider: string;
-}
-
-/** An upstream response: status, lower-cased headers and the body stream. */
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
 }
 
 /** An upstream response read whole: status, lower-cased headers and the body as text. */

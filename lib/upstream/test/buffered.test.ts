@@ -5,7 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError, parseJson, upstreamBuffered } from '../src/index.js';
+import { GatewayError } from '@switchyard/core';
+import { parseJson, upstreamBuffered } from '@switchyard/upstream';
 
 describe('upstreamBuffered', () => {
   let server: http.Server;

@@ -11,7 +11,7 @@ import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
-import type { ServedRoute } from './http/routes-api.js';
+import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
 import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types.js';
 
 /**
@@ -119,6 +119,18 @@ export interface PluginApi {
   readonly providers: ProviderRegistry;
   /** Services shared between plugins (e.g. `store`). */
   readonly services: GatewayServices;
+  /**
+   * A service another plugin provides, or a coded error naming this plugin and the service:
+   * for services the plugin lists in `dependencies` (the loader already refused to boot
+   * without them), so `apply()` need not check for it again.
+   *
+   * @example
+   * ```ts
+   * const store = gateway.service('store'); // typed, never undefined
+   * await store.migrate('@acme/notes', migrations);
+   * ```
+   */
+  service<K extends keyof GatewayServices>(name: K): NonNullable<GatewayServices[K]>;
   readonly settings: GatewaySettings;
   readonly models: ModelTable;
   /** Diagnostics for this plugin (messages are prefixed with its name). */
@@ -142,6 +154,16 @@ export interface PluginApi {
    * plugin reads to tell whether an API is there (e.g. `GET /v1/batches`).
    */
   readonly routes: readonly ServedRoute[];
+  /**
+   * Adds an HTTP route (`/v1/...` is also served without `/v1`). Call it in `apply()`; routes
+   * are served in plugin order after the core's (chat completions, models, health).
+   *
+   * @example
+   * ```ts
+   * gateway.addRoute({ method: 'GET', path: '/v1/hello', handler: () => ({ body: { hello: 'world' } }) });
+   * ```
+   */
+  addRoute(route: RouteDefinition): void;
   /**
    * Whether a plugin taps `authenticate` (every request then carries a key). Without one the
    * gateway listens on 127.0.0.1 only and every caller is the same anonymous tenant.
