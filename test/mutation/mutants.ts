@@ -189,7 +189,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'stream-end-destroys-upstream-connection',
-    file: 'core/src/upstream/sse.ts',
+    file: 'lib/upstream/src/sse.ts',
     bug: 'a stream read up to `[DONE]` destroys its upstream connection: one TCP connect per streamed call',
     edits: one('    if (!ended) release(res.body);', '    if (!ended) res.body.destroy();'),
   },
@@ -339,7 +339,7 @@ export const COVERING_TESTS: Record<string, Covering> = {
   'core/src/http/': { include: ['core/test/', 'test/e2e/chat-', 'test/hardening/requests'] },
   'core/src/router/': { include: ['core/test/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
   'core/src/runner/attempts.ts': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort', 'test/e2e/router-reliability'] },
-  'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
+  'lib/upstream/': { include: ['lib/upstream/', 'core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
   'lib/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
   'cli/src/litellm/': { include: ['cli/test/litellm-config', 'test/e2e/litellm-config'] },
   'plugins/auth/': { include: ['plugins/auth/', 'test/auth/key-api', 'test/auth/limits'] },
