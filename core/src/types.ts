@@ -115,7 +115,7 @@ export interface CallResponse {
  * @example
  * ```ts
  * const body: EmbeddingsRequest = { model: 'text-embedding-3-small', input: ['hello', 'world'], dimensions: 256 };
- * const out = await gateway.call({ operation: 'embeddings', endpoint: '/v1/embeddings', body });
+ * const out = await gateway.call({ operation: 'embeddings', body }); // needs @switchyard/embeddings loaded
  * ```
  */
 export interface EmbeddingsRequest extends CallRequest {
@@ -500,10 +500,11 @@ export interface CallContext {
  *
  * @example
  * ```ts
- * async chat(request, call): Promise<ChatResult> {
- *   const res = await upstreamFetch({ url, body: request, signal: call.signal, provider: 'acme' });
- *   if (request.stream) return { type: 'stream', chunks: openAIChunks(res, 'acme') };
- *   return { type: 'completion', body: await readJson<ChatCompletion>(res, 'acme') };
+ * async chat(request): Promise<ChatResult> {
+ *   const body = answer(request); // a ChatCompletion
+ *   if (!request.stream) return { type: 'completion', body };
+ *   const chunks = completionToChunks(body, request.stream_options?.include_usage === true);
+ *   return { type: 'stream', chunks: (async function* () { yield* chunks; })() };
  * }
  * ```
  */

@@ -38,7 +38,7 @@ export interface UpstreamRequest {
  * @example
  * ```ts
  * const res: BufferedResponse = await upstreamBuffered({ url: `${base}/embeddings`, body: request, provider: 'acme' });
- * if (res.status >= 400) throw openAIError(res, res.text, 'acme');
+ * if (res.status !== 200) throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The acme upstream answered ${res.status}.`, { expose: true });
  * const body = parseJson<EmbeddingsResponse>(res.text, 'acme');
  * ```
  */
