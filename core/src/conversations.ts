@@ -7,14 +7,29 @@
  */
 import type { CallContext, Deployment, Principal } from './types.js';
 
-/** An item of a conversation: a Responses input or output item with its id. */
+/**
+ * An item of a conversation: a Responses input or output item with its id.
+ *
+ * @example
+ * ```ts
+ * const item: ConversationItem = { id: 'msg_1', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] };
+ * ```
+ */
 export interface ConversationItem {
   id: string;
   type: string;
   [key: string]: unknown;
 }
 
-/** What a turn's history is fitted to. */
+/**
+ * What a turn's history is fitted to.
+ *
+ * @example
+ * ```ts
+ * const options: ConversationHistoryOptions = { truncation: 'auto', input, instructions: body.instructions, maxOutputTokens: 1024 };
+ * const { items, dropped } = await turn.history(deployment, options, ctx);
+ * ```
+ */
 export interface ConversationHistoryOptions {
   /** `auto` drops the oldest items when the deployment's context window would be exceeded. */
   truncation: 'auto' | 'disabled';
@@ -26,7 +41,15 @@ export interface ConversationHistoryOptions {
   maxOutputTokens?: number | null;
 }
 
-/** The items a deployment gets before this turn's input. */
+/**
+ * The items a deployment gets before this turn's input, as `turn.history()` resolves.
+ *
+ * @example
+ * ```ts
+ * const { items, dropped }: ConversationHistory = await turn.history(deployment, { truncation: 'auto', input }, ctx);
+ * const upstreamInput = [...items, ...input]; // oldest first; `dropped` were left out to fit
+ * ```
+ */
 export interface ConversationHistory {
   /** Oldest first. */
   items: ConversationItem[];

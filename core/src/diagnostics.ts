@@ -3,7 +3,15 @@
  * Call logs are not diagnostics: they go through the `log` hook.
  */
 
-/** A minimal leveled logger. pino, console and most loggers satisfy it. */
+/**
+ * A minimal leveled logger. pino, console and most loggers satisfy it.
+ *
+ * @example
+ * ```ts
+ * const gateway = await createGateway(config, { diagnostics: console });
+ * // in a plugin: gateway.diagnostics.warn('no price for deployment', { id: d.id });
+ * ```
+ */
 export interface Diagnostics {
   debug(message: string, detail?: unknown): void;
   info(message: string, detail?: unknown): void;
@@ -12,7 +20,15 @@ export interface Diagnostics {
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-/** Diagnostics levels, lowest first. */
+/**
+ * Diagnostics levels, lowest first (`silent` drops everything).
+ *
+ * @example
+ * ```ts
+ * const level: DiagnosticsLevel = process.env.DEBUG ? 'debug' : 'warn';
+ * const diagnostics = consoleDiagnostics(level);
+ * ```
+ */
 export type DiagnosticsLevel = (typeof LEVELS)[number];
 
 function describe(detail: unknown): string {

@@ -3,7 +3,14 @@
  * OpenAI error envelope `{"error":{"message","type","param","code"}}`.
  */
 
-/** The OpenAI error `type` values the gateway uses. */
+/**
+ * The OpenAI error `type` values the gateway uses (other strings pass through from upstreams).
+ *
+ * @example
+ * ```ts
+ * const type: OpenAIErrorType = status === 429 ? 'rate_limit_error' : 'server_error';
+ * ```
+ */
 export type OpenAIErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
@@ -47,10 +54,26 @@ export const ERROR_CODES = {
   GW_ERR_INTERNAL: { status: 500, type: 'server_error' },
 } as const satisfies Record<string, { status: number; type: OpenAIErrorType }>;
 
-/** A gateway error code. */
+/**
+ * A gateway error code.
+ *
+ * @example
+ * ```ts
+ * const code: ErrorCode = status === 404 ? 'GW_ERR_MODEL_NOT_FOUND' : 'GW_ERR_PROVIDER_UPSTREAM';
+ * throw new GatewayError(code, message);
+ * ```
+ */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Options of a {@link GatewayError}. */
+/**
+ * Options of a {@link GatewayError}.
+ *
+ * @example
+ * ```ts
+ * const options: GatewayErrorOptions = { param: 'messages[0].role', publicCode: 'invalid_value' };
+ * throw new GatewayError('GW_ERR_INVALID_REQUEST', 'messages[0].role must be one of system, user, assistant, tool.', options);
+ * ```
+ */
 export interface GatewayErrorOptions {
   /** HTTP status; defaults to the code's status in {@link ERROR_CODES}. */
   status?: number;
@@ -78,7 +101,15 @@ function errorStatus(status: number | undefined, fallback: number): number {
   return Number.isInteger(status) && status >= 400 && status <= 599 ? status : fallback;
 }
 
-/** The OpenAI error envelope. */
+/**
+ * The OpenAI error envelope, as {@link GatewayError.toJSON} makes it.
+ *
+ * @example
+ * ```ts
+ * const body: OpenAIErrorBody = new GatewayError('GW_ERR_MODEL_NOT_FOUND', 'No model "gpt-5".', { param: 'model', publicCode: 'model_not_found' }).toJSON();
+ * // { error: { message: 'No model "gpt-5".', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } }
+ * ```
+ */
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }

@@ -68,13 +68,29 @@ export interface PricingService {
   contextWindow(deployment: Deployment): number | undefined;
 }
 
-/** Operations plugins add to the runner (embeddings, Responses, ...). */
+/**
+ * Operations plugins add to the runner (embeddings, Responses, ...).
+ *
+ * @example
+ * ```ts
+ * apply(gateway) {
+ *   gateway.operations.register(embeddingsCodec); // then gateway.call({ operation: 'embeddings', body })
+ * }
+ * ```
+ */
 export interface OperationRegistry {
   /** Makes `codec` callable by name (`gateway.call({ operation })`); a second codec of one name fails boot. */
   register<Req extends CallRequest, Res extends CallResponse, Chunk>(codec: OperationCodec<Req, Res, Chunk>): void;
 }
 
-/** Gateway-wide settings from the config file (top-level keys other than plugins/models/server). */
+/**
+ * Gateway-wide settings from the config file (top-level keys other than plugins/models/server).
+ *
+ * @example
+ * ```ts
+ * const file = path.join(gateway.settings.dataDir, 'calls.jsonl');
+ * ```
+ */
 export interface GatewaySettings {
   /** Keep full request and response bodies with each call record. */
   readonly storePrompts: boolean;
@@ -84,7 +100,15 @@ export interface GatewaySettings {
   readonly dataDir: string;
 }
 
-/** Registry of provider adapters, keyed by provider id. */
+/**
+ * Registry of provider adapters, keyed by provider id.
+ *
+ * @example
+ * ```ts
+ * gateway.providers.register(adapter);
+ * const openai = gateway.providers.get('openai'); // undefined unless a plugin registered it
+ * ```
+ */
 export interface ProviderRegistry {
   /** Registers an adapter; a second adapter with the same id fails boot. */
   register(adapter: ProviderAdapter): void;
@@ -92,7 +116,14 @@ export interface ProviderRegistry {
   list(): ProviderAdapter[];
 }
 
-/** Read access to the configured models. */
+/**
+ * Read access to the configured models.
+ *
+ * @example
+ * ```ts
+ * const deployments = gateway.models.lookup('gpt-4o'); // [] when no deployment serves it
+ * ```
+ */
 export interface ModelTable {
   /** All configured deployments, in config order. */
   readonly deployments: readonly Deployment[];

@@ -37,7 +37,14 @@ import { prefixed, tapOnly } from './hook-view.js';
 import { settlesBy, shutdownCut, shutdownPlan, type CloseReport } from './shutdown.js';
 import { VERSION } from './version.js';
 
-/** Options for building a gateway beyond its config. */
+/**
+ * Options for building a gateway beyond its config.
+ *
+ * @example
+ * ```ts
+ * const gateway = await createGateway(config, { configDir: path.dirname(file), configFile: file, diagnostics: memoryDiagnostics() });
+ * ```
+ */
 export interface CreateGatewayOptions {
   /** Folder plugin package names are resolved from (the config file's folder). */
   configDir?: string;
@@ -49,7 +56,15 @@ export interface CreateGatewayOptions {
   configFile?: string;
 }
 
-/** A listening server. */
+/**
+ * A listening server, as `gateway.listen()` resolves.
+ *
+ * @example
+ * ```ts
+ * const { url, port } = await gateway.listen({ port: 0 });
+ * const client = new OpenAI({ baseURL: url, apiKey: 'unused' }); // url: `http://127.0.0.1:${port}/v1`
+ * ```
+ */
 export interface Listening {
   server: http.Server;
   port: number;

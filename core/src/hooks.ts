@@ -11,9 +11,18 @@ import type { AuthRequest, CallContext, CallEvent, CallRequest, CallResponse, Ch
 
 const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncWaterfallHook } = tapable;
 
-/** The gateway as `ready` and `close` taps see it. */
+/**
+ * The gateway as `ready` and `close` taps see it.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.ready.tapPromise('@acme/check', async ({ models }) => {
+ *   if (models.length === 0) throw new Error('no models configured');
+ * });
+ * ```
+ */
 export interface GatewayLifecycle {
-  /** Resolved public settings of the gateway. */
+  /** The configured deployments, in config order. */
   readonly models: readonly Deployment[];
 }
 
@@ -79,10 +88,25 @@ export function createHooks() {
   });
 }
 
-/** The full hook table (core side: can call and intercept). */
+/**
+ * The full hook table (core side: can call and intercept); plugins get {@link PluginHooks}.
+ *
+ * @example
+ * ```ts
+ * const hooks: GatewayHooks = gateway.hooks; // a built Gateway's, not a plugin's
+ * await hooks.log.promise(event);
+ * ```
+ */
 export type GatewayHooks = ReturnType<typeof createHooks>;
 
-/** Hook names. */
+/**
+ * Hook names.
+ *
+ * @example
+ * ```ts
+ * const tappedHooks = (Object.keys(gateway.hooks) as HookName[]).filter((n) => gateway.hooks[n].taps.length > 0);
+ * ```
+ */
 export type HookName = keyof GatewayHooks;
 
 type TapOnly<H> = H extends { tap: unknown } ? Pick<H, Extract<keyof H, 'tap' | 'tapPromise' | 'name'>> : never;

@@ -17,7 +17,15 @@ import type { Principal } from './types.js';
  */
 export type SessionOfResponse = (responseId: string, principal: Principal) => Promise<string | undefined>;
 
-/** Which spend a {@link SpendTotals} query sums: any of key, user, team, from a time on. */
+/**
+ * Which spend a {@link SpendTotals} query sums: any of key, user, team, from a time on.
+ *
+ * @example
+ * ```ts
+ * const scope: SpendScope = { team: 'payments', from: Date.UTC(2025, 0, 1) };
+ * const usd = await gateway.service('spend').total(scope);
+ * ```
+ */
 export interface SpendScope {
   key?: string;
   user?: string;

@@ -5,7 +5,15 @@
  */
 import { GatewayError } from './errors.js';
 
-/** What a shutdown had to cut. */
+/**
+ * What a shutdown had to cut, as `gateway.close()` resolves.
+ *
+ * @example
+ * ```ts
+ * const { cut, backgroundCut, closed } = await gateway.close({ timeoutMs: 10_000 });
+ * if (cut > 0 || backgroundCut > 0 || !closed) console.warn(`shutdown cut ${cut} calls`);
+ * ```
+ */
 export interface CloseReport {
   /** Requests and in-process calls still running when the drain time ran out: ended with a 503 error. */
   cut: number;

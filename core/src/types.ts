@@ -9,7 +9,14 @@ import type { ConversationTurn } from './conversations.js';
 import type { GatewayError } from './errors.js';
 import type { Readable } from 'node:stream';
 
-/** One content part of a chat message. */
+/**
+ * One content part of a chat message.
+ *
+ * @example
+ * ```ts
+ * const part: ChatContentPart = { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } };
+ * ```
+ */
 export type ChatContentPart =
   | { type: 'text'; text: string }
   | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
@@ -17,14 +24,31 @@ export type ChatContentPart =
   | { type: 'file'; file: { file_id?: string; file_data?: string; filename?: string } }
   | { type: string; [key: string]: unknown };
 
-/** A tool call made by the assistant. */
+/**
+ * A tool call made by the assistant.
+ *
+ * @example
+ * ```ts
+ * const call: ChatToolCall = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } };
+ * ```
+ */
 export interface ChatToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
 }
 
-/** One message of a chat conversation. */
+/**
+ * One message of a chat conversation.
+ *
+ * @example
+ * ```ts
+ * const messages: ChatMessage[] = [
+ *   { role: 'system', content: 'Answer in one line.' },
+ *   { role: 'user', content: [{ type: 'text', text: 'What is 2 + 2?' }] },
+ * ];
+ * ```
+ */
 export interface ChatMessage {
   role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
   content?: string | ChatContentPart[] | null;
@@ -35,7 +59,17 @@ export interface ChatMessage {
   [key: string]: unknown;
 }
 
-/** A function tool offered to the model. */
+/**
+ * A function tool offered to the model.
+ *
+ * @example
+ * ```ts
+ * const tool: ChatTool = {
+ *   type: 'function',
+ *   function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+ * };
+ * ```
+ */
 export interface ChatTool {
   type: 'function';
   function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
@@ -45,6 +79,16 @@ export interface ChatTool {
  * The body of any call the runner serves: every operation names a model. Chat requests,
  * embeddings requests and Responses requests are all call requests; a hook that needs one
  * kind checks `ctx.operation` first.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.preCall.tapPromise('@acme/guard', async (request: CallRequest, ctx) => {
+ *   if (request.model.startsWith('internal/') && !ctx.principal.admin) {
+ *     throw new GatewayError('GW_ERR_FORBIDDEN', `No access to ${request.model}.`, { param: 'model' });
+ *   }
+ *   return undefined;
+ * });
+ * ```
  */
 export interface CallRequest {
   model: string;
@@ -53,12 +97,27 @@ export interface CallRequest {
   [key: string]: unknown;
 }
 
-/** The answer of any call (a chat completion, an embeddings list, a response object, ...). */
+/**
+ * The answer of any call (a chat completion, an embeddings list, a response object, ...).
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.postCall.tapPromise('@acme/stamp', async (response: CallResponse, _request, ctx) => ({ ...response, served_by: ctx.deployment?.id }));
+ * ```
+ */
 export interface CallResponse {
   [key: string]: unknown;
 }
 
-/** The body of `POST /v1/embeddings`. */
+/**
+ * The body of `POST /v1/embeddings`.
+ *
+ * @example
+ * ```ts
+ * const body: EmbeddingsRequest = { model: 'text-embedding-3-small', input: ['hello', 'world'], dimensions: 256 };
+ * const out = await gateway.call({ operation: 'embeddings', body }); // needs @switchyard/embeddings loaded
+ * ```
+ */
 export interface EmbeddingsRequest extends CallRequest {
   input: string | string[] | number[] | number[][];
   encoding_format?: 'float' | 'base64';
@@ -66,7 +125,14 @@ export interface EmbeddingsRequest extends CallRequest {
   user?: string;
 }
 
-/** One embedding of an embeddings answer. */
+/**
+ * One embedding of an embeddings answer.
+ *
+ * @example
+ * ```ts
+ * const e: Embedding = { object: 'embedding', index: 0, embedding: [0.012, -0.034, 0.051] };
+ * ```
+ */
 export interface Embedding {
   object: 'embedding';
   index: number;
@@ -74,7 +140,19 @@ export interface Embedding {
   embedding: number[] | string;
 }
 
-/** The answer of `POST /v1/embeddings`. */
+/**
+ * The answer of `POST /v1/embeddings`, as a provider's `embeddings()` returns it.
+ *
+ * @example
+ * ```ts
+ * const body: EmbeddingsResponse = {
+ *   object: 'list',
+ *   model: 'text-embedding-3-small',
+ *   data: [{ object: 'embedding', index: 0, embedding: [0.012, -0.034] }],
+ *   usage: { prompt_tokens: 2, total_tokens: 2 },
+ * };
+ * ```
+ */
 export interface EmbeddingsResponse extends CallResponse {
   object: 'list';
   data: Embedding[];
@@ -82,7 +160,20 @@ export interface EmbeddingsResponse extends CallResponse {
   usage: { prompt_tokens: number; total_tokens: number };
 }
 
-/** The body of `POST /v1/chat/completions`. */
+/**
+ * The body of `POST /v1/chat/completions`, as a provider's `chat()` receives it.
+ *
+ * @example
+ * ```ts
+ * const request: ChatRequest = {
+ *   model: 'gpt-4o',
+ *   messages: [{ role: 'user', content: 'hi' }],
+ *   temperature: 0,
+ *   stream: true,
+ *   stream_options: { include_usage: true },
+ * };
+ * ```
+ */
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
@@ -104,7 +195,14 @@ export interface ChatRequest {
   [key: string]: unknown;
 }
 
-/** Token usage in the chat completions shape. */
+/**
+ * Token usage in the chat completions shape (what every operation's usage is read as).
+ *
+ * @example
+ * ```ts
+ * const usage: Usage = { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150, prompt_tokens_details: { cached_tokens: 100 } };
+ * ```
+ */
 export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -113,10 +211,32 @@ export interface Usage {
   completion_tokens_details?: { reasoning_tokens?: number; audio_tokens?: number; [key: string]: unknown };
 }
 
-/** Why a choice stopped. */
+/**
+ * Why a choice stopped.
+ *
+ * @example
+ * ```ts
+ * const reason: FinishReason | null = completion.choices[0]?.finish_reason ?? null;
+ * if (reason === 'length') console.warn('answer cut at max_tokens');
+ * ```
+ */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
-/** A `chat.completion` object. */
+/**
+ * A `chat.completion` object.
+ *
+ * @example
+ * ```ts
+ * const completion: ChatCompletion = {
+ *   id: 'chatcmpl-1',
+ *   object: 'chat.completion',
+ *   created: Math.floor(Date.now() / 1000),
+ *   model: request.model,
+ *   choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop', logprobs: null }],
+ *   usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+ * };
+ * ```
+ */
 export interface ChatCompletion {
   id: string;
   object: 'chat.completion';
@@ -133,7 +253,15 @@ export interface ChatCompletion {
   [key: string]: unknown;
 }
 
-/** A streamed tool-call fragment. */
+/**
+ * A streamed tool-call fragment: the first carries `id` and the name, later ones more `arguments`.
+ *
+ * @example
+ * ```ts
+ * const first: ChatToolCallDelta = { index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } };
+ * const next: ChatToolCallDelta = { index: 0, function: { arguments: '{"city":"Oslo"}' } };
+ * ```
+ */
 export interface ChatToolCallDelta {
   index: number;
   id?: string;
@@ -141,7 +269,17 @@ export interface ChatToolCallDelta {
   function?: { name?: string; arguments?: string };
 }
 
-/** A `chat.completion.chunk` object. */
+/**
+ * A `chat.completion.chunk` object.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.chunk.tap('@acme/shout', (chunk: ChatChunk) => ({
+ *   ...chunk,
+ *   choices: chunk.choices.map((c) => ({ ...c, delta: { ...c.delta, content: c.delta.content?.toUpperCase() } })),
+ * }));
+ * ```
+ */
 export interface ChatChunk {
   id: string;
   object: 'chat.completion.chunk';
@@ -177,7 +315,18 @@ export interface GatewayState {
   conversation?: ConversationTurn;
 }
 
-/** Headers and route of an incoming request, as the `authenticate` hook sees them. */
+/**
+ * Headers and route of an incoming request, as the `authenticate` hook sees them.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.authenticate.tapPromise('@acme/auth', async (req: AuthRequest) => {
+ *   const key = bearerToken(req.headers);
+ *   if (!key) throw new GatewayError('GW_ERR_UNAUTHORIZED', `${req.method} ${req.path} needs an API key.`);
+ *   return keys.get(key); // a Principal, or undefined for an anonymous caller
+ * });
+ * ```
+ */
 export interface AuthRequest {
   readonly method: string;
   readonly path: string;
@@ -187,6 +336,12 @@ export interface AuthRequest {
 /**
  * Who is calling: filled by an auth plugin (or given to `gateway.call()`); every stored object
  * records its owner (`ownerOf`) and reads are scoped to it (`ownerScope`).
+ *
+ * @example
+ * ```ts
+ * const principal: Principal = { keyId: 'key_1', teamId: 'payments' };
+ * await gateway.call({ body, principal }); // admission and ownership as key_1
+ * ```
  */
 export interface Principal {
   keyId?: string;
@@ -196,7 +351,18 @@ export interface Principal {
   admin?: boolean;
 }
 
-/** A configured upstream target for a public model name. */
+/**
+ * A configured upstream target for a public model name, as a provider receives it on `call.deployment`.
+ *
+ * @example
+ * ```ts
+ * async chat(request, { deployment, signal }) {
+ *   const url = `${deployment.apiBase ?? 'https://api.acme.ai/v1'}/chat/completions`;
+ *   const res = await upstreamBuffered({ url, body: request, signal, timeoutMs: deployment.timeoutMs, provider: deployment.provider });
+ *   return { type: 'completion', body: parseJson<ChatCompletion>(res.text, deployment.provider) };
+ * }
+ * ```
+ */
 export interface Deployment {
   /** Stable id, `<public name>#<index>` unless configured. */
   id: string;
@@ -226,7 +392,15 @@ export interface Deployment {
   maxInputTokens?: number;
 }
 
-/** Per-deployment price overrides in USD per token. */
+/**
+ * Per-deployment price overrides in USD per token (a model entry's `inputCostPerToken`, ...).
+ *
+ * @example
+ * ```ts
+ * const p: DeploymentPricing = deployment.pricing ?? {};
+ * const usd = usage.prompt_tokens * (p.inputCostPerToken ?? 0) + usage.completion_tokens * (p.outputCostPerToken ?? 0);
+ * ```
+ */
 export interface DeploymentPricing {
   inputCostPerToken?: number;
   outputCostPerToken?: number;
@@ -236,7 +410,17 @@ export interface DeploymentPricing {
   outputCostPerTokenBatches?: number;
 }
 
-/** One upstream attempt, kept on the call context for logs and traces. */
+/**
+ * One upstream attempt, kept on the call context for logs and traces.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.log.tapPromise('@acme/retries', async ({ ctx }) => {
+ *   const attempts: UpstreamAttempt[] = ctx.attempts;
+ *   for (const a of attempts) console.log(a.deployment.id, a.status ?? '-', a.error?.code ?? 'ok');
+ * });
+ * ```
+ */
 export interface UpstreamAttempt {
   deployment: Deployment;
   startedAt: number;
@@ -250,12 +434,28 @@ export interface UpstreamAttempt {
   model?: string;
 }
 
-/** What kind of operation a call is. */
+/**
+ * What kind of operation a call is: `chat`, or what a plugin registers (`embeddings`, `responses`, ...).
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.transform.tapPromise('@acme/cold', async (request, ctx) => (ctx.operation === 'chat' ? { ...request, temperature: 0 } : request));
+ * ```
+ */
 export type Operation = 'chat' | (string & {});
 
 /**
  * Everything a hook knows about the call in flight. One per call; plugins keep their
  * own data on `state` (typed through {@link GatewayState}).
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.preCall.tapPromise('@acme/tag', async (_request, ctx: CallContext) => {
+ *   ctx.metadata.team = ctx.principal.teamId ?? 'none';
+ *   ctx.responseHeaders['x-acme-request'] = ctx.requestId;
+ *   return undefined;
+ * });
+ * ```
  */
 export interface CallContext {
   /** `x-request-id` of the call (taken from the client when it sent one). */
@@ -295,12 +495,34 @@ export interface CallContext {
   readonly state: GatewayState;
 }
 
-/** The result of a provider's chat call: a whole completion or a stream of chunks. */
+/**
+ * The result of a provider's chat call: a whole completion or a stream of chunks.
+ *
+ * @example
+ * ```ts
+ * async chat(request): Promise<ChatResult> {
+ *   const body = answer(request); // a ChatCompletion
+ *   if (!request.stream) return { type: 'completion', body };
+ *   const chunks = completionToChunks(body, request.stream_options?.include_usage === true);
+ *   return { type: 'stream', chunks: (async function* () { yield* chunks; })() };
+ * }
+ * ```
+ */
 export type ChatResult =
   | { type: 'completion'; body: ChatCompletion; upstreamRequestId?: string }
   | { type: 'stream'; chunks: AsyncIterable<ChatChunk>; upstreamRequestId?: string };
 
-/** What a provider gets for each upstream call. */
+/**
+ * What a provider gets for each upstream call.
+ *
+ * @example
+ * ```ts
+ * async embeddings(request, call: ProviderCall) {
+ *   const res = await upstreamBuffered({ url: `${call.deployment.apiBase}/embeddings`, body: request, signal: call.signal, provider: 'acme' });
+ *   return { body: parseJson<EmbeddingsResponse>(res.text, 'acme') };
+ * }
+ * ```
+ */
 export interface ProviderCall {
   deployment: Deployment;
   ctx: CallContext;
@@ -384,10 +606,27 @@ export interface PassthroughRequest {
   stream?: boolean;
 }
 
-/** Outcome of a call as observers see it. */
+/**
+ * Outcome of a call as observers see it (`short-circuit`: a `preCall` tap answered it).
+ *
+ * @example
+ * ```ts
+ * const counts: Record<CallOutcome, number> = { ok: 0, error: 0, 'short-circuit': 0 };
+ * gateway.hooks.log.tapPromise('@acme/stats', async (event) => void counts[event.outcome]++);
+ * ```
+ */
 export type CallOutcome = 'ok' | 'error' | 'short-circuit';
 
-/** What `log` observers receive once a call has ended (after the response was sent). */
+/**
+ * What `record` and `log` observers receive once a call has ended (`log`: after the response was sent).
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.log.tapPromise('@acme/errors', async (event: CallEvent) => {
+ *   if (event.outcome === 'error') console.error(event.ctx.requestId, event.status, event.error?.code);
+ * });
+ * ```
+ */
 export interface CallEvent {
   /**
    * The id of this call's record, the same in every logger and in the call log (time-ordered,
@@ -410,7 +649,16 @@ export interface CallEvent {
   payload?: { request: unknown; response?: unknown };
 }
 
-/** What `cost` observers receive: the usage of a finished call. */
+/**
+ * What `cost` taps receive: the usage of a finished call, to price it once on `ctx.cost`.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.cost.tapPromise('@acme/pricing', async ({ ctx, usage, deployment }: CostEvent) => {
+ *   ctx.cost = deployment ? gateway.services.pricing?.price(usage, deployment) ?? null : null;
+ * });
+ * ```
+ */
 export interface CostEvent {
   ctx: CallContext;
   usage: Usage;

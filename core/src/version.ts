@@ -1,2 +1,9 @@
-/** The version of @switchyard/core (checked against plugins' `core` ranges). */
+/**
+ * The version of @switchyard/core (also `gateway.version`).
+ *
+ * @example
+ * ```ts
+ * console.log(`switchyard core ${VERSION}`);
+ * ```
+ */
 export const VERSION = '0.1.0';

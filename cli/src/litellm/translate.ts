@@ -76,7 +76,7 @@ const specOptions = (p: PluginSpec) => (Array.isArray(p) ? p[1] : undefined);
  *
  * @example
  * ```ts
- * const { config, warnings } = translateLiteLLMConfig(parseConfigYaml(readFileSync('config.yaml', 'utf8')));
+ * const { config, warnings } = translateLiteLLMConfig(YAML.parse(readFileSync('config.yaml', 'utf8')));
  * const gateway = await createGateway(config);
  * ```
  */

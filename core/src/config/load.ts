@@ -24,7 +24,15 @@ export const CONFIG_FILES = [
 /** YAML without timestamps, numbers kept as written where a string is meant (see yaml.ts). */
 const loadYaml: Loader = (_filepath, content) => parseConfigYaml(content);
 
-/** A config read from disk, before validation. */
+/**
+ * A config read from disk, before validation.
+ *
+ * @example
+ * ```ts
+ * const loaded: LoadedConfig = await loadConfigFile({ cwd: '/srv/gateway' });
+ * const gateway = await createGateway(validateConfig(fileConfig(loaded.config), loaded.filepath));
+ * ```
+ */
 export interface LoadedConfig {
   config: unknown;
   /** Absolute path of the file, or undefined when none was found. */

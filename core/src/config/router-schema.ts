@@ -4,10 +4,24 @@
  */
 import { z } from 'zod';
 
-/** Router strategies, one file each under `core/src/router/strategies/`. */
+/**
+ * Router strategies, one file each under `core/src/router/strategies/`.
+ *
+ * @example
+ * ```ts
+ * if (!(ROUTER_STRATEGIES as readonly string[]).includes(name)) throw new Error(`unknown strategy ${name}`);
+ * ```
+ */
 export const ROUTER_STRATEGIES = ['simple-shuffle', 'least-busy', 'latency-based', 'usage-based', 'cost-based'] as const;
 
-/** A router strategy name. */
+/**
+ * A router strategy name.
+ *
+ * @example
+ * ```ts
+ * const strategy: RouterStrategyName = 'least-busy';
+ * ```
+ */
 export type RouterStrategyName = (typeof ROUTER_STRATEGIES)[number];
 
 const fallbackMap = z.record(z.string().min(1), z.array(z.string().min(1)));
@@ -38,7 +52,14 @@ export const RouterConfigSchema = z.strictObject({
   redis: z.string().min(1).optional(),
 });
 
-/** The router config. */
+/**
+ * The `router:` config.
+ *
+ * @example
+ * ```ts
+ * const router: RouterConfig = { strategy: 'latency-based', retries: 3, fallbacks: { 'gpt-4o': ['claude-sonnet'] } };
+ * ```
+ */
 export type RouterConfig = z.infer<typeof RouterConfigSchema>;
 
 /** Per-deployment routing keys on a model entry. */

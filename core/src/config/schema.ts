@@ -39,7 +39,14 @@ export const ModelConfigSchema = z
 /** The keys a model entry has whatever its provider (providers add their own). */
 export const MODEL_KEYS: readonly string[] = Object.keys(ModelConfigSchema.shape);
 
-/** One model entry. */
+/**
+ * One model entry.
+ *
+ * @example
+ * ```ts
+ * const entry: ModelConfig = { name: 'gpt-4o', provider: 'openai', model: 'gpt-4o-2024-08-06', apiKey: '${OPENAI_API_KEY}', rpm: 500 };
+ * ```
+ */
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
 const PluginObject = z.custom<GatewayPlugin>(
@@ -55,7 +62,14 @@ export const PluginSpecSchema = z.union([
   PluginObject,
 ]);
 
-/** A plugin spec. */
+/**
+ * A plugin as a config lists it: package name, `[name, options]`, or a plugin object.
+ *
+ * @example
+ * ```ts
+ * const plugins: PluginSpec[] = ['@switchyard/provider-mock', ['@switchyard/logger-file', { path: 'calls.jsonl' }]];
+ * ```
+ */
 export type PluginSpec = string | [string, Record<string, unknown>?] | GatewayPlugin;
 
 /** Server settings. */
@@ -100,7 +114,15 @@ export const ServerConfigSchema = z.strictObject({
   maxStreams: z.number().int().positive().optional(),
 });
 
-/** The whole config. Unknown top-level keys are reported. */
+/**
+ * The zod schema of the whole config; unknown top-level keys are reported. To validate a
+ * config with readable errors, use {@link validateConfig}.
+ *
+ * @example
+ * ```ts
+ * const topLevelKeys = Object.keys(ConfigSchema.shape); // ['extends', 'plugins', 'models', ...]
+ * ```
+ */
 export const ConfigSchema = z.strictObject({
   extends: z.enum(['default', 'none']).optional(),
   plugins: z.array(PluginSpecSchema).optional(),

@@ -3,7 +3,14 @@
  * path (when it is not loaded), or that an OpenAI API is not supported yet.
  */
 
-/** A known API: its path below `/v1` (or at the root), its name, and the plugin serving it (null: none yet). */
+/**
+ * A known API: its path below `/v1` (or at the root), its name, and the plugin serving it (null: none yet).
+ *
+ * @example
+ * ```ts
+ * const unsupported = KNOWN_APIS.filter((a: KnownApi) => a.plugin === null).map((a) => a.name); // ['legacy completions', 'images', ...]
+ * ```
+ */
 export interface KnownApi {
   path: string;
   name: string;

@@ -6,10 +6,29 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../types.js';
 
-/** HTTP methods routes may use. */
+/**
+ * HTTP methods routes may use.
+ *
+ * @example
+ * ```ts
+ * const method: RouteMethod = 'DELETE';
+ * gateway.addRoute({ method, path: '/v1/notes/:id', handler: async (req) => ({ body: await notes.remove(req.params.id) }) });
+ * ```
+ */
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** The request a route handler receives. */
+/**
+ * The request a route handler receives.
+ *
+ * @example
+ * ```ts
+ * async function handler(req: RouteRequest): Promise<RouteResponse> {
+ *   const note = await notes.get(req.params.id, ownerScope(req.principal));
+ *   if (!note) throw new GatewayError('GW_ERR_NOT_FOUND', `No note ${req.params.id}.`, { param: 'id' });
+ *   return { body: note };
+ * }
+ * ```
+ */
 export interface RouteRequest {
   readonly method: RouteMethod;
   readonly path: string;
@@ -29,6 +48,11 @@ export interface RouteRequest {
 /**
  * What a route handler returns. `body` may be a JSON value, a string, a Buffer, or a
  * Node Readable (streamed as is; use {@link sseResponse} for server-sent events).
+ *
+ * @example
+ * ```ts
+ * const created: RouteResponse = { status: 201, headers: { location: `/v1/notes/${id}` }, body: { id, object: 'note' } };
+ * ```
  */
 export interface RouteResponse {
   status?: number;
@@ -65,5 +89,12 @@ export interface RouteDefinition {
   handler(request: RouteRequest): Promise<RouteResponse> | RouteResponse;
 }
 
-/** A served route as plugins and the banner see it (`api.routes`, `gateway.routes`). */
+/**
+ * A served route as plugins and the banner see it (`api.routes`, `gateway.routes`).
+ *
+ * @example
+ * ```ts
+ * const hasBatches = gateway.routes.some((r: ServedRoute) => r.method === 'GET' && r.path === '/v1/batches');
+ * ```
+ */
 export type ServedRoute = Readonly<Pick<RouteDefinition, 'method' | 'path' | 'page'>>;

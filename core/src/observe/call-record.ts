@@ -6,7 +6,17 @@ import { timeOrderedId } from '../ids.js';
 import type { CallEvent } from '../types.js';
 import { asChatCompletion } from '../runner/views.js';
 
-/** One finished call as loggers write it (JSON-safe, flat). */
+/**
+ * One finished call as loggers write it (JSON-safe, flat), made by {@link toCallRecord}.
+ *
+ * @example
+ * ```ts
+ * gateway.hooks.log.tapPromise('@acme/audit', async (event) => {
+ *   const r: CallRecord = toCallRecord(event, { redact: true });
+ *   console.log(`${r.time} ${r.model} ${r.status} ${r.latencyMs}ms ${r.cost ?? '-'} USD`);
+ * });
+ * ```
+ */
 export interface CallRecord {
   /** Id of the call: the same in every logger's record of it and in the call log. */
   id: string;
@@ -54,7 +64,15 @@ export interface CallRecord {
   response?: unknown;
 }
 
-/** Options of {@link toCallRecord}. */
+/**
+ * Options of {@link toCallRecord}.
+ *
+ * @example
+ * ```ts
+ * const options: CallRecordOptions = { storePrompts: gateway.settings.storePrompts }; // bodies only where prompts are stored
+ * const record = toCallRecord(event, options);
+ * ```
+ */
 export interface CallRecordOptions {
   /**
    * `true`: leave out request and response bodies (prompts and completions); `false`: keep

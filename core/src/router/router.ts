@@ -10,7 +10,14 @@ import type { Deployment } from '../types.js';
 import type { AttemptEnd, RouterState } from './state.js';
 import { STRATEGIES } from './strategies/index.js';
 
-/** How a deployment is doing, for `GET /health`. */
+/**
+ * How a deployment is doing, for `GET /health`.
+ *
+ * @example
+ * ```ts
+ * const cooling = gateway.router.health(gateway.models.deployments).filter((h) => h.cooling_until !== null);
+ * ```
+ */
 export interface DeploymentHealth {
   id: string;
   model: string;
@@ -24,7 +31,15 @@ export interface DeploymentHealth {
   last_error: string | null;
 }
 
-/** The router of a gateway. */
+/**
+ * The router of a gateway (`gateway.router` in a plugin, once the gateway is built).
+ *
+ * @example
+ * ```ts
+ * const [first] = gateway.router.order(gateway.models.lookup('gpt-4o'), false);
+ * if (first && gateway.router.cooling(first)) console.log(`${first.id} is cooling down`);
+ * ```
+ */
 export interface Router {
   /** The strategy's order of `deployments` for one call, deployments cooling down left out (unless all are). */
   order(deployments: readonly Deployment[], stream: boolean): Deployment[];

@@ -4,13 +4,28 @@
  * state shared between processes (Redis) keeps a local copy and replicates in the background.
  */
 
-/** Requests and tokens a deployment took in the last minute. */
+/**
+ * Requests and tokens a deployment took in the last minute.
+ *
+ * @example
+ * ```ts
+ * const { requests, tokens }: MinuteUsage = gateway.router.state.usage(deployment.id);
+ * const full = deployment.rpm !== undefined && requests >= deployment.rpm;
+ * ```
+ */
 export interface MinuteUsage {
   requests: number;
   tokens: number;
 }
 
-/** How an attempt ended, as the router records it. */
+/**
+ * How an attempt ended, as the router records it.
+ *
+ * @example
+ * ```ts
+ * state.end('gpt-4o#0', { ok: true, latencyMs: 840, ttftMs: 120, tokens: 512 });
+ * ```
+ */
 export interface AttemptEnd {
   ok: boolean;
   /** Total latency of the attempt in ms. */

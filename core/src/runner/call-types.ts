@@ -35,7 +35,15 @@ export interface CallInput {
   state?: Partial<GatewayState>;
 }
 
-/** The result of a call: a completion, or a stream of chunks to iterate once (chat's by default). */
+/**
+ * The result of a call: a completion, or a stream of chunks to iterate once (chat's by default).
+ *
+ * @example
+ * ```ts
+ * const out = await gateway.call({ body: { model: 'mock/echo', stream: true, messages: [{ role: 'user', content: 'hi' }] } });
+ * if (out.type === 'stream') for await (const chunk of out.chunks) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+ * ```
+ */
 export type CallOutput<Res = ChatCompletion, Chunk = ChatChunk> =
   | { type: 'completion'; body: Res; ctx: CallContext }
   | { type: 'stream'; chunks: AsyncIterable<Chunk>; ctx: CallContext };

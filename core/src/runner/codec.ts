@@ -7,12 +7,32 @@
  */
 import type { Usage, CallRequest, CallResponse, CallContext, Deployment, ProviderAdapter, ProviderCall } from '../types.js';
 
-/** What a provider returned for one attempt. */
+/**
+ * What a provider returned for one attempt: what a codec's `send` resolves with.
+ *
+ * @example
+ * ```ts
+ * async function send(adapter: ProviderAdapter, request: EmbeddingsRequest, call: ProviderCall): Promise<OperationResult<EmbeddingsResponse, never>> {
+ *   const { body, upstreamRequestId } = await adapter.embeddings!(request, call);
+ *   return { type: 'completion', body, upstreamRequestId };
+ * }
+ * ```
+ */
 export type OperationResult<Res, Chunk> =
   | { type: 'completion'; body: Res; upstreamRequestId?: string }
   | { type: 'stream'; chunks: AsyncIterable<Chunk>; upstreamRequestId?: string };
 
-/** Folds a stream into the answer it amounts to. */
+/**
+ * Folds a stream into the answer it amounts to: what a codec's `aggregate()` returns.
+ *
+ * @example
+ * ```ts
+ * const agg = codec.aggregate();
+ * for await (const chunk of chunks) agg.add(chunk);
+ * agg.checkEnd('openai'); // a 502 if the stream was cut short
+ * const answer = agg.result();
+ * ```
+ */
 export interface StreamAggregate<Chunk, Res> {
   add(chunk: Chunk): void;
   /** The answer so far (the whole answer once the stream ended). */

@@ -7,7 +7,15 @@ import type { CallContext, GatewayState, Operation, Principal } from '../types.j
 const NEVER = new AbortController().signal;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** Epoch milliseconds with sub-millisecond precision. */
+/**
+ * Epoch milliseconds with sub-millisecond precision (the clock of `ctx.startedAt` and attempts).
+ *
+ * @example
+ * ```ts
+ * ctx.endedAt = now();
+ * const latencyMs = ctx.endedAt - ctx.startedAt;
+ * ```
+ */
 export const now = (): number => performance.timeOrigin + performance.now();
 
 /**

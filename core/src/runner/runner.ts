@@ -29,7 +29,15 @@ export interface RunnerDeps {
   background: Background;
 }
 
-/** What a run produced: a whole answer, or a stream to iterate once. */
+/**
+ * What a run produced (`gateway.run(codec, input)`): a whole answer, or a stream to iterate once.
+ *
+ * @example
+ * ```ts
+ * const out: RunOutput<EmbeddingsResponse, never> = await gateway.run(embeddingsCodec, { body: req.body, principal: req.principal });
+ * return { headers: out.ctx.responseHeaders, body: out.type === 'completion' ? out.body : undefined };
+ * ```
+ */
 export type RunOutput<Res, Chunk> = CallOutput<Res, Chunk>;
 
 /** Runs one call of an operation. */

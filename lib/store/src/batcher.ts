@@ -6,7 +6,15 @@
  */
 import type { AnyKysely, BatchedWrite, WriteBatcher } from './types.js';
 
-/** What the batcher needs from its store. */
+/**
+ * What the batcher needs from its store.
+ *
+ * @example
+ * ```ts
+ * const deps: BatcherDeps = { transaction: (fn) => runTransaction(db, 'sqlite', fn), onError: (e) => console.error(e), maxBatch: 100 };
+ * const writes = createWriteBatcher(deps);
+ * ```
+ */
 export interface BatcherDeps {
   /** Runs the writes of one batch in one transaction. */
   transaction(fn: (trx: AnyKysely) => Promise<void>): Promise<void>;
@@ -26,7 +34,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** A batch that failed for a passing reason (lock held too long, connection lost) is tried again after these delays. */
 const RETRY_DELAYS_MS = [0, 50, 250, 1000];
 
-/** SQLite busy/locked, PostgreSQL serialization/deadlock/shutdown/connection errors, socket errors. */
+/**
+ * Whether a database error is passing (worth retrying): SQLite busy/locked, PostgreSQL
+ * serialization/deadlock/shutdown/connection errors, socket errors.
+ *
+ * @example
+ * ```ts
+ * isTransient(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })); // true
+ * isTransient(Object.assign(new Error('duplicate key'), { code: '23505' })); // false
+ * ```
+ */
 export function isTransient(err: unknown): boolean {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
   return /^(SQLITE_BUSY|SQLITE_LOCKED|40001|40P01|57P0[123]|08\d{3}|53300|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)/.test(code);

@@ -7,7 +7,15 @@ import { runMigrations } from './migrate.js';
 import { runTransaction } from './transaction.js';
 import type { AnyKysely, Store, StoreDialect } from './types.js';
 
-/** What {@link createStore} needs. */
+/**
+ * What {@link createStore} needs.
+ *
+ * @example
+ * ```ts
+ * const options: CreateStoreOptions = { db, dialect: 'postgres', location: 'db.internal:5432/switchyard', onError: (e) => gateway.diagnostics.error('store write failed', e) };
+ * gateway.services.store = createStore(options);
+ * ```
+ */
 export interface CreateStoreOptions {
   db: AnyKysely;
   dialect: StoreDialect;

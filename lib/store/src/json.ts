@@ -4,7 +4,14 @@
  * and NUL characters stay escaped), decoded on read whatever the driver returns.
  */
 
-/** Column type for JSON values on both dialects. */
+/**
+ * Column type for JSON values on both dialects.
+ *
+ * @example
+ * ```ts
+ * await db.schema.createTable('acme_items').addColumn('id', 'varchar(64)', (c) => c.primaryKey()).addColumn('meta', JSON_COLUMN).execute();
+ * ```
+ */
 export const JSON_COLUMN = 'text' as const;
 
 /**

@@ -8,10 +8,24 @@ import { GatewayError } from '@switchyard/core';
 import { runTransaction } from './transaction.js';
 import type { AnyKysely, Migration, StoreDialect } from './types.js';
 
-/** The table that records applied migrations. */
+/**
+ * The table that records applied migrations, one row per `(owner, name)`.
+ *
+ * @example
+ * ```ts
+ * const applied = await db.selectFrom(MIGRATIONS_TABLE).select('name').where('owner', '=', '@acme/notes').execute();
+ * ```
+ */
 export const MIGRATIONS_TABLE = 'sy_migrations';
 
-/** Advisory lock key that serializes migrations across PostgreSQL clients ("SYmg"). */
+/**
+ * Advisory lock key that serializes migrations across PostgreSQL clients ("SYmg").
+ *
+ * @example
+ * ```ts
+ * await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx); // waits for a migrating process
+ * ```
+ */
 export const MIGRATION_LOCK_KEY = 0x53596d67;
 
 /**

@@ -5,13 +5,29 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { GatewayError } from '@switchyard/core';
 
-/** Where a page starts: the sort value and id of the last row of the previous page. */
+/**
+ * Where a page starts: the sort value and id of the last row of the previous page.
+ *
+ * @example
+ * ```ts
+ * const last = page.rows.at(-1);
+ * const next: PageCursor | undefined = page.hasMore && last ? { sort: last.last_at, id: last.id } : undefined;
+ * ```
+ */
 export interface PageCursor {
   sort: number | string;
   id: string;
 }
 
-/** How to page a query. */
+/**
+ * How to page a query.
+ *
+ * @example
+ * ```ts
+ * const options: PageOptions = { sortColumn: 'created_at', idColumn: 'id', direction: 'asc', limit: parseLimit(req.query.limit), after };
+ * const page = await keysetPage(db.selectFrom('acme_notes').selectAll(), options);
+ * ```
+ */
 export interface PageOptions {
   /** Column ordered by (e.g. `last_at`). */
   sortColumn: string;
@@ -24,7 +40,15 @@ export interface PageOptions {
   after?: PageCursor;
 }
 
-/** One page of rows. */
+/**
+ * One page of rows, as {@link keysetPage} resolves.
+ *
+ * @example
+ * ```ts
+ * const { rows, hasMore }: Page<NoteRow> = await keysetPage(query, { sortColumn: 'created_at', idColumn: 'id', limit: 20 });
+ * return { body: { object: 'list', data: rows, has_more: hasMore } };
+ * ```
+ */
 export interface Page<Row> {
   rows: Row[];
   hasMore: boolean;

@@ -6,17 +6,40 @@
  */
 import type { Kysely } from 'kysely';
 
-/** Which SQL database is behind the store. */
+/**
+ * Which SQL database is behind the store.
+ *
+ * @example
+ * ```ts
+ * const upsert = store.dialect === 'postgres' ? 'on conflict (id) do update' : 'on conflict(id) do update';
+ * ```
+ */
 export type StoreDialect = 'sqlite' | 'postgres';
 
 /**
  * A Kysely instance over any schema. Plugins narrow it to their own tables with
  * `store.db.withTables<MyTables>()`.
+ *
+ * @example
+ * ```ts
+ * const notes = (db: AnyKysely) => db.withTables<{ acme_notes: { id: string; text: string } }>();
+ * const rows = await notes(store.db).selectFrom('acme_notes').selectAll().execute();
+ * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyKysely = Kysely<any>;
 
-/** What a migration's `up` receives besides the transaction. */
+/**
+ * What a migration's `up` receives besides the transaction.
+ *
+ * @example
+ * ```ts
+ * const m: Migration = {
+ *   name: '002_payload',
+ *   up: (db, ctx: MigrationContext) => db.schema.alterTable('acme_items').addColumn('payload', ctx.dialect === 'postgres' ? 'bytea' : 'blob').execute(),
+ * };
+ * ```
+ */
 export interface MigrationContext {
   readonly dialect: StoreDialect;
 }
@@ -37,7 +60,15 @@ export interface Migration {
   up(db: AnyKysely, ctx: MigrationContext): Promise<unknown>;
 }
 
-/** A write the batcher runs later, inside a transaction shared with other queued writes. */
+/**
+ * A write the batcher runs later, inside a transaction shared with other queued writes.
+ *
+ * @example
+ * ```ts
+ * const write: BatchedWrite = (db) => db.insertInto('acme_events').values({ id: 'e1', at: Date.now() }).execute();
+ * void store.writes.enqueue(write);
+ * ```
+ */
 export type BatchedWrite = (db: AnyKysely) => Promise<unknown>;
 
 /**

@@ -10,7 +10,15 @@ import { GatewayError, type UpstreamResponse } from '@switchyard/core';
 // (with 256, the 257th concurrent stream to one provider waited for another to end).
 const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
 
-/** An upstream request. */
+/**
+ * An upstream request, for {@link upstreamFetch} and {@link upstreamBuffered}.
+ *
+ * @example
+ * ```ts
+ * const req: UpstreamRequest = { url: `${base}/chat/completions`, headers: { authorization: `Bearer ${key}` }, body: request, signal: call.signal, timeoutMs: 60_000, provider: 'acme' };
+ * const res = await upstreamFetch(req);
+ * ```
+ */
 export interface UpstreamRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   url: string;
@@ -24,7 +32,16 @@ export interface UpstreamRequest {
   provider: string;
 }
 
-/** An upstream response read whole: status, lower-cased headers and the body as text. */
+/**
+ * An upstream response read whole: status, lower-cased headers and the body as text.
+ *
+ * @example
+ * ```ts
+ * const res: BufferedResponse = await upstreamBuffered({ url: `${base}/embeddings`, body: request, provider: 'acme' });
+ * if (res.status !== 200) throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The acme upstream answered ${res.status}.`, { expose: true });
+ * const body = parseJson<EmbeddingsResponse>(res.text, 'acme');
+ * ```
+ */
 export interface BufferedResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;

@@ -22,7 +22,7 @@ const batch = { id: 'batch_1', object: 'batch', endpoint: '/v1/chat/completions'
 const batches = definePlugin({
   name: 'test-batches',
   apply(g) {
-    g.hooks.routes.tap('test-batches', (r) => r.add({ method: 'GET', path: '/v1/batches', handler: () => ({ body: { object: 'list', data: [batch], has_more: false } }) }));
+    g.addRoute({ method: 'GET', path: '/v1/batches', handler: () => ({ body: { object: 'list', data: [batch], has_more: false } }) });
   },
 });
 
