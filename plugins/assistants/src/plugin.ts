@@ -1,0 +1,58 @@
+/**
+ * The Assistants API plugin: assistants, threads, messages, runs and run steps in the
+ * gateway's store, runs executed through the call runner on any provider (a thread is a
+ * session); or, with `passthrough`, the whole API sent to an OpenAI or Azure deployment.
+ */
+import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import type { AssistantsEnv } from './env.js';
+import { assistantsRepo, ASSISTANTS_MIGRATIONS } from './repo.js';
+import { assistantRoutes } from './routes/assistants.js';
+import { threadRoutes } from './routes/threads.js';
+import { RunEvents } from './run/events.js';
+import { processQueue } from './run/process-queue.js';
+
+const PLUGIN_NAME = '@switchyard/assistants';
+const VERSION = '0.1.0';
+
+const OptionsSchema = z.strictObject({
+  /** `openai-poll-after-ms` sent with unfinished runs (how often the SDK's poll helpers ask again). */
+  pollAfterMs: z.number().int().min(1).max(60_000).default(250),
+  /** Most runs this process executes at once. */
+  concurrency: z.number().int().min(1).max(1024).default(16),
+});
+
+/** Options of the Assistants plugin. */
+export type AssistantsOptions = z.input<typeof OptionsSchema>;
+
+/**
+ * The Assistants API.
+ *
+ * @example
+ * ```ts
+ * createGateway({ plugins: ['@switchyard/store-sqlite', '@switchyard/session-tracker', '@switchyard/assistants', '@switchyard/provider-mock'] });
+ * ```
+ */
+export function assistants(options?: AssistantsOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    dependencies: ['store'],
+    async apply(gateway) {
+      const store = gateway.service('store');
+      await store.migrate(PLUGIN_NAME, ASSISTANTS_MIGRATIONS);
+      const repo = assistantsRepo(store);
+      const queue = processQueue({
+        background: (p) => gateway.background(p),
+        resumable: () => repo.runIdsIn(['queued', 'in_progress', 'cancelling']),
+        concurrency: opts.concurrency,
+      });
+      const env: AssistantsEnv = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
+      for (const route of [...assistantRoutes(env), ...threadRoutes(env)]) gateway.addRoute(route);
+      gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
+        await queue.stop();
+        env.events.end();
+      });
+    },
+  });
+}
