@@ -7,7 +7,9 @@ import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switch
 import type { AssistantsEnv } from './env.js';
 import { assistantsRepo, ASSISTANTS_MIGRATIONS } from './repo.js';
 import { assistantRoutes } from './routes/assistants.js';
+import { runRoutes } from './routes/runs.js';
 import { threadRoutes } from './routes/threads.js';
+import { runExecutor } from './run/executor.js';
 import { RunEvents } from './run/events.js';
 import { processQueue } from './run/process-queue.js';
 
@@ -48,7 +50,11 @@ export function assistants(options?: AssistantsOptions): GatewayPlugin {
         concurrency: opts.concurrency,
       });
       const env: AssistantsEnv = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
-      for (const route of [...assistantRoutes(env), ...threadRoutes(env)]) gateway.addRoute(route);
+      // runs first: `POST /v1/threads/runs` before the thread routes' `/v1/threads/:thread_id`
+      for (const route of [...runRoutes(env), ...assistantRoutes(env), ...threadRoutes(env)]) gateway.addRoute(route);
+      gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
+        await queue.start(runExecutor(env));
+      });
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         await queue.stop();
         env.events.end();

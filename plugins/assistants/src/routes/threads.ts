@@ -39,8 +39,8 @@ export function checkNativeThread(body: NewThread, prefix = ''): void {
  * const thread = await store.transaction((trx) => insertThread(env, trx, body, owner));
  * ```
  */
-export async function insertThread(env: AssistantsEnv, trx: AnyKysely, body: NewThread, owner: string): Promise<ThreadObject> {
-  const t: ThreadObject = { id: newId('thread'), object: 'thread', created_at: nowSec(), tool_resources: body.tool_resources ?? null, metadata: body.metadata ?? {} };
+export async function insertThread(env: AssistantsEnv, trx: AnyKysely, body: NewThread, owner: string, id = newId('thread')): Promise<ThreadObject> {
+  const t: ThreadObject = { id, object: 'thread', created_at: nowSec(), tool_resources: body.tool_resources ?? null, metadata: body.metadata ?? {} };
   await env.repo.insertThread(t, owner, nextSeq(), trx);
   for (const m of body.messages ?? []) await env.repo.insertMessage(newMessage(t.id, m, t.created_at), owner, nextSeq(), trx);
   return t;
