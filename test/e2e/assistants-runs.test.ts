@@ -5,7 +5,7 @@
  * `openai-poll-after-ms` sets the pace); usage and cost on the run and its steps; a thread
  * is one session in /v1/sessions; a failed model call fails the run with `last_error`.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import anthropicProvider from '@switchyard/provider-anthropic';
 import costTracker from '@switchyard/cost-tracker';
