@@ -12,7 +12,7 @@ export default defineConfig({
   // CommonJS packages with conditional exports (pg -> pg-pool) still require their CJS entry.
   ssr: { resolve: { conditions: conditions.filter((c) => c !== 'import'), externalConditions: ['@switchyard/source'] } },
   test: {
-    include: ['core/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'plugins/*/test/**/*.test.tsx', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: ['core/test/**/*.test.ts', 'cli/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'plugins/*/test/**/*.test.tsx', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -88,7 +88,7 @@ const PRODUCTION_DIRS = ['store-sqlite', 'session-tracker', 'cost-tracker', 'log
 
 /** Starts the gateway CLI on `configFile` (port 0) and waits until it listens. */
 export async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number): Promise<{ proc: Proc; port: number }> {
-  const cli = script(dist, 'core/src/cli/main');
+  const cli = script(dist, 'cli/src/main');
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const args = [...prof, ...cli, '--config', configFile, '--port', '0', ...(workers ? ['--workers', String(workers)] : [])];
   const ready = workers ? /workers listening on port (\d+)/ : /listening on http:\/\/[^\s]+:(\d+)\/v1/;

@@ -1,6 +1,6 @@
 /**
  * Issue 13, item 3: `npx switchyard` works as the README says on a fresh clone: the workspace
- * bin is a committed shim (core/bin/switchyard.js), linked by `npm install`, that runs the
+ * bin is a committed shim (cli/bin/switchyard.js), linked by `npm install`, that runs the
  * sources when there is no build.
  */
 import { spawn } from 'node:child_process';

@@ -30,7 +30,7 @@ describe('the README', () => {
       expect(readme).toContain(s);
     }
     const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
-    expect(start).toMatch(/^echo 'switchyard: building \(tsc -b: about 20-30 s the first time.*' >&2 && tsc -b && node core\/dist\/cli\/main\.js$/);
+    expect(start).toMatch(/^echo 'switchyard: building \(tsc -b: about 20-30 s the first time.*' >&2 && tsc -b && node cli\/dist\/main\.js$/);
   });
 
   it('lists every API the gateway does not serve yet and the plugin of every plugin-served one', () => {

@@ -233,14 +233,14 @@ export const MUTANTS: Mutant[] = [
 
 /**
  * The tests that cover each source area (vitest path filters), longest prefix wins.
- * `core/test/cli.test.ts` is left out: it spawns processes and covers only the CLI.
+ * `cli/test/cli.test.ts` is left out: it spawns processes and covers only the CLI.
  */
 export const COVERING_TESTS: Record<string, { include: string[]; exclude?: string[] }> = {
-  'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort'], exclude: ['core/test/cli.test.ts'] },
+  'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort'], exclude: ['cli/test/cli.test.ts'] },
   'core/src/config/': { include: ['core/test/config'] },
-  'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'], exclude: ['core/test/cli.test.ts'] },
+  'core/src/upstream/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'], exclude: ['cli/test/cli.test.ts'] },
   'core/src/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
-  'core/src/session.ts': { include: ['core/test/', 'plugins/session-tracker/', 'test/e2e/sessions.test.ts'], exclude: ['core/test/cli.test.ts'] },
+  'core/src/session.ts': { include: ['core/test/', 'plugins/session-tracker/', 'test/e2e/sessions.test.ts'], exclude: ['cli/test/cli.test.ts'] },
   'plugins/session-tracker/': { include: ['plugins/session-tracker/', 'test/e2e/sessions'] },
   'plugins/cost-tracker/': { include: ['plugins/cost-tracker/', 'test/e2e/cost-'] },
   'plugins/responses/': { include: ['test/e2e/responses'] },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../core/src/cli/main.ts');
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../cli/src/main.ts');
 // tsx resolved from this repository, since the CLI may run in a temp folder
 const TSX = pathToFileURL(require.resolve('tsx')).href;
 const running = new Set<ChildProcess>();

@@ -14,7 +14,7 @@ export interface ChildProcessInfo {
  *
  * @example
  * ```ts
- * const workers = childProcesses(primary.pid!).filter((c) => c.cmdline.includes('cli/main'));
+ * const workers = childProcesses(primary.pid!).filter((c) => /cli\/(src|dist)\/main/.test(c.cmdline));
  * ```
  */
 export function childProcesses(pid: number): ChildProcessInfo[] {

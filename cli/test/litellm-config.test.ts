@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createGateway, isLiteLLMConfig, loadConfigFile, memoryDiagnostics, translateLiteLLMConfig, validateConfig, type SwitchyardConfig } from '../src/index.js';
-import { DEFAULT_PLUGINS } from '../src/config/defaults.js';
-import { configFromFile } from '../src/config/from-file.js';
+import { createGateway, DEFAULT_PLUGINS, loadConfigFile, memoryDiagnostics, validateConfig, type SwitchyardConfig } from '@switchyard/core';
+import { configFromFile, isLiteLLMConfig, translateLiteLLMConfig } from '../src/index.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'litellm');
 const notInstalled = () => false;

@@ -2,8 +2,8 @@
  * Telling a LiteLLM proxy config from a Switchyard one: LiteLLM's has a `model_list` (or one of
  * its settings sections); a file with both kinds of keys is refused rather than half-read.
  */
-import { GatewayError } from '../../errors.js';
-import { ConfigSchema } from '../schema.js';
+import { GatewayError } from '@switchyard/core';
+import { ConfigSchema } from '@switchyard/core';
 
 /** LiteLLM's top-level keys. */
 export const LITELLM_KEYS: readonly string[] = ['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'assistant_settings', 'environment_variables'];

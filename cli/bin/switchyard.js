@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const source = path.join(here, '..', 'src', 'cli', 'main.ts');
-const built = path.join(here, '..', 'dist', 'cli', 'main.js');
+const source = path.join(here, '..', 'src', 'main.ts');
+const built = path.join(here, '..', 'dist', 'main.js');
 
 function tsxApi() {
   try {

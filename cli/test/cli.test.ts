@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { childProcesses, freePort, killClis, startCli } from '@switchyard/test-kit';
 import net from 'node:net';
-import { parseCli } from '../src/cli/args.js';
+import { parseCli } from '../src/args.js';
 
 afterEach(killClis);
 
@@ -12,7 +12,7 @@ afterEach(killClis);
  * The gateway worker processes of `pid`: its children running the CLI. Other children
  * (tsx's esbuild service, when the sources are being compiled) do not count.
  */
-const childrenOf = (pid: number): number[] => childProcesses(pid).filter((c) => c.cmdline.includes('cli/main')).map((c) => c.pid);
+const childrenOf = (pid: number): number[] => childProcesses(pid).filter((c) => /cli\/(src|dist)\/main/.test(c.cmdline)).map((c) => c.pid);
 
 let debug: (() => string) | undefined;
 

@@ -4,7 +4,7 @@
  * an uncaught exception is reported and the gateway drains and exits 1, since the process
  * may be in a state nobody planned for (`--workers` then starts a fresh one).
  */
-import type { Gateway } from '../gateway.js';
+import type { Gateway } from '@switchyard/core';
 
 /**
  * Installs the handlers for `gateway`'s process.

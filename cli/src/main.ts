@@ -2,8 +2,8 @@
 /**
  * The `switchyard` command.
  */
-import { GatewayError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { GatewayError } from '@switchyard/core';
+import { VERSION } from '@switchyard/core';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { runWorkers } from './workers.js';
 import { banner, onShutdownSignals, serve } from './serve.js';

@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DEFAULT_PLUGINS } from '../defaults.js';
-import type { PluginSpec, SwitchyardConfig } from '../schema.js';
+import { DEFAULT_PLUGINS } from '@switchyard/core';
+import type { PluginSpec, SwitchyardConfig } from '@switchyard/core';
 import { LITELLM_KEYS } from './detect.js';
 import { translateModels } from './models.js';
 import { Notes } from './notes.js';

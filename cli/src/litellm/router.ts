@@ -2,7 +2,7 @@
  * LiteLLM's `router_settings` (and the router keys of `litellm_settings`) to Switchyard's
  * `router:` and the deployment checks of `@switchyard/deployment-checks`.
  */
-import type { RouterConfig, RouterStrategyName } from '../router-schema.js';
+import type { RouterConfig, RouterStrategyName } from '@switchyard/core';
 import { bool, embeddable, int, ms, names, record, text, valueNow, type Ctx } from './values.js';
 
 const STRATEGIES: Readonly<Record<string, RouterStrategyName>> = {

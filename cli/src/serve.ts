@@ -5,10 +5,10 @@
  */
 import cluster from 'node:cluster';
 import path from 'node:path';
-import { configFromFile, type FileConfig } from '../config/from-file.js';
-import { loadConfigFile } from '../config/load.js';
-import { consoleDiagnostics } from '../diagnostics.js';
-import { createGateway, type Gateway, type Listening } from '../gateway.js';
+import { configFromFile, type FileConfig } from './from-file.js';
+import { loadConfigFile } from '@switchyard/core';
+import { consoleDiagnostics } from '@switchyard/core';
+import { createGateway, type Gateway, type Listening } from '@switchyard/core';
 import type { CliOptions } from './args.js';
 
 /** A serving gateway and how it was configured. */

@@ -2,11 +2,11 @@
  * The config a file asks for: a Switchyard config (extending the default when it lists no
  * plugins) or a LiteLLM proxy config, translated.
  */
-import { GatewayError } from '../errors.js';
-import { fileConfig } from './defaults.js';
+import { GatewayError } from '@switchyard/core';
+import { fileConfig } from '@switchyard/core';
 import { isLiteLLMConfig } from './litellm/detect.js';
 import { translateLiteLLMConfig } from './litellm/translate.js';
-import type { SwitchyardConfig } from './schema.js';
+import type { SwitchyardConfig } from '@switchyard/core';
 
 /** A file's config, ready for createGateway. */
 export interface FileConfig {

@@ -4,7 +4,7 @@
  * naming the place when the variable is missing); a field that must become a number here is
  * read from the environment now.
  */
-import { GatewayError } from '../../errors.js';
+import { GatewayError } from '@switchyard/core';
 import type { Notes } from './notes.js';
 
 const REF = /^os\.environ\/([A-Za-z_][A-Za-z0-9_]*)$/;
