@@ -7,12 +7,12 @@
  */
 import { sql } from 'kysely';
 import { GatewayError } from '@switchyard/core';
-import { toJsonColumn } from '../json.js';
+import { fromJsonColumn, toJsonColumn } from '../json.js';
 import type { AnyKysely, Migration, StoreDialect } from '../types.js';
 import { JobInterruptedError } from './errors.js';
 import { backoff, claimedOf, errorOf, jobOf, newJobId, newToken } from './rows.js';
 import { JOB_MIGRATIONS, JOB_UNITS_TABLE, JOBS_OWNER, JOBS_TABLE, type JobRow } from './schema.js';
-import type { ClaimedJob, ClaimOptions, EnqueuedJob, EnqueueOptions, HeartbeatResult, JobInfo, JobQueue } from './types.js';
+import type { ClaimedJob, ClaimOptions, EnqueuedJob, EnqueueOptions, HeartbeatResult, JobInfo, JobQueue, JobWorker } from './types.js';
 import { startWorker, type WorkerHost } from './worker.js';
 
 /** What the queue needs of its store. */
@@ -35,6 +35,19 @@ export interface JobQueueOptions {
   onError?(err: unknown): void;
   /** Finished jobs are pruned by running workers once this old, in ms (default 7 days; 0 keeps them). */
   retentionMs?: number;
+  /** Aborted when the gateway starts closing (pass `gateway.closing`): workers stop claiming, running jobs go on. */
+  closing?: AbortSignal;
+  /** The job tables are known to exist (`createStore` migrated them); otherwise the first call migrates them. */
+  migrated?: boolean;
+}
+
+/**
+ * A job queue and what its store does with it at close: stop every worker (running jobs'
+ * signals abort and unfinished jobs go back to the queue) before the connection closes.
+ */
+export interface JobQueueHandle extends JobQueue {
+  /** Stops every worker of this queue and waits for their handlers; later `work` calls throw. */
+  close(): Promise<void>;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -66,13 +79,13 @@ function checkCount(what: string, value: number | undefined, min: number, fallba
  * t += 1001; // the lease ran out: another worker may claim it
  * ```
  */
-export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {}): JobQueue {
+export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {}): JobQueueHandle {
   const { db, dialect } = store;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => undefined);
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   const jobs = () => db.selectFrom(JOBS_TABLE);
-  let ready: Promise<unknown> | undefined;
+  let ready: Promise<unknown> | undefined = options.migrated ? Promise.resolve() : undefined;
   const setup = async (): Promise<void> => {
     ready ??= store.migrate(JOBS_OWNER, JOB_MIGRATIONS).catch((err: unknown) => {
       ready = undefined; // the next call tries again
@@ -82,7 +95,15 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
   };
   // handlers running in this process, by job id: a cancel here aborts them at once
   const local = new Map<string, (reason: JobInterruptedError) => void>();
-  const workers = new Set<{ kind: string; wake(): void }>();
+  const workers = new Set<JobWorker>();
+  let closed = false;
+  const drains = new WeakSet<JobWorker>();
+  const pause = () => {
+    // stop claiming; running jobs drain (cut at close) or go back to the queue now, per worker
+    for (const w of workers) void w.stop({ graceMs: drains.has(w) ? Infinity : 0 });
+  };
+  if (options.closing?.aborted) pause();
+  else options.closing?.addEventListener('abort', pause, { once: true });
 
   const heldBy = (trx: AnyKysely, job: ClaimedJob) =>
     trx.updateTable(JOBS_TABLE).where('id', '=', job.id).where('token', '=', job.token).where('state', '=', 'running');
@@ -103,17 +124,38 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
   };
 
   const updated = (res: { numUpdatedRows: bigint }) => Number(res.numUpdatedRows) > 0;
+  /** Claimed rows in claim order (RETURNING does not keep it): priority, then when they were due. */
+  const order = (rows: Array<JobRow & { due_at: number }>): JobRow[] =>
+    rows
+      .sort((a, b) => Number(b.priority) - Number(a.priority) || Number(a.due_at) - Number(b.due_at) || (a.id < b.id ? -1 : 1))
+      .map(({ due_at: _, ...row }) => row);
+
+  /** A running job whose lease ran out with no attempt left is failed, not claimed again. */
+  const failExhausted = async (kind: string, t: number): Promise<void> => {
+    const error = JSON.stringify({ message: 'the worker running it stopped (its lease ran out) on the last attempt', code: 'job_lease_expired' });
+    await db
+      .updateTable(JOBS_TABLE)
+      .set({ state: 'failed', token: null, error, updated_at: t, finished_at: t })
+      .where('kind', '=', kind)
+      .where('state', '=', 'running')
+      .where('run_at', '<=', t)
+      .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
+      .execute();
+  };
 
   const claimRows = async (kind: string, o: ClaimOptions): Promise<JobRow[]> => {
     const t = now();
     const limit = checkCount('limit', o.limit, 1, 1);
     const token = newToken();
     const leaseUntil = t + o.leaseMs;
+    await failExhausted(kind, t);
     if (dialect === 'postgres') {
-      const res = await sql<JobRow>`
+      // SKIP LOCKED: a job another process is claiming (or writing under its fence) is passed over
+      const res = await sql<JobRow & { due_at: number }>`
         with next as materialized (
-          select id from ${sql.table(JOBS_TABLE)}
+          select id, run_at as due_at from ${sql.table(JOBS_TABLE)}
           where kind = ${kind} and state in ('queued', 'running') and run_at <= ${t}
+            and (state = 'queued' or attempts < max_attempts)
           order by priority desc, run_at, id
           limit ${limit}
           for update skip locked
@@ -122,34 +164,36 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
         set state = 'running', token = ${token}, worker = ${o.worker}, attempts = j.attempts + 1,
             run_at = ${leaseUntil}, updated_at = ${t}, started_at = coalesce(j.started_at, ${t})
         from next where j.id = next.id
-        returning j.*`.execute(db);
-      return res.rows;
+        returning j.*, next.due_at`.execute(db);
+      return order(res.rows);
     }
+    // SQLite: BEGIN IMMEDIATE holds the write lock from the select to the update
     return store.transaction(async (trx) => {
       const due = await trx
         .selectFrom(JOBS_TABLE)
-        .select('id')
+        .select(['id', 'run_at'])
         .where('kind', '=', kind)
         .where('state', 'in', ['queued', 'running'])
         .where('run_at', '<=', t)
+        .where((eb) => eb.or([eb('state', '=', 'queued'), eb('attempts', '<', eb.ref('max_attempts'))]))
         .orderBy('priority', 'desc')
         .orderBy('run_at')
         .orderBy('id')
         .limit(limit)
         .execute();
       if (due.length === 0) return [];
-      const ids = due.map((r) => r.id as string);
       const rows = (await trx
         .updateTable(JOBS_TABLE)
         .set({ state: 'running', token, worker: o.worker, attempts: sql`attempts + 1`, run_at: leaseUntil, updated_at: t, started_at: sql`coalesce(started_at, ${t})` })
-        .where('id', 'in', ids)
+        .where('id', 'in', due.map((r) => r.id as string))
         .returningAll()
         .execute()) as JobRow[];
-      return ids.map((id) => rows.find((r) => r.id === id)!).filter(Boolean);
+      const dueAt = new Map(due.map((r) => [r.id as string, Number(r.run_at)]));
+      return order(rows.map((r) => ({ ...r, due_at: dueAt.get(r.id)! })));
     });
   };
 
-  const queue: JobQueue & WorkerHost = {
+  const queue: JobQueueHandle & WorkerHost = {
     async enqueue<P>(kind: string, payload: P, o: EnqueueOptions = {}): Promise<EnqueuedJob<P>> {
       checkName('kind', kind, 100);
       if (o.key !== undefined) checkName('key', o.key, 300);
@@ -225,7 +269,17 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
 
     work(kind, handler, o) {
       checkName('kind', kind, 100);
-      return startWorker(queue, kind, handler as never, o ?? {});
+      if (closed) throw new GatewayError('GW_ERR_SHUTTING_DOWN', `jobs.work(${kind}): the store is closed`);
+      const worker = startWorker(queue, kind, handler as never, o ?? {});
+      if ((o?.shutdown ?? 'drain') === 'drain') drains.add(worker);
+      // a worker started while the gateway closes claims nothing
+      if (options.closing?.aborted) void worker.stop({ graceMs: Infinity });
+      return worker;
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...workers].map((w) => w.stop({ graceMs: 0 })));
     },
 
     wake(kind?: string) {
@@ -301,12 +355,12 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
 
     // what workers use
     now,
+    prunedAt: 0,
     track: (work) => options.track?.(work),
     onError,
     retentionMs,
     local,
     workers,
-    fence,
     async transaction(job, fn) {
       return store.transaction(async (trx) => {
         await fence(trx, job);
@@ -328,7 +382,7 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
     },
     async completedUnits(id) {
       const rows = await db.selectFrom(JOB_UNITS_TABLE).select(['unit', 'result']).where('job_id', '=', id).execute();
-      return new Map(rows.map((r) => [r.unit as string, r.result === null ? undefined : JSON.parse(r.result as string)]));
+      return new Map(rows.map((r) => [r.unit as string, fromJsonColumn(r.result)]));
     },
   };
   return queue;

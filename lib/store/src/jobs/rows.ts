@@ -47,11 +47,12 @@ export function claimedOf<P>(row: JobRow): ClaimedJob<P> {
   return { ...jobOf<P>(row), token: row.token! };
 }
 
-/** What is kept of a thrown value. */
+/** What is kept of a thrown value: its message, and its public code, else its code. */
 export function errorOf(err: unknown): JobError {
-  const e = err as { message?: unknown; code?: unknown } | null;
+  const e = err as { message?: unknown; code?: unknown; publicCode?: unknown } | null;
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  return typeof e?.code === 'string' ? { message, code: e.code } : { message };
+  const code = typeof e?.publicCode === 'string' ? e.publicCode : typeof e?.code === 'string' ? e.code : undefined;
+  return code === undefined ? { message } : { message, code };
 }
 
 /** The delay before retry number `attempts` (the attempt that just failed was `attempts`). */

@@ -14,7 +14,7 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 /** Why a job last failed (kept on the job while it is retried, and when it failed for good). */
 export interface JobError {
   message: string;
-  /** The error's `code` when it had one (e.g. a `GatewayError` code). */
+  /** The error's public code, else its `code` (e.g. a `GatewayError` code), when it had one. */
   code?: string;
 }
 
@@ -202,6 +202,13 @@ export interface WorkOptions {
   pollMs?: number;
   /** The worker's name on the jobs it holds (default `<host>:<pid>:<random>`). */
   worker?: string;
+  /**
+   * What running jobs do when the gateway starts closing (the worker stops claiming either way):
+   * `drain` (default) goes on while the gateway drains (the calls a handler makes are cut at its
+   * drain deadline; the signal aborts when the store closes); `release` aborts their signals at
+   * once, so they go back to the queue for another process (long jobs that checkpoint).
+   */
+  shutdown?: 'drain' | 'release';
 }
 
 /** A running worker loop. */
@@ -211,6 +218,11 @@ export interface JobWorker {
   readonly active: number;
   /** Looks for due jobs now (after an enqueue in a transaction, say). */
   wake(): void;
+  /**
+   * Resolves the next time this worker runs no job and its last look found none due (at once
+   * if that is so now): what a process that drains a queue and exits waits on.
+   */
+  idle(): Promise<void>;
   /**
    * Stops claiming at once; running jobs get `graceMs` (default 0) to finish, then their
    * signals abort and whatever has not finished is released back to the queue (attempt not

@@ -2,10 +2,11 @@
  * The worker loop of one job kind in one process: claims as many due jobs as it has free
  * slots, runs each under a heartbeat, and claims again when a slot frees, when an enqueue in
  * this process wakes it, or at each poll. Every claim and run is tracked (`gateway.flush()`
- * waits for them); the idle poll is not.
+ * waits for them); the idle poll timer is not.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { GatewayError } from '@switchyard/core';
 import type { AnyKysely } from '../types.js';
 import { JobFailure, JobInterruptedError } from './errors.js';
 import type { ClaimedJob, JobHandler, JobQueue, JobRelease, JobWorker, RunningJob, WorkOptions } from './types.js';
@@ -16,9 +17,12 @@ export interface WorkerHost extends JobQueue {
   track(work: Promise<unknown>): void;
   onError(err: unknown): void;
   readonly retentionMs: number;
+  /** When this queue's workers last pruned finished jobs (queue clock). */
+  prunedAt: number;
   /** Handlers running in this process, by job id (a local cancel aborts them at once). */
   readonly local: Map<string, (reason: JobInterruptedError) => void>;
-  readonly workers: Set<{ kind: string; wake(): void }>;
+  /** Workers not yet fully stopped (a paused one still runs its jobs). */
+  readonly workers: Set<JobWorker>;
   transaction<T>(job: ClaimedJob, fn: (trx: AnyKysely) => Promise<T>): Promise<T>;
   completeUnit(job: ClaimedJob, unit: string, result: unknown, trx: AnyKysely | undefined): Promise<boolean>;
   completedUnits(id: string): Promise<Map<string, unknown>>;
@@ -26,9 +30,8 @@ export interface WorkerHost extends JobQueue {
 
 const isRelease = (v: unknown): v is JobRelease => typeof v === 'object' && v !== null && (v as JobRelease).release === true && typeof (v as JobRelease).delayMs === 'number';
 
-/** Finished jobs are pruned at most this often by a worker. */
+/** Finished jobs are pruned at most this often by a queue's workers. */
 const PRUNE_EVERY_MS = 3_600_000;
-let lastPrune = 0;
 
 interface Slot {
   ac: AbortController;
@@ -52,9 +55,19 @@ export function startWorker(host: WorkerHost, kind: string, handler: JobHandler,
   const slots = new Map<string, Slot>();
   let claiming = false;
   let again = false;
+  let foundNone = false;
   let stopped = false;
   let graceTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
+  let idleWaiters: Array<() => void> = [];
+
+  const isIdle = () => slots.size === 0 && !claiming && (foundNone || stopped);
+  const settleIdle = () => {
+    if (idleWaiters.length === 0 || !isIdle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  };
 
   const fill = (): void => {
     if (stopped) return;
@@ -69,12 +82,19 @@ export function startWorker(host: WorkerHost, kind: string, handler: JobHandler,
     const work = host.claim(kind, { leaseMs, worker: name, limit: free }).then(
       (jobs) => {
         claiming = false;
-        for (const job of jobs) start(job);
+        foundNone = jobs.length === 0;
+        for (const job of jobs) {
+          // claimed while stopping: straight back to the queue, attempt not counted
+          if (stopped) host.track(host.release(job).catch(host.onError));
+          else start(job);
+        }
         if (jobs.length === free || again) fill();
+        settleIdle();
       },
       (err: unknown) => {
         claiming = false;
         host.onError(err); // the next poll tries again
+        settleIdle();
       },
     );
     host.track(work);
@@ -86,11 +106,14 @@ export function startWorker(host: WorkerHost, kind: string, handler: JobHandler,
       if (!ac.signal.aborted) ac.abort(reason);
     };
     host.local.set(job.id, interrupt);
-    const done = run(job, ac, interrupt).finally(() => {
-      host.local.delete(job.id);
-      slots.delete(job.id);
-      fill(); // before this run settles, so flush() sees the next claim
-    });
+    const done = run(job, ac, interrupt)
+      .catch(host.onError) // the job's write failed: its lease runs out and it is claimed again
+      .finally(() => {
+        host.local.delete(job.id);
+        slots.delete(job.id);
+        fill(); // before this run settles, so flush() sees the next claim
+        settleIdle();
+      });
     slots.set(job.id, { ac, done });
     host.track(done);
   };
@@ -128,47 +151,52 @@ export function startWorker(host: WorkerHost, kind: string, handler: JobHandler,
   const poll = setInterval(() => {
     fill();
     const t = host.now();
-    if (host.retentionMs > 0 && t - lastPrune > PRUNE_EVERY_MS) {
-      lastPrune = t;
+    if (host.retentionMs > 0 && t - host.prunedAt > PRUNE_EVERY_MS) {
+      host.prunedAt = t;
       host.prune(t - host.retentionMs).catch(host.onError);
     }
   }, pollMs);
   poll.unref();
-  const entry = { kind, wake: fill };
-  host.workers.add(entry);
-  fill();
 
-  return {
+  const worker: JobWorker = {
     kind,
     get active() {
       return slots.size;
     },
     wake: fill,
+    idle() {
+      if (isIdle()) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
     stop({ graceMs = 0 } = {}) {
       stopped = true;
       clearInterval(poll);
-      host.workers.delete(entry);
       const cut = () => {
         for (const [id, s] of slots) if (!s.ac.signal.aborted) s.ac.abort(new JobInterruptedError(id, 'shutdown'));
       };
       clearTimeout(graceTimer);
       if (graceMs <= 0) cut();
-      else graceTimer = setTimeout(cut, graceMs);
+      else if (Number.isFinite(graceMs)) graceTimer = setTimeout(cut, graceMs);
       stopping = (async () => {
         while (slots.size > 0 || claiming) {
           await Promise.all([...slots.values()].map((s) => s.done));
           if (claiming) await new Promise((r) => setImmediate(r));
         }
         clearTimeout(graceTimer);
+        host.workers.delete(worker);
+        settleIdle();
       })();
       return stopping;
     },
   };
+  host.workers.add(worker);
+  fill();
+  return worker;
 }
 
 function positive(what: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`jobs.work: ${what} must be a whole number, at least 1`);
+  if (!Number.isInteger(value) || value < 1) throw new GatewayError('GW_ERR_PLUGIN', `jobs.work: ${what} must be a whole number, at least 1 (got ${value})`);
   return value;
 }
 
