@@ -11,7 +11,7 @@ import { runRoutes } from './routes/runs.js';
 import { threadRoutes } from './routes/threads.js';
 import { runExecutor } from './run/executor.js';
 import { RunEvents } from './run/events.js';
-import { processQueue } from './run/process-queue.js';
+import { jobRunQueue } from './run/job-queue.js';
 
 const PLUGIN_NAME = '@switchyard/assistants';
 const VERSION = '0.1.0';
@@ -21,6 +21,12 @@ const OptionsSchema = z.strictObject({
   pollAfterMs: z.number().int().min(1).max(60_000).default(250),
   /** Most runs this process executes at once. */
   concurrency: z.number().int().min(1).max(1024).default(16),
+  /** How long a claimed run is held without a heartbeat (a killed process's runs are resumed after this), in ms. */
+  leaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  /** How often an idle worker looks for runs queued by other processes, in ms. */
+  pollMs: z.number().int().min(10).max(60_000).default(1000),
+  /** Execute runs in this process (false: this gateway only serves the API; other processes on its database run them). */
+  worker: z.boolean().default(true),
 });
 
 /** Options of the Assistants plugin. */
@@ -44,18 +50,17 @@ export function assistants(options?: AssistantsOptions): GatewayPlugin {
       const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, ASSISTANTS_MIGRATIONS);
       const repo = assistantsRepo(store);
-      const queue = processQueue({
-        background: (p) => gateway.background(p),
-        resumable: () => repo.runIdsIn(['queued', 'in_progress', 'cancelling']),
-        concurrency: opts.concurrency,
-      });
+      const queue = jobRunQueue(store.jobs, { concurrency: opts.concurrency, leaseMs: opts.leaseMs, pollMs: opts.pollMs });
       const env: AssistantsEnv = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
       // runs first: `POST /v1/threads/runs` before the thread routes' `/v1/threads/:thread_id`
       for (const route of [...runRoutes(env), ...assistantRoutes(env), ...threadRoutes(env)]) gateway.addRoute(route);
-      gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
-        await queue.start(runExecutor(env));
-      });
+      if (opts.worker) {
+        gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
+          queue.start(runExecutor(env));
+        });
+      }
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
+        // runs still executing go back to the queue (resumed by the next process)
         await queue.stop();
         env.events.end();
       });

@@ -248,11 +248,6 @@ export function assistantsRepo(store: Store) {
       return Number((await q.executeTakeFirst()).numUpdatedRows) > 0;
     },
     listRuns: (threadId: string, params: ListParams) => page<RunObject>(db, TABLES.runs, [['thread_id', threadId]], params),
-    /** Ids of runs in these statuses (what a restarted in-process executor picks up). */
-    async runIdsIn(statuses: readonly RunStatus[]): Promise<string[]> {
-      const rows = (await db.selectFrom(TABLES.runs).select('id').where('status', 'in', [...statuses]).orderBy('seq', 'asc').execute()) as Array<{ id: string }>;
-      return rows.map((r) => r.id);
-    },
 
     // steps
     insertStep: (s: StepObject, owner: string, seq: number, trx: AnyKysely = db) =>

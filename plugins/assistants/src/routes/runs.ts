@@ -87,7 +87,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
     }
     const sub = events.subscribe(run.id); // before the wake: no event is missed
     queue.wake();
-    return runStream([...before, { event: 'thread.run.created', data: run }, { event: 'thread.run.queued', data: run }], sub);
+    return runStream(env, run.id, [...before, { event: 'thread.run.created', data: run }, { event: 'thread.run.queued', data: run }], sub);
   }
 
   return [
@@ -177,7 +177,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         const id = stored.run.id;
         // a run no executor holds (queued, waiting for tool outputs) ends at once
         if (await endRun(env, id, { status: 'cancelled' }, { from: ['queued', 'requires_action'] })) {
-          await queue.cancel(id);
+          await queue.cancel(id, stored.exec.segment);
           return answer((await repo.storedRun(id))!.run);
         }
         const cancelling = await repo.transaction(async (trx) => {
@@ -189,7 +189,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         });
         if (cancelling.status === 'cancelling') {
           events.emit(id, 'thread.run.cancelling', cancelling);
-          await queue.cancel(id);
+          await queue.cancel(id, stored.exec.segment);
           return answer(cancelling);
         }
         throw invalid(`Cannot cancel run with status '${cancelling.status}'.`, 'run_id', 'invalid_state');
@@ -241,11 +241,14 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         const sub = events.subscribe(run.id);
         queue.wake();
         return runStream(
+          env,
+          run.id,
           [
             { event: 'thread.run.step.completed', data: completed },
             { event: 'thread.run.queued', data: queued },
           ],
           sub,
+          { sentSteps: steps.map((s) => s.id) },
         );
       },
     },

@@ -113,8 +113,9 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
         const id = checkId(req.params.thread_id, 'thread', 'thread_id');
         const scope = ownerScope(req.principal);
         const active = (await repo.thread(id, scope)) ? await repo.activeRunId(id) : null;
+        const running = active ? await repo.storedRun(active) : undefined;
         if (!(await repo.deleteThread(id, scope))) throw notFound('thread', id, 'thread_id');
-        if (active) await env.queue.cancel(active); // its executor stops: the thread is gone
+        if (running) await env.queue.cancel(running.run.id, running.exec.segment); // its executor stops: the thread is gone
         return { body: { id, object: 'thread.deleted', deleted: true } };
       },
     },

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { toGatewayError, type ChatChunk, type ChatCompletion, type Deployment, type Usage } from '@switchyard/core';
-import type { AnyKysely } from '@switchyard/store';
+import { isInterrupted, type AnyKysely } from '@switchyard/store';
 import type { AssistantsEnv } from '../env.js';
 import { newId, nextSeq, nowSec } from '../ids.js';
 import type { FunctionToolCall, MessageObject, RunExec, RunObject, RunUsage, StepObject } from '../types.js';
@@ -86,20 +86,20 @@ async function* asChunks(c: ChatCompletion): AsyncGenerator<ChatChunk> {
 export function runExecutor(env: AssistantsEnv): ExecuteRun {
   const { repo, events, api } = env;
 
-  return async function execute(runId: string, job: RunJobContext): Promise<void> {
-    const tx = job.transaction ?? repo.transaction;
+  return async function execute(runId: string, job: RunJobContext): Promise<'done' | 'interrupted'> {
+    const tx = job.transaction;
     const stored = await repo.storedRun(runId);
-    if (!stored) return;
+    if (!stored) return 'done';
     if (stored.run.status === 'cancelling') {
-      await endRun(env, runId, { status: 'cancelled' }, { transaction: tx });
-      return;
+      await endRun(env, runId, { status: 'cancelled' });
+      return 'done';
     }
-    if (stored.run.status !== 'queued' && stored.run.status !== 'in_progress') return;
+    if (stored.run.status !== 'queued' && stored.run.status !== 'in_progress') return 'done';
     const thread = await repo.thread(stored.run.thread_id, undefined);
-    if (!thread) return; // deleted with its runs
+    if (!thread) return 'done'; // deleted with its runs
     if (isDue(stored.run)) {
-      await endRun(env, runId, { status: 'expired' }, { transaction: tx });
-      return;
+      await endRun(env, runId, { status: 'expired' });
+      return 'done';
     }
     const { exec, owner } = stored;
     let run = stored.run;
@@ -113,23 +113,33 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
     });
     if (run.status === 'queued') {
       run = { ...run, status: 'in_progress', started_at: nowSec() };
-      if (!(await tx((trx) => repo.saveRun(run, { from: ['queued'] }, trx)))) return afterStop(runId, tx);
+      if (!(await tx((trx) => repo.saveRun(run, { from: ['queued'] }, trx)))) return afterStop(runId);
       events.emit(runId, 'thread.run.in_progress', run);
     }
 
     const partial = new Map<string, string>();
     try {
-      await segment(run, exec, owner, tx, job.signal, partial);
+      return await segment(run, exec, owner, tx, job.signal, partial);
     } catch (err) {
-      if (job.signal.aborted) return afterStop(runId, tx, partial);
+      // stopped, not failed: a cancel, a shutdown (its calls are cut), a lost lease
+      if (job.signal.aborted || api.closing.aborted || isInterrupted(err)) return afterStop(runId, partial);
       await endRun(env, runId, { status: 'failed', error: lastError(err) }, { transaction: tx, partial });
+      return 'done';
     }
   };
 
-  /** After an abort: a cancel ends the run; a shutdown or a lost lease leaves it for the next execution. */
-  async function afterStop(runId: string, tx: <T>(fn: (trx: AnyKysely) => Promise<T>) => Promise<T>, partial?: Map<string, string>): Promise<void> {
+  /**
+   * After a stop: a cancel ends the run (unfenced: the job of a cancelled run is no longer
+   * held, and the write applies only from `cancelling`); anything else leaves it for the next
+   * execution.
+   */
+  async function afterStop(runId: string, partial?: Map<string, string>): Promise<'done' | 'interrupted'> {
     const now = await repo.storedRun(runId);
-    if (now?.run.status === 'cancelling') await endRun(env, runId, { status: 'cancelled' }, { transaction: tx, partial });
+    if (now?.run.status === 'cancelling') {
+      await endRun(env, runId, { status: 'cancelled' }, { partial });
+      return 'done';
+    }
+    return now && (now.run.status === 'queued' || now.run.status === 'in_progress') ? 'interrupted' : 'done';
   }
 
   async function segment(
@@ -139,11 +149,11 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
     tx: <T>(fn: (trx: AnyKysely) => Promise<T>) => Promise<T>,
     signal: AbortSignal,
     partial: Map<string, string>,
-  ): Promise<void> {
+  ): Promise<'done' | 'interrupted'> {
     const built = await buildContext({ run, exec, messages: await repo.threadMessages(run.thread_id), steps: await repo.runSteps(run.id), contextWindow: contextWindow(env, run.model) });
     if ('incomplete' in built) {
       await endRun(env, run.id, { status: 'incomplete', reason: built.incomplete }, { transaction: tx });
-      return;
+      return 'done';
     }
     const out = await api.call({
       body: built.body,
@@ -298,9 +308,9 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
         await repo.saveStep(step, trx);
         return true;
       });
-      if (!saved) return afterStop(run.id, tx, partial);
+      if (!saved) return afterStop(run.id, partial);
       events.emit(run.id, 'thread.run.requires_action', waiting);
-      return;
+      return 'done';
     }
 
     const m = msg && !msg.closed ? msg : await openMessage();
@@ -323,10 +333,11 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
       await repo.releaseThread(run.thread_id, run.id, trx);
       return true;
     });
-    if (!saved) return afterStop(run.id, tx, partial);
+    if (!saved) return afterStop(run.id, partial);
     partial.delete(m.message.id);
     events.emit(run.id, incomplete ? 'thread.message.incomplete' : 'thread.message.completed', message);
     events.emit(run.id, 'thread.run.step.completed', step);
     events.emit(run.id, `thread.run.${ended.status}`, ended);
+    return 'done';
   }
 }

@@ -1,8 +1,7 @@
 /**
  * Where runs wait to be executed, behind one small interface so the executor does not care
- * who runs them: durable jobs of the store's job queue when the store has one (claimed under
- * a lease, resumed by another process after a crash), else this process (runs left queued
- * or in progress by a previous process are resumed at start).
+ * who runs them. The gateway's is {@link jobRunQueue}: durable jobs in the store (claimed
+ * under a lease, resumed by another process, or this one restarted, after a crash).
  */
 import type { AnyKysely } from '@switchyard/store';
 
@@ -12,13 +11,16 @@ export interface RunJobContext {
   signal: AbortSignal;
   /**
    * Runs `fn` in a store transaction that commits only while this execution still holds the
-   * run (a job's fenced transaction); absent for the in-process queue.
+   * run (the job's fenced transaction): a worker that lost its lease writes nothing.
    */
-  transaction?: <T>(fn: (trx: AnyKysely) => Promise<T>) => Promise<T>;
+  transaction: <T>(fn: (trx: AnyKysely) => Promise<T>) => Promise<T>;
 }
 
-/** Executes one segment of a run (until it finishes or needs tool outputs). */
-export type ExecuteRun = (runId: string, job: RunJobContext) => Promise<void>;
+/**
+ * Executes one segment of a run (until it ends, or stops for tool outputs): `done`, or
+ * `interrupted` when it stopped before that (a shutdown; the queue runs it again later).
+ */
+export type ExecuteRun = (runId: string, job: RunJobContext) => Promise<'done' | 'interrupted'>;
 
 /**
  * A run queue.
@@ -30,8 +32,6 @@ export type ExecuteRun = (runId: string, job: RunJobContext) => Promise<void>;
  * ```
  */
 export interface RunQueue {
-  /** `durable` when queued runs survive this process (the store's jobs); `process` otherwise. */
-  readonly kind: 'durable' | 'process';
   /**
    * Queues segment `segment` of run `runId` (the first execution is segment 1, each
    * submit_tool_outputs another); with `trx`, committed with the caller's writes.
@@ -39,10 +39,12 @@ export interface RunQueue {
   enqueue(runId: string, segment: number, trx?: AnyKysely): Promise<void>;
   /** Starts queued runs now (after the commit of an enqueue made in a transaction). */
   wake(): void;
-  /** Stops the execution of `runId` wherever it runs (a cancel, a deleted thread). */
-  cancel(runId: string): Promise<void>;
+  /** Stops segment `segment` of run `runId` wherever it runs (a cancel, a deleted thread). */
+  cancel(runId: string, segment: number): Promise<void>;
+  /** Whether this process is executing `runId` now. */
+  isLocal(runId: string): boolean;
   /** Starts executing queued runs with `execute` (once the gateway is ready). */
-  start(execute: ExecuteRun): Promise<void>;
-  /** Stops executing: running segments are aborted and stay queued for the next start. */
+  start(execute: ExecuteRun): void;
+  /** Stops executing: running segments are aborted and go back to the queue. */
   stop(): Promise<void>;
 }
