@@ -3,7 +3,9 @@
  * gateway's store, runs executed through the call runner on any provider (a thread is a
  * session); or, with `passthrough`, the whole API sent to an OpenAI or Azure deployment.
  */
-import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { passthroughRoutes } from './passthrough/routes.js';
+import { deploymentTargets, endpointTarget, type Target } from './passthrough/target.js';
 import type { AssistantsEnv } from './env.js';
 import { assistantsRepo, ASSISTANTS_MIGRATIONS } from './repo.js';
 import { assistantRoutes } from './routes/assistants.js';
@@ -16,7 +18,22 @@ import { jobRunQueue } from './run/job-queue.js';
 const PLUGIN_NAME = '@switchyard/assistants';
 const VERSION = '0.1.0';
 
+const Endpoint = z.strictObject({
+  provider: z.enum(['openai', 'azure']).default('openai'),
+  apiKey: z.string().min(1).optional(),
+  apiBase: z.string().min(1).optional(),
+  apiVersion: z.string().min(1).optional(),
+  organization: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+});
+
 const OptionsSchema = z.strictObject({
+  /**
+   * Send the whole Assistants API to OpenAI or Azure instead of running it natively: an
+   * endpoint (LiteLLM's `assistant_settings`), or the name of a model whose OpenAI/Azure
+   * deployments serve it (`"gpt-4o"` or `{ deployment: "gpt-4o" }`).
+   */
+  passthrough: z.union([z.string().min(1), z.strictObject({ deployment: z.string().min(1) }), Endpoint]).optional(),
   /** `openai-poll-after-ms` sent with unfinished runs (how often the SDK's poll helpers ask again). */
   pollAfterMs: z.number().int().min(1).max(60_000).default(250),
   /** Most runs this process executes at once. */
@@ -50,6 +67,20 @@ export function assistants(options?: AssistantsOptions): GatewayPlugin {
       const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, ASSISTANTS_MIGRATIONS);
       const repo = assistantsRepo(store);
+      const pt = opts.passthrough;
+      if (pt !== undefined) {
+        let targets: readonly Target[] | undefined;
+        const model = typeof pt === 'string' ? pt : 'deployment' in pt ? pt.deployment : undefined;
+        if (model === undefined) targets = [endpointTarget(pt as z.output<typeof Endpoint>, 'passthrough')];
+        // a model's deployments are known once every plugin is applied
+        else gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => void (targets = deploymentTargets(gateway, model)));
+        const ready = () => {
+          if (!targets) throw new GatewayError('GW_ERR_INTERNAL', `${PLUGIN_NAME} served a request before the gateway was ready`);
+          return targets;
+        };
+        for (const route of passthroughRoutes({ repo, targets: ready })) gateway.addRoute(route);
+        return;
+      }
       const queue = jobRunQueue(store.jobs, { concurrency: opts.concurrency, leaseMs: opts.leaseMs, pollMs: opts.pollMs });
       const env: AssistantsEnv = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
       // runs first: `POST /v1/threads/runs` before the thread routes' `/v1/threads/:thread_id`
