@@ -145,6 +145,14 @@ describe('threads and messages', () => {
     expect((empty.json.id as string).startsWith('thread_')).toBe(true);
     const fetched = await get(`/threads/${empty.json.id as string}`);
     expect(fetched.json).toEqual(empty.json);
+    // no body at all, as curl -X POST sends it
+    const bare = await fetch(`${t.origin}/threads`, { method: 'POST' });
+    expect(bare.status).toBe(200);
+    expect(((await bare.json()) as { object: string }).object).toBe('thread');
+    const typed = await fetch(`${t.origin}/v1/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' });
+    expect(typed.status).toBe(200);
+    // other routes still want their JSON
+    expect((await fetch(`${t.origin}/v1/assistants`, { method: 'POST' })).status).toBe(400);
 
     const thread = await t.client.beta.threads.create({ messages: [{ role: 'user', content: "Hey, how's it going?" }], metadata: { user: 'ada' } });
     const m = await t.client.beta.threads.messages.create(thread.id, { role: 'user', content: 'How does AI work? Explain it in simple terms.' });

@@ -196,6 +196,7 @@ export function passthroughRoutes(env: PassthroughEnv): RouteDefinition[] {
     {
       method: 'POST',
       path: '/v1/threads',
+      body: 'json-optional',
       async handler(req) {
         const target = primary();
         const out = await send(req, target, '/threads');

@@ -78,6 +78,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
     {
       method: 'POST',
       path: '/v1/threads',
+      body: 'json-optional',
       async handler(req) {
         const body = validate(CreateThreadBody, req.body ?? {});
         checkNativeThread(body);
