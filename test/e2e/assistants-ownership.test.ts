@@ -77,4 +77,48 @@ describe('two keys', () => {
     expect((await admin().beta.assistants.retrieve(asst.id)).id).toBe(asst.id);
     expect((await admin().beta.assistants.list({ limit: 100 })).data.map((a) => a.id)).toContain(asst.id);
   });
+
+  it("another key's runs and steps: 404 on every read, modify, run, cancel and tool-output path, with and without /v1", async () => {
+    const tool = { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } };
+    const asst = await A.beta.assistants.create({ model: 'tools', tools: [tool] });
+    const thread = await A.beta.threads.create({ messages: [{ role: 'user', content: 'secret' }] });
+    const run = await A.beta.threads.runs.createAndPoll(thread.id, { assistant_id: asst.id });
+    expect(run.status).toBe('requires_action');
+    const step = (await A.beta.threads.runs.steps.list(run.id, { thread_id: thread.id })).data[0]!;
+    const callId = run.required_action!.submit_tool_outputs.tool_calls[0]!.id;
+    const bAsst = await B.beta.assistants.create({ model: 'claude-sonnet' });
+    const bThread = await B.beta.threads.create({ messages: [{ role: 'user', content: 'mine' }] });
+
+    const attempts: Record<string, number | string> = {
+      'runs.list': await status(B.beta.threads.runs.list(thread.id)),
+      'runs.retrieve': await status(B.beta.threads.runs.retrieve(run.id, { thread_id: thread.id })),
+      'runs.update': await status(B.beta.threads.runs.update(run.id, { thread_id: thread.id, metadata: { x: 'y' } })),
+      'runs.cancel': await status(B.beta.threads.runs.cancel(run.id, { thread_id: thread.id })),
+      'runs.submit': await status(B.beta.threads.runs.submitToolOutputs(run.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: callId, output: 'stolen' }] })),
+      'steps.list': await status(B.beta.threads.runs.steps.list(run.id, { thread_id: thread.id })),
+      'steps.retrieve': await status(B.beta.threads.runs.steps.retrieve(step.id, { thread_id: thread.id, run_id: run.id })),
+      'runs.create on their thread': await status(B.beta.threads.runs.create(thread.id, { assistant_id: bAsst.id })),
+      'runs.create with their assistant': await status(B.beta.threads.runs.create(bThread.id, { assistant_id: asst.id })),
+      'createAndRun with their assistant': await status(B.beta.threads.createAndRun({ assistant_id: asst.id })),
+      // their run named under my own thread
+      'my thread, their run': await status(B.beta.threads.runs.retrieve(run.id, { thread_id: bThread.id })),
+    };
+    for (const prefix of ['/v1', '']) {
+      for (const [label, method, p] of [
+        ['GET run', 'GET', `/threads/${thread.id}/runs/${run.id}`],
+        ['POST cancel', 'POST', `/threads/${thread.id}/runs/${run.id}/cancel`],
+        ['GET steps', 'GET', `/threads/${thread.id}/runs/${run.id}/steps`],
+      ] as const) {
+        const res = await fetch(`${t.origin}${prefix}${p}`, { method, headers: { authorization: `Bearer ${keyB}` } });
+        attempts[`${label} ${prefix || '(no /v1)'}`] = res.status;
+      }
+    }
+    expect(Object.entries(attempts).filter(([, s]) => s !== 404)).toEqual([]);
+    // nothing moved: the run still waits for A's outputs, and B's thread has no run
+    expect((await A.beta.threads.runs.retrieve(run.id, { thread_id: thread.id })).status).toBe('requires_action');
+    expect((await B.beta.threads.runs.list(bThread.id)).data).toEqual([]);
+    expect((await admin().beta.threads.runs.retrieve(run.id, { thread_id: thread.id })).id).toBe(run.id);
+    const done = await A.beta.threads.runs.submitToolOutputsAndPoll(run.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: callId, output: 'ok' }] });
+    expect(done.status).toBe('completed');
+  });
 });

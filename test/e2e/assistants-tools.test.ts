@@ -6,6 +6,7 @@
  * `max_prompt_tokens`/`max_completion_tokens` (→ `incomplete`) and every override reach the
  * model as the run says (checked on what the OpenAI emulator received).
  */
+import Database from 'better-sqlite3';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import anthropicProvider from '@switchyard/provider-anthropic';
@@ -31,6 +32,7 @@ let claude: AnthropicEmulator;
 let gemini: GeminiEmulator;
 let oai: OpenAIEmulator;
 let t: TestGateway;
+const dbFile = tempDbFile();
 
 /** A provider whose model asks for two tools at once, then reports the outputs it was given. */
 const twoTools = definePlugin({
@@ -65,7 +67,7 @@ beforeAll(async () => {
   gemini = await startGeminiEmulator();
   oai = await startOpenAIEmulator();
   t = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), assistants({ pollAfterMs: 20 }), mockProvider(), openaiProvider(), anthropicProvider(), geminiProvider(), twoTools],
+    plugins: [sqliteStore({ file: dbFile }), assistants({ pollAfterMs: 20 }), mockProvider(), openaiProvider(), anthropicProvider(), geminiProvider(), twoTools],
     models: [
       { name: 'tools', provider: 'mock', model: 'tool' },
       { name: 'echo', provider: 'mock', model: 'echo' },
@@ -246,6 +248,31 @@ describe('cancel', () => {
     expect(msg).toMatchObject({ role: 'assistant', status: 'incomplete', incomplete_details: { reason: 'run_cancelled' } });
     const streamed = seen.filter((e) => e.event === 'thread.message.delta').map((e) => ((e.data as OpenAI.Beta.Threads.MessageDeltaEvent).delta.content![0] as { text: { value: string } }).text.value).join('');
     expect(textOf(msg)).toBe(streamed);
+  });
+});
+
+describe('expiry', () => {
+  it('a run left waiting for tool outputs past expires_at is expired on its next read: step expired, thread free, outputs refused', async () => {
+    const asst = await t.client.beta.assistants.create({ model: 'tools', tools: [add] });
+    const thread = await t.client.beta.threads.create({ messages: [{ role: 'user', content: 'x' }] });
+    const run = await t.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: asst.id });
+    expect(run.expires_at).toBe(run.created_at + 600);
+    // ten minutes later, as far as the stored run knows
+    const db = new Database(dbFile);
+    try {
+      db.prepare("update sy_asst_runs set object_json = json_set(object_json, '$.expires_at', ?) where id = ?").run(run.created_at - 1, run.id);
+    } finally {
+      db.close();
+    }
+    const expired = await t.client.beta.threads.runs.retrieve(run.id, { thread_id: thread.id });
+    expect(expired).toMatchObject({ status: 'expired', required_action: null, expires_at: null });
+    expect((await t.client.beta.threads.runs.steps.list(run.id, { thread_id: thread.id })).data.map((s) => s.status)).toEqual(['expired']);
+    const callId = run.required_action!.submit_tool_outputs.tool_calls[0]!.id;
+    expect(await err(t.client.beta.threads.runs.submitToolOutputs(run.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: callId, output: 'late' }] }))).toMatchObject({
+      status: 400,
+      message: '400 Runs in status "expired" do not accept tool outputs.',
+    });
+    expect((await t.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: asst.id, model: 'echo', tools: [] })).status).toBe('completed');
   });
 });
 
