@@ -10,7 +10,14 @@ import { invalid } from './errors.js';
 import type { ListParams } from './schema.js';
 import type { AssistantObject, MessageObject, RunExec, RunObject, RunStatus, StepObject, ThreadObject } from './types.js';
 
-/** Table names. */
+/**
+ * The plugin's table names.
+ *
+ * @example
+ * ```ts
+ * await store.db.selectFrom(TABLES.runs).select('status').where('id', '=', runId).executeTakeFirst();
+ * ```
+ */
 export const TABLES = {
   assistants: 'sy_asst_assistants',
   threads: 'sy_asst_threads',
