@@ -251,6 +251,25 @@ describe('cancel', () => {
   });
 });
 
+describe('modify while running', () => {
+  it('metadata set on a run while it executes is kept when the run completes', async () => {
+    const asst = await t.client.beta.assistants.create({ model: 'slow' });
+    const thread = await t.client.beta.threads.create({ messages: [{ role: 'user', content: 'x' }] });
+    const stream = await t.client.beta.threads.runs.create(thread.id, { assistant_id: asst.id, stream: true });
+    let runId = '';
+    let modified: Promise<unknown> | undefined;
+    let final: OpenAI.Beta.Threads.Run | undefined;
+    for await (const ev of stream) {
+      if (ev.event === 'thread.run.created') runId = ev.data.id;
+      if (ev.event === 'thread.message.delta' && !modified) modified = t.client.beta.threads.runs.update(runId, { thread_id: thread.id, metadata: { tag: 'late' } });
+      if (ev.event === 'thread.run.incomplete' || ev.event === 'thread.run.completed') final = ev.data;
+    }
+    await modified;
+    expect(final).toBeDefined();
+    expect((await t.client.beta.threads.runs.retrieve(runId, { thread_id: thread.id })).metadata).toEqual({ tag: 'late' });
+  });
+});
+
 describe('expiry', () => {
   it('a run left waiting for tool outputs past expires_at is expired on its next read: step expired, thread free, outputs refused', async () => {
     const asst = await t.client.beta.assistants.create({ model: 'tools', tools: [add] });

@@ -13,6 +13,7 @@ import { runRoutes } from './routes/runs.js';
 import { threadRoutes } from './routes/threads.js';
 import { runExecutor } from './run/executor.js';
 import { RunEvents } from './run/events.js';
+import { endRun } from './run/finish.js';
 import { jobRunQueue } from './run/job-queue.js';
 
 const PLUGIN_NAME = '@switchyard/assistants';
@@ -81,7 +82,15 @@ export function assistants(options?: AssistantsOptions): GatewayPlugin {
         for (const route of passthroughRoutes({ repo, targets: ready })) gateway.addRoute(route);
         return;
       }
-      const queue = jobRunQueue(store.jobs, { concurrency: opts.concurrency, leaseMs: opts.leaseMs, pollMs: opts.pollMs });
+      const queue = jobRunQueue(store.jobs, {
+        concurrency: opts.concurrency,
+        leaseMs: opts.leaseMs,
+        pollMs: opts.pollMs,
+        onGiveUp: async (runId, err) => {
+          gateway.diagnostics.error(`run ${runId} failed: its job used up its attempts`, err);
+          await endRun(env, runId, { status: 'failed', error: { code: 'server_error', message: 'The run could not be executed (the gateway failed to store its progress).' } }, { from: ['queued', 'in_progress', 'cancelling'] });
+        },
+      });
       const env: AssistantsEnv = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
       // runs first: `POST /v1/threads/runs` before the thread routes' `/v1/threads/:thread_id`
       for (const route of [...runRoutes(env), ...assistantRoutes(env), ...threadRoutes(env)]) gateway.addRoute(route);

@@ -214,7 +214,16 @@ export function assistantsRepo(store: Store) {
     insertMessage: (m: MessageObject, owner: string, seq: number, trx: AnyKysely = db) =>
       insert(trx, TABLES.messages, { id: m.id, owner, seq, thread_id: m.thread_id, run_id: m.run_id, object_json: JSON.stringify(m) }),
     message: (threadId: string, id: string, scope: string | undefined, trx: AnyKysely = db) => getOne<MessageObject>(trx, TABLES.messages, id, scoped([['thread_id', threadId]], scope)),
-    saveMessage: (m: MessageObject, trx: AnyKysely = db) => setJson(trx, TABLES.messages, m.id, m),
+    /** Saves a message, keeping its stored metadata unless `setMetadata` (a client may modify it meanwhile). */
+    async saveMessage(m: MessageObject, trx: AnyKysely = db, setMetadata = false): Promise<boolean> {
+      const stored = setMetadata ? undefined : await getOne<MessageObject>(trx, TABLES.messages, m.id, []);
+      return setJson(trx, TABLES.messages, m.id, stored ? { ...m, metadata: stored.metadata } : m);
+    },
+    /** Whether run `id` is still in `status` (an executor checks before it adds a step). */
+    async runIs(id: string, status: RunStatus, trx: AnyKysely = db): Promise<boolean> {
+      const row = (await trx.selectFrom(TABLES.runs).select('status').where('id', '=', id).executeTakeFirst()) as { status: string } | undefined;
+      return row?.status === status;
+    },
     async deleteMessage(threadId: string, id: string): Promise<boolean> {
       const r = await db.deleteFrom(TABLES.messages).where('thread_id', '=', threadId).where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
@@ -244,12 +253,18 @@ export function assistantsRepo(store: Store) {
     },
     /**
      * Saves a run (and its exec state when given); with `from`, only while its stored status is
-     * one of those (false when it changed meanwhile: a cancel won).
+     * one of those (false when it changed meanwhile: a cancel won). The stored metadata is kept
+     * (a client may modify it while the run executes) unless `setMetadata`.
      */
-    async saveRun(r: RunObject, options: { exec?: RunExec; from?: readonly RunStatus[] } = {}, trx: AnyKysely = db): Promise<boolean> {
+    async saveRun(r: RunObject, options: { exec?: RunExec; from?: readonly RunStatus[]; setMetadata?: boolean } = {}, trx: AnyKysely = db): Promise<boolean> {
+      let object = r;
+      if (!options.setMetadata) {
+        const stored = await getOne<RunObject>(trx, TABLES.runs, r.id, []);
+        if (stored) object = { ...r, metadata: stored.metadata };
+      }
       let q = trx
         .updateTable(TABLES.runs)
-        .set({ object_json: JSON.stringify(r), status: r.status, ...(options.exec ? { exec_json: JSON.stringify(options.exec) } : {}) })
+        .set({ object_json: JSON.stringify(object), status: r.status, ...(options.exec ? { exec_json: JSON.stringify(options.exec) } : {}) })
         .where('id', '=', r.id);
       if (options.from) q = q.where('status', 'in', [...options.from]);
       return Number((await q.executeTakeFirst()).numUpdatedRows) > 0;

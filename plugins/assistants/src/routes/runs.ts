@@ -162,7 +162,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         const run = await repo.transaction(async (trx) => {
           const now = (await repo.storedRun(stored.run.id, trx))!;
           const next: RunObject = { ...now.run, metadata: body.metadata ?? {} };
-          await repo.saveRun(next, {}, trx);
+          await repo.saveRun(next, { setMetadata: true }, trx);
           return next;
         });
         return answer(run);

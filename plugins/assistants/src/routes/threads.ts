@@ -162,7 +162,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
         const body = validate(ModifyMetadataBody, req.body ?? {});
         const next: MessageObject = { ...m, metadata: body.metadata ?? m.metadata };
         if (body.metadata === null) next.metadata = {};
-        if (!(await repo.saveMessage(next))) throw notFound('message', m.id, 'message_id');
+        if (!(await repo.saveMessage(next, undefined, true))) throw notFound('message', m.id, 'message_id');
         return { body: next };
       },
     },

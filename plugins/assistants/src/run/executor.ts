@@ -16,6 +16,9 @@ import { buildContext } from './context.js';
 import { endRun, isDue } from './finish.js';
 import type { ExecuteRun, RunJobContext } from './queue.js';
 
+/** Thrown when the run was cancelled or deleted under a step about to start (handled as a stop). */
+class RunStopped extends Error {}
+
 /** The endpoint a run's model calls are recorded under. */
 export const RUN_ENDPOINT = '/v1/threads/runs';
 
@@ -122,7 +125,7 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
       return await segment(run, exec, owner, tx, job.signal, partial);
     } catch (err) {
       // stopped, not failed: a cancel, a shutdown (its calls are cut), a lost lease
-      if (job.signal.aborted || api.closing.aborted || isInterrupted(err)) return afterStop(runId, partial);
+      if (job.signal.aborted || api.closing.aborted || isInterrupted(err) || err instanceof RunStopped) return afterStop(runId, partial);
       await endRun(env, runId, { status: 'failed', error: lastError(err) }, { transaction: tx, partial });
       return 'done';
     }
@@ -207,6 +210,7 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
         incomplete_at: null,
       };
       await tx(async (trx) => {
+        if (!(await repo.runIs(run.id, 'in_progress', trx))) throw new RunStopped();
         await repo.insertStep(step, owner, nextSeq(), trx);
         await repo.insertMessage(message, owner, nextSeq(), trx);
       });
@@ -229,7 +233,10 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
     let tool: OpenTools | undefined;
     async function openTools(): Promise<OpenTools> {
       const step = stepBase('tool_calls', { type: 'tool_calls', tool_calls: [] });
-      await tx((trx) => repo.insertStep(step, owner, nextSeq(), trx));
+      await tx(async (trx) => {
+        if (!(await repo.runIs(run.id, 'in_progress', trx))) throw new RunStopped();
+        await repo.insertStep(step, owner, nextSeq(), trx);
+      });
       events.emit(run.id, 'thread.run.step.created', step);
       events.emit(run.id, 'thread.run.step.in_progress', step);
       return (tool = { step, calls: [], byIndex: new Map() });

@@ -24,6 +24,8 @@ export interface JobRunQueueOptions {
   leaseMs: number;
   /** How often an idle worker looks for runs queued by other processes, in ms. */
   pollMs: number;
+  /** Called when a run's last attempt failed (its job fails for good): the run must end too. */
+  onGiveUp(runId: string, err: unknown): Promise<void>;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface JobRunQueueOptions {
  *
  * @example
  * ```ts
- * const queue = jobRunQueue(store.jobs, { concurrency: 16, leaseMs: 30_000, pollMs: 1000 });
+ * const queue = jobRunQueue(store.jobs, { concurrency: 16, leaseMs: 30_000, pollMs: 1000, onGiveUp: (id) => failRun(id) });
  * queue.start(runExecutor(env));
  * ```
  */
@@ -62,6 +64,10 @@ export function jobRunQueue(jobs: JobQueue, options: JobRunQueueOptions): RunQue
             if (isInterrupted(reason, 'cancelled') || isInterrupted(reason, 'lost')) throw reason;
             if (outcome === 'interrupted') return job.release(0);
             return { runId };
+          } catch (err) {
+            // the store failed under the run (its own failures end it): retried, and on the last attempt the run fails too
+            if (!isInterrupted(err) && job.attempt >= job.maxAttempts) await options.onGiveUp(runId, err).catch(() => undefined);
+            throw err;
           } finally {
             local.delete(runId);
           }
