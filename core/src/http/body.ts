@@ -59,14 +59,14 @@ function unsupportedType(type: string | undefined): GatewayError {
 
 /**
  * Reads and parses a JSON body. Oversized → 413, not JSON content type → 415, malformed or
- * too deeply nested → 400.
+ * too deeply nested → 400; empty → 400, or `undefined` when `optional`.
  *
  * @example
  * ```ts
  * const body = await readJsonBody(req, { bytes: 20 * 1024 * 1024, depth: 64 });
  * ```
  */
-export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limits: BodyLimits, optional = false): Promise<unknown> {
   const type = req.headers['content-type'];
   const length = req.headers['content-length'];
   // a body-less POST (content-length 0, no type) reaches the "empty body" answer below
@@ -86,6 +86,7 @@ export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Pr
     });
   }
   if (text.length === 0) {
+    if (optional) return undefined;
     throw new GatewayError('GW_ERR_INVALID_JSON', 'The request body is empty; this endpoint expects a JSON object.', {
       publicCode: 'invalid_json',
     });

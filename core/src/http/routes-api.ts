@@ -78,8 +78,12 @@ export interface RouteResponse {
 export interface RouteDefinition {
   method: RouteMethod;
   path: string;
-  /** How to read the body: parsed JSON (default for POST/PUT/PATCH), left raw, or none. */
-  body?: 'json' | 'raw' | 'none';
+  /**
+   * How to read the body: parsed JSON (default for POST/PUT/PATCH), JSON that may be absent
+   * (`json-optional`: an empty body is `undefined`, as OpenAI takes `POST /v1/threads` with
+   * none), left raw, or none.
+   */
+  body?: 'json' | 'json-optional' | 'raw' | 'none';
   /** Run the `authenticate` hook before the handler (default true). */
   auth?: boolean;
   /** Largest JSON body in bytes for this route (default: the gateway's `server.bodyLimit`). */

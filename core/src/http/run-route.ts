@@ -86,8 +86,8 @@ export async function runRoute(
     principal = (await hooks.authenticate.promise({ method: req.method ?? route.method, path: match.path, headers: req.headers })) ?? {};
   }
   const bodyMode = route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json');
-  const body =
-    bodyMode === 'json' ? await readJsonBody(req, route.bodyLimit === undefined ? deps.body : { ...deps.body, bytes: route.bodyLimit }) : undefined;
+  const limits = route.bodyLimit === undefined ? deps.body : { ...deps.body, bytes: route.bodyLimit };
+  const body = bodyMode === 'json' || bodyMode === 'json-optional' ? await readJsonBody(req, limits, bodyMode === 'json-optional') : undefined;
   if (body !== null && typeof body === 'object' && (body as { stream?: unknown }).stream === true) holdStream(deps.streams, res);
   const ac = new AbortController();
   deps.live?.add(ac);

@@ -1,8 +1,10 @@
 /**
  * Builds the {@link Store} service from a Kysely instance; store plugins call this so that
- * transactions, migrations and batching behave the same on every dialect.
+ * transactions, migrations, batching and jobs behave the same on every dialect.
  */
 import { createWriteBatcher } from './batcher.js';
+import { createJobQueue } from './jobs/queue.js';
+import { JOB_MIGRATIONS, JOBS_OWNER } from './jobs/schema.js';
 import { runMigrations } from './migrate.js';
 import { runTransaction } from './transaction.js';
 import type { AnyKysely, Store, StoreDialect } from './types.js';
@@ -21,10 +23,14 @@ export interface CreateStoreOptions {
   dialect: StoreDialect;
   /** Where the data lives, for people (the database file, or the server without its password). */
   location?: string;
-  /** Tracks background batches (pass `gateway.background`) so `gateway.flush()` waits for them. */
+  /** Tracks background batches and job runs (pass `gateway.background`) so `gateway.flush()` waits for them. */
   track?(work: Promise<unknown>): void;
-  /** Reports failed background writes (pass a diagnostics logger). */
+  /** Reports failed background writes and job-runner errors no caller sees (pass a diagnostics logger). */
   onError(err: unknown): void;
+  /** Aborted when the gateway starts closing (pass `gateway.closing`): job workers stop claiming. */
+  closing?: AbortSignal;
+  /** Finished jobs are deleted once this old, in ms (default 7 days; 0 keeps them). */
+  jobRetentionMs?: number;
   /** Most writes per batch transaction (default 500). */
   maxBatch?: number;
   /**
@@ -37,17 +43,18 @@ export interface CreateStoreOptions {
 }
 
 /**
- * Creates a store over `db`.
+ * Creates a store over `db`, with its own tables (jobs) migrated.
  *
  * @example
  * ```ts
  * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(file) }) });
- * const store = createStore({ db, dialect: 'sqlite', track: gateway.background, onError: (e) => gateway.diagnostics.error('write failed', e) });
+ * const store = await createStore({ db, dialect: 'sqlite', track: gateway.background, closing: gateway.closing, onError: (e) => gateway.diagnostics.error('write failed', e) });
  * ```
  */
-export function createStore(options: CreateStoreOptions): Store {
+export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const { db, dialect } = options;
   const transaction = <T>(fn: (trx: AnyKysely) => Promise<T>) => runTransaction(db, dialect, fn);
+  const migrate: Store['migrate'] = (owner, migrations) => runMigrations(db, dialect, owner, migrations);
   const writes = createWriteBatcher({
     transaction,
     track: options.track,
@@ -55,16 +62,24 @@ export function createStore(options: CreateStoreOptions): Store {
     maxBatch: options.maxBatch,
     beforeBatch: options.beforeBatch,
   });
+  // up front: a first enqueue inside a caller's SQLite transaction cannot migrate (one connection)
+  await migrate(JOBS_OWNER, JOB_MIGRATIONS);
+  const jobs = createJobQueue(
+    { db, dialect, transaction, migrate },
+    { migrated: true, track: options.track, onError: options.onError, closing: options.closing, retentionMs: options.jobRetentionMs },
+  );
   let closed: Promise<void> | undefined;
   return {
     dialect,
     db,
     ...(options.location ? { location: options.location } : {}),
     transaction,
-    migrate: (owner, migrations) => runMigrations(db, dialect, owner, migrations),
+    migrate,
     writes,
+    jobs,
     close() {
       closed ??= (async () => {
+        await jobs.close();
         await writes.flush();
         await (options.release ? options.release() : db.destroy());
       })();

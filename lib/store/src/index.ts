@@ -16,3 +16,24 @@ export { compiledWrite } from './compiled-write.js';
 export { keysetPage, parseLimit, encodeCursor, decodeCursor } from './paging.js';
 export type { Page, PageCursor, PageOptions } from './paging.js';
 export { toJsonColumn, fromJsonColumn, JSON_COLUMN } from './json.js';
+export { createJobQueue } from './jobs/queue.js';
+export type { JobQueueHandle, JobQueueOptions, JobStoreDeps } from './jobs/queue.js';
+export { JobFailure, JobInterruptedError, isInterrupted } from './jobs/errors.js';
+export type { InterruptReason, JobFailureOptions } from './jobs/errors.js';
+export { JOBS_TABLE, JOB_UNITS_TABLE, JOBS_OWNER } from './jobs/schema.js';
+export type {
+  JobState,
+  JobError,
+  JobInfo,
+  EnqueueOptions,
+  EnqueuedJob,
+  ClaimedJob,
+  HeartbeatResult,
+  ClaimOptions,
+  JobRelease,
+  RunningJob,
+  JobHandler,
+  WorkOptions,
+  JobWorker,
+  JobQueue,
+} from './jobs/types.js';

@@ -5,6 +5,7 @@
  * {@link createStore} and publish it as `gateway.services.store`.
  */
 import type { Kysely } from 'kysely';
+import type { JobQueue } from './jobs/types.js';
 
 /**
  * Which SQL database is behind the store.
@@ -125,6 +126,15 @@ export interface Store {
   migrate(owner: string, migrations: readonly Migration[]): Promise<string[]>;
   /** Off-the-request-path writes, flushed on gateway `flush()` and on close. */
   readonly writes: WriteBatcher;
-  /** Flushes pending writes and closes the connection(s). Called by the store plugin on `close`. */
+  /**
+   * Durable jobs in this database: enqueue, claim under a lease, heartbeat, checkpoint, retry
+   * with backoff; a job whose process died is claimed again once its lease runs out. On
+   * PostgreSQL several processes share the work and never run one job at once.
+   */
+  readonly jobs: JobQueue;
+  /**
+   * Stops the job workers (unfinished jobs go back to the queue), flushes pending writes and
+   * closes the connection(s). Called by the store plugin on `close`.
+   */
   close(): Promise<void>;
 }

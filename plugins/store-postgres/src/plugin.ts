@@ -24,6 +24,8 @@ const OptionsSchema = z
     idleTimeoutMs: z.number().int().min(0).optional(),
     /** `application_name` shown in `pg_stat_activity` (default `switchyard`). */
     applicationName: z.string().optional(),
+    /** Finished jobs (`store.jobs`) are deleted once this many days old (default 7; 0 keeps them). */
+    jobRetentionDays: z.number().min(0).optional(),
   })
   .strict();
 
@@ -79,12 +81,17 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
       }
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-      const store = createStore({
+      const store = await createStore({
         db,
         dialect: 'postgres',
         location: serverOf(connectionString),
         track: (work) => gateway.background(work),
-        onError: (err) => gateway.diagnostics.error('background write failed', err),
+        closing: gateway.closing,
+        ...(opts.jobRetentionDays !== undefined ? { jobRetentionMs: opts.jobRetentionDays * 86_400_000 } : {}),
+        onError: (err) => gateway.diagnostics.error('background store work failed', err),
+      }).catch(async (err: unknown) => {
+        await db.destroy().catch(() => undefined);
+        throw err;
       });
       await installStore(gateway, store, PLUGIN_NAME);
     },

@@ -18,6 +18,8 @@ const OptionsSchema = z
     file: z.string().min(1).optional(),
     /** How long a write waits for another process's lock, in ms (default 5000). */
     busyTimeoutMs: z.number().int().min(0).optional(),
+    /** Finished jobs (`store.jobs`) are deleted once this many days old (default 7; 0 keeps them). */
+    jobRetentionDays: z.number().min(0).optional(),
   })
   .strict();
 
@@ -46,7 +48,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
       const dataDir = gateway.settings.dataDir;
       const file = opts.file === ':memory:' ? ':memory:' : path.resolve(dataDir, opts.file ?? DEFAULT_SQLITE_FILE);
       const { db, release, checkpointer } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000, (err) => gateway.diagnostics.error('SQLite WAL checkpoint', err));
-      const store = createStore({
+      const store = await createStore({
         db,
         dialect: 'sqlite',
         location: file,
@@ -54,7 +56,12 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
         // a WAL checkpoint is taken between batches, while this process does not write
         ...(checkpointer ? { beforeBatch: () => checkpointer.due() } : {}),
         track: (work) => gateway.background(work),
-        onError: (err) => gateway.diagnostics.error('background write failed', err),
+        closing: gateway.closing,
+        ...(opts.jobRetentionDays !== undefined ? { jobRetentionMs: opts.jobRetentionDays * 86_400_000 } : {}),
+        onError: (err) => gateway.diagnostics.error('background store work failed', err),
+      }).catch(async (err: unknown) => {
+        await release();
+        throw err;
       });
       await installStore(gateway, store, PLUGIN_NAME);
       gateway.diagnostics.debug(`SQLite store at ${file}`);

@@ -7,3 +7,4 @@ export { default as openaiProvider } from '@switchyard/provider-openai';
 export { default as sqliteStore } from '@switchyard/store-sqlite';
 export { default as postgresStore } from '@switchyard/store-postgres';
 export { default as sessionTracker } from '@switchyard/session-tracker';
+export { default as assistants } from '@switchyard/assistants';

@@ -81,6 +81,7 @@ export function writeGate(): WriteGate {
         transaction: (fn) => store.transaction(fn),
         migrate: (owner, migrations) => store.migrate(owner, migrations),
         writes,
+        jobs: store.jobs,
         close: () => store.close(),
       };
       // never lose a held write at shutdown: hand them over before the store closes

@@ -7,12 +7,14 @@
  *
  * Routes: `/openai/deployments/{d}/chat/completions?api-version=…`, `/openai/v1/chat/completions`,
  * `/models/chat/completions?api-version=…` (Foundry), `/chat/completions` (serverless), the same
- * four shapes for `/embeddings` (OpenAI's answers: see openai-embeddings.ts), and
+ * four shapes for `/embeddings` (OpenAI's answers: see openai-embeddings.ts), the Assistants
+ * API at `/openai/assistants…` and `/openai/threads…` (openai-assistants.ts), and
  * `GET /openai/files` / `/openai/v1/files` (an empty list) for native pass-through.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { emulatedAnswer, emulatedUsage } from './openai.js';
 import { embeddingsRoute } from './openai-embeddings.js';
+import { assistantsRoute, assistantsState } from './openai-assistants.js';
 import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
 
@@ -161,6 +163,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       azureErrorBody('DeploymentNotFound', 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.'),
     );
   const responses = responsesRoutes(new Map());
+  const assistantsApi = assistantsState();
   const emu = await startEmulator(
     async (x) => {
       const { req, res } = x;
@@ -243,6 +246,14 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         query.delete('api-version');
         const rest = query.toString();
         return responses({ ...x, req: { ...req, path: `/v1${responsesPath[2]}${rest ? `?${rest}` : ''}` } });
+      }
+      // the Assistants API at the dated URLs (`/openai/assistants?api-version=…`), served like OpenAI's
+      const assistantsPath = /^\/openai(\/(?:assistants|threads)(?:\/.*)?)$/.exec(url.pathname);
+      if (assistantsPath) {
+        if (!version) return notFound(res), true;
+        const query = new URLSearchParams(url.searchParams);
+        query.delete('api-version');
+        return assistantsRoute(assistantsApi, x, assistantsPath[1]!, query) || (notFound(res), true);
       }
       // resource-level APIs (files, batches, ...): an empty file list stands for them
       if (req.method === 'GET' && (url.pathname === '/openai/files' || url.pathname === '/openai/v1/files')) {

@@ -2,9 +2,11 @@
  * A loopback emulator of the OpenAI chat completions wire format: strict about what it
  * receives (auth header, required fields), answers in the real shapes, streams with
  * `data:` frames, `[DONE]` and the include_usage chunk; `/v1/embeddings` (see openai-embeddings.ts),
- * the Responses and Conversations APIs (openai-responses.ts) and `/v1/models`.
+ * the Responses and Conversations APIs (openai-responses.ts), the Assistants API
+ * (openai-assistants.ts) and `/v1/models`.
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
+import { assistantsRoute, assistantsState } from './openai-assistants.js';
 import { embeddingsRoute } from './openai-embeddings.js';
 import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
@@ -160,6 +162,7 @@ async function chatCompletions(x: EmulatorExchange, opts: OpenAIEmulatorOptions)
 export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): Promise<OpenAIEmulator> {
   const apiKey = options.apiKey ?? 'sk-emulator';
   const responses = responsesRoutes(new Map());
+  const assistantsApi = assistantsState();
   const emu = await startEmulator(
     async (x) => {
       const auth = x.req.headers.authorization;
@@ -176,6 +179,9 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
         return embeddingsRoute(x, `req_emu${++counter}`);
       }
       if (path!.startsWith('/v1/responses') || path!.startsWith('/v1/conversations')) return responses(x);
+      if (path!.startsWith('/v1/assistants') || path!.startsWith('/v1/threads')) {
+        return assistantsRoute(assistantsApi, x, path!.slice(3), new URL(x.req.path, 'http://x').searchParams);
+      }
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;
