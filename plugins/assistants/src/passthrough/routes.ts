@@ -7,7 +7,7 @@
  * caller's, and a thread's runs go to the deployment that holds it.
  */
 import { GatewayError, ownerOf, ownerScope, sseResponse, type RouteDefinition, type RouteMethod, type RouteRequest, type RouteResponse } from '@switchyard/core';
-import { upstreamFetch, readText, headerValue } from '@switchyard/core';
+import { upstreamFetch, readText, headerValue } from '@switchyard/upstream';
 import { notFound, invalid } from '../errors.js';
 import { nextSeq, type Kind } from '../ids.js';
 import type { AssistantsRepo } from '../repo.js';
