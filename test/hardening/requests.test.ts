@@ -200,6 +200,22 @@ describe('requests that used to kill or hold the gateway', () => {
     }
   });
 
+  it('a streamed answer puts few listeners on the response: no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await post(t, '/v1/chat/completions', chat('mock/lorem', { stream: true, max_tokens: 5 }));
+        expect(r.text).toContain('data: [DONE]');
+      }
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('a bad session id is refused before the model is called: nothing reaches the upstream', async () => {
     const emu = await startOpenAIEmulator();
     const g = await createTestGateway({
