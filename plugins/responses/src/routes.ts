@@ -2,6 +2,7 @@
  * The Responses routes: create, retrieve, delete, input items, cancel.
  */
 import { canSee, createCallContext, GatewayError, ownerScope, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { BACKGROUND_KIND } from './background.js';
 import { createResponse } from './create.js';
 import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
@@ -142,9 +143,14 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
         }
         if (stored.status === 'queued' || stored.status === 'in_progress') {
           const cancelled = { ...stored, status: 'cancelled' as const, response: { ...stored.response, status: 'cancelled' as const } };
-          await repo.update(cancelled);
-          env.running.get(id)?.abort();
-          return { body: cancelled.response };
+          // the row first: a run that ends meanwhile does not overwrite it (updates are conditional)
+          if (await repo.updateIf(cancelled, ['queued', 'in_progress'])) {
+            // the job's cancel aborts the call at once here, at its next heartbeat in another process
+            const job = await env.store.jobs.find(BACKGROUND_KIND, id);
+            if (job) await env.store.jobs.cancel(job.id);
+            return { body: cancelled.response };
+          }
+          return { body: (await repo.get(id, ownerScope(req.principal)))!.response };
         }
         return { body: stored.response };
       },
