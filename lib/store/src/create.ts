@@ -11,7 +11,14 @@ import { runMigrations } from './migrate.js';
 import { runTransaction } from './transaction.js';
 import type { AnyKysely, Store, StoreDialect } from './types.js';
 
-/** What {@link createStore} needs. */
+/**
+ * What {@link createStore} needs.
+ *
+ * @example
+ * ```ts
+ * await createStore({ db, dialect: 'postgres', track: (w) => gateway.background(w), closing: gateway.closing, onError: console.error });
+ * ```
+ */
 export interface CreateStoreOptions {
   db: AnyKysely;
   dialect: StoreDialect;

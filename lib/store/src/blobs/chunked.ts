@@ -12,13 +12,41 @@ import { blobNotFound, isBlobId, newBlobId, readSource, resolveRange } from './c
 import { copyBinaryFields } from './copy-binary.js';
 import type { BlobInfo, BlobRead, BlobStore } from './types.js';
 
-/** Migration owner of the blob tables. */
+/**
+ * Migration owner of the blob tables.
+ *
+ * @example
+ * ```ts
+ * await store.migrate(BLOBS_OWNER, BLOB_MIGRATIONS);
+ * ```
+ */
 export const BLOBS_OWNER = '@switchyard/store/blobs';
-/** One row per blob. */
+/**
+ * One row per blob.
+ *
+ * @example
+ * ```ts
+ * const big = await store.db.selectFrom(BLOBS_TABLE).select('id').where('size', '>', 1e9).execute();
+ * ```
+ */
 export const BLOBS_TABLE = 'sy_blobs';
-/** The blobs' bytes, `chunk_size` bytes per row (the last one shorter). */
+/**
+ * The blobs' bytes, `chunk_size` bytes per row (the last one shorter).
+ *
+ * @example
+ * ```ts
+ * await sql`select count(*) from ${sql.table(BLOB_CHUNKS_TABLE)}`.execute(store.db);
+ * ```
+ */
 export const BLOB_CHUNKS_TABLE = 'sy_blob_chunks';
-/** Default chunk size: 1 MiB. */
+/**
+ * Default chunk size: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * chunkedBlobStore(db, { chunkBytes: DEFAULT_CHUNK_BYTES * 4 });
+ * ```
+ */
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 
 /**

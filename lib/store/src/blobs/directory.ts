@@ -15,7 +15,15 @@ import type { BlobInfo, BlobRead, BlobStore } from './types.js';
 /** Temp files older than this at start belong to no live write (a write touches its file on every chunk). */
 const STALE_TEMP_MS = 3_600_000;
 
-/** A blob store that can be closed (a throwaway one removes its directory). */
+/**
+ * A blob store that can be closed (a throwaway one removes its directory).
+ *
+ * @example
+ * ```ts
+ * const blobs = await directoryBlobStore(undefined); // throwaway
+ * await blobs.close(); // removes its directory
+ * ```
+ */
 export interface ClosableBlobStore extends BlobStore {
   close(): Promise<void>;
 }

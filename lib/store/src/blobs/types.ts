@@ -22,7 +22,15 @@ export interface BlobInfo {
   createdAt: number;
 }
 
-/** What `put` reads: a Node stream, any async iterable of byte chunks, or bytes already in memory. */
+/**
+ * What `put` reads: a Node stream, any async iterable of byte chunks, or bytes already in memory.
+ *
+ * @example
+ * ```ts
+ * await store.blobs.put(Buffer.from('small'));
+ * await store.blobs.put(createReadStream('big.jsonl'));
+ * ```
+ */
 export type BlobSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 
 /**
@@ -53,7 +61,16 @@ export interface BlobRange {
   length?: number;
 }
 
-/** What `get` returns: the blob, the range served, and its bytes as a stream to read once. */
+/**
+ * What `get` returns: the blob, the range served, and its bytes as a stream to read once.
+ *
+ * @example
+ * ```ts
+ * const { stream, length } = await store.blobs.get(id, { offset: 0, length: 1024 });
+ * res.setHeader('content-length', length);
+ * stream.pipe(res);
+ * ```
+ */
 export interface BlobRead extends BlobInfo {
   /** First byte served. */
   offset: number;
