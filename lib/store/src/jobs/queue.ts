@@ -167,6 +167,16 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
     const limit = checkCount('limit', o.limit, 1, 1);
     const token = newToken();
     const leaseUntil = t + o.leaseMs;
+    // an idle poll is one indexed read: no write, no lock
+    const due = await db
+      .selectFrom(JOBS_TABLE)
+      .select('state')
+      .where('kind', '=', kind)
+      .where('state', 'in', ['queued', 'running'])
+      .where('run_at', '<=', t)
+      .limit(1)
+      .executeTakeFirst();
+    if (!due) return [];
     await failExhausted(kind, t);
     if (dialect === 'postgres') {
       // SKIP LOCKED: a job another process is claiming (or writing under its fence) is passed over
