@@ -14,6 +14,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import anthropicProvider from '@switchyard/provider-anthropic';
 import responses from '@switchyard/responses';
+import { createJobQueue } from '@switchyard/store';
 import { createTestGateway, killClis, sqliteStore, startAnthropicEmulator, startCli, type AnthropicEmulator } from '@switchyard/test-kit';
 
 // a bridged provider (Anthropic has no Responses API: the gateway runs background responses itself)
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 afterEach(killClis);
 
-function project(): string {
+function project(leaseMs = 2000): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sy-bg-'));
   writeFileSync(path.join(dir, 'package.json'), '{}');
   writeFileSync(
@@ -34,7 +35,7 @@ function project(): string {
     `plugins:
   - "@switchyard/store-sqlite"
   - "@switchyard/session-tracker"
-  - ["@switchyard/responses", { backgroundLeaseMs: 2000 }]
+  - ["@switchyard/responses", { backgroundLeaseMs: ${leaseMs} }]
   - "@switchyard/provider-anthropic"
 models:
   - { name: slow, provider: anthropic, model: claude-sonnet-4-5, apiBase: "${emu.origin}", apiKey: ${emu.apiKey} }
@@ -85,6 +86,36 @@ describe('background responses survive a restart', () => {
       expect(db.prepare("select state, attempts from sy_jobs where kind = 'responses.background' and key = ?").get(queued.id)).toEqual({ state: 'done', attempts: 2 });
     } finally {
       db.close();
+    }
+  });
+
+  it('a response whose job ran out of attempts (its process died each time) reads as failed, not in progress forever', { timeout: 120_000 }, async () => {
+    emu.reset();
+    emu.fault({ hang: true });
+    const dir = project(600_000); // a lease no real clock here reaches: only the test's claims take it over
+    const cli = startCli(['--port', '0'], dir);
+    const client = new OpenAI({ apiKey: 'x', baseURL: `${await cli.url}/v1`, maxRetries: 0 });
+    const queued = await client.responses.create({ model: 'slow', input: 'doomed', background: true });
+    await emu.received(1);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    const file = path.join(dir, '.switchyard', 'switchyard.db');
+    const t = await createTestGateway({ plugins: [sqliteStore({ file }), responses(), anthropicProvider()], secret: 'a-test-secret-of-sufficient-length' });
+    try {
+      // the later attempts die too: claimed and abandoned on a clock past each lease
+      let now = Date.now();
+      const jobs = createJobQueue(t.gateway.services.store!, { now: () => now, migrated: true });
+      for (let i = 0; i < 5; i++) {
+        now += 3_600_000;
+        await jobs.claim('responses.background', { leaseMs: 1000, worker: `dead-${i}` });
+      }
+      expect(await jobs.find('responses.background', queued.id)).toMatchObject({ state: 'failed', attempts: 5, error: { code: 'job_lease_expired' } });
+      const r = await t.client.responses.retrieve(queued.id);
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatchObject({ code: 'job_lease_expired' });
+      expect((await t.client.responses.retrieve(queued.id)).status).toBe('failed');
+    } finally {
+      await t.close();
     }
   });
 

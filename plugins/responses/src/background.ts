@@ -10,6 +10,7 @@ import { GatewayError, type CallInput, type Principal, type RouteRequest } from 
 import { isInterrupted, type JobWorker, type RunningJob, type Store } from '@switchyard/store';
 import type { ResponsesCallState } from './call-state.js';
 import type { ResponsesEnv } from './env.js';
+import type { StoredResponse } from './repo.js';
 import type { CreateResponse } from './schema.js';
 import type { Item, ResponseObject } from './types.js';
 
@@ -123,6 +124,25 @@ async function openConversation(env: ResponsesEnv, p: BackgroundPayload) {
   const service = env.api.services.conversations;
   if (!service) throw new GatewayError('GW_ERR_PLUGIN', "The 'conversation' parameter needs the plugin @switchyard/conversations, which is not loaded.", { param: 'conversation' });
   return service.open(typeof c === 'string' ? c : c.id, p.principal ?? {}, 'conversation');
+}
+
+/**
+ * A background response still `queued` or `in_progress` whose job ended without it (failed
+ * for good: its process died on every attempt) is failed, with the job's reason: never left
+ * running forever. Others are returned as they are.
+ *
+ * @example
+ * ```ts
+ * return { body: (await settleOrphan(env, stored)).response };
+ * ```
+ */
+export async function settleOrphan(env: ResponsesEnv, stored: StoredResponse): Promise<StoredResponse> {
+  if (!stored.background || !RUNNING.includes(stored.status)) return stored;
+  const job = await env.store.jobs.find(BACKGROUND_KIND, stored.id);
+  if (job?.state !== 'failed') return stored;
+  const error = { code: job.error?.code ?? 'server_error', message: `The background run stopped: ${job.error?.message ?? 'its job failed'}.` };
+  const failed = { ...stored, status: 'failed' as const, response: { ...stored.response, status: 'failed' as const, error } };
+  return (await env.repo.updateIf(failed, RUNNING)) ? failed : ((await env.repo.get(stored.id, stored.owner)) ?? stored);
 }
 
 /** Options of the background worker. */

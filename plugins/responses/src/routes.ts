@@ -2,7 +2,7 @@
  * The Responses routes: create, retrieve, delete, input items, cancel.
  */
 import { canSee, createCallContext, GatewayError, ownerScope, readJson, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
-import { BACKGROUND_KIND } from './background.js';
+import { BACKGROUND_KIND, settleOrphan } from './background.js';
 import { createResponse } from './create.js';
 import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
@@ -98,7 +98,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
           const r = (await passthrough(req, found.deployment, 'GET', `/responses/${encodeURIComponent(found.ref.upstreamId)}`)) as unknown as ResponseObject;
           return { body: rewriteIds(r, id, found.stored) };
         }
-        return { body: found.stored!.response };
+        return { body: (await settleOrphan(env, found.stored!)).response };
       },
     },
     {
