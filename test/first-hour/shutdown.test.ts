@@ -2,7 +2,8 @@
  * Issue 13, item 5 (and issue 12's shutdown budget): a stream still running at
  * `server.shutdownTimeoutMs` gets an OpenAI error frame and is logged as failed; the log says
  * how many were cut (never "drained, bye" then); background work that would run past the
- * budget is cut and said so; a second signal exits at once, saying so.
+ * budget is cut and said so; a background response cut by the shutdown is queued again and
+ * completed by the next gateway; a second signal exits at once, saying so.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -47,7 +48,7 @@ async function until<T>(what: () => T | undefined | false, label: string): Promi
 }
 
 describe('shutdown with work still running', () => {
-  it('cuts a stream past the timeout with an error frame, logs it as failed, says how many were cut, and cuts a background response', { timeout: 90_000 }, async () => {
+  it('cuts a stream past the timeout with an error frame, logs it as failed, says how many were cut, and puts a background response back in the queue', { timeout: 90_000 }, async () => {
     const dir = project(CONFIG(2000));
     const cli = startCli(['--port', '0'], dir);
     const client = new OpenAI({ apiKey: 'x', baseURL: `${await cli.url}/v1`, maxRetries: 0 });
@@ -80,11 +81,23 @@ describe('shutdown with work still running', () => {
     db.close();
     expect(rows).toEqual(expect.arrayContaining([{ model: 'slow', status: 503 }, { model: 'sleepy', status: 503 }]));
 
-    // the background response is failed in the store, not left in progress forever
-    const t = await createTestGateway({ plugins: [sqliteStore({ file: path.join(dir, '.switchyard', 'switchyard.db') }), responses(), mockProvider()], secret: 'a-test-secret-of-sufficient-length' });
+    // the background response is not failed nor left in progress: it is queued again, with its
+    // job, attempt not counted (a durable job), and the next gateway on the store completes it
+    const db2 = new Database(path.join(dir, '.switchyard', 'switchyard.db'), { readonly: true });
+    const row = db2.prepare('select status from sy_responses where id = ?').get(background.id);
+    const job = db2.prepare("select state, attempts from sy_jobs where kind = 'responses.background' and key = ?").get(background.id);
+    db2.close();
+    expect(row).toEqual({ status: 'queued' });
+    expect(job).toEqual({ state: 'queued', attempts: 0 });
+    const t = await createTestGateway({
+      plugins: [sqliteStore({ file: path.join(dir, '.switchyard', 'switchyard.db') }), responses(), mockProvider()],
+      models: [{ name: 'sleepy', provider: 'mock', model: 'echo' }],
+      secret: 'a-test-secret-of-sufficient-length',
+    });
+    await t.gateway.flush(); // the worker claims and runs it at start
     const after = await t.client.responses.retrieve(background.id);
-    expect(after.status).toBe('failed');
-    expect(after.error).toMatchObject({ code: 'gateway_shutting_down' });
+    expect(after.status).toBe('completed');
+    expect(after.output_text).toBe('never finishes');
     await t.close();
   });
 

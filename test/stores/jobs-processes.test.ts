@@ -93,6 +93,7 @@ describe.each([
       for (const p of procs) p.send('go');
       const done = await Promise.all(procs.map(async (p) => JSON.parse((await p.line(/^done (.*)$/))[1]!) as { ran: number }));
       expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0]);
+      console.info(`${dialect}: ${jobs} jobs, process 1 ran ${done[0]!.ran}, process 2 ran ${done[1]!.ran}`);
 
       const runs = await store.db.selectFrom('drain_runs').select(['job_id']).select((eb) => eb.fn.countAll().as('n')).groupBy('job_id').execute();
       expect(runs.length).toBe(jobs);

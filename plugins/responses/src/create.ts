@@ -1,9 +1,10 @@
 /**
  * `POST /v1/responses`: the request is checked and the chain it continues looked up, then it
  * runs through the call runner with the Responses codec (native or bridged per deployment),
- * as JSON, as an event stream, or in the background.
+ * as JSON, as an event stream, or in the background (a durable job).
  */
 import { GatewayError, sseFrame, sseResponse, toGatewayError, validate, type ConversationTurn, type RouteRequest, type RouteResponse } from '@switchyard/core';
+import { BACKGROUND_KIND, keptHeaders, type BackgroundPayload } from './background.js';
 import type { ResponsesCallState } from './call-state.js';
 import { isNative } from './codec.js';
 import { ownerOf, type ResponsesEnv } from './env.js';
@@ -54,7 +55,7 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
   if (body.background && !servedNatively(env, body.model)) {
     if (body.store === false) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Background responses need store: true.', { param: 'background' });
     if (body.stream) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Streaming background responses are not supported on this model.', { param: 'stream' });
-    return background(env, body, state, input);
+    return background(env, req, body, state);
   }
 
   const out = await api.run(codec, { ...input, signal: req.signal });
@@ -91,27 +92,30 @@ function servedNatively(env: ResponsesEnv, model: string): boolean {
   return deployments.length > 0 && deployments.every((d) => isNative(env.api.providers.get(d.provider)));
 }
 
-/** A bridged background response: stored as queued now, run by the runner in the background. */
-async function background(env: ResponsesEnv, body: CreateResponse, state: ResponsesCallState, input: { body: CreateResponse; headers: RouteRequest['headers'] } & Record<string, unknown>): Promise<RouteResponse> {
-  const { api, repo, codec } = env;
+/**
+ * A bridged background response: stored as queued, with its job, in one transaction; a job
+ * worker of any gateway process on the store runs it (see background.ts).
+ */
+async function background(env: ResponsesEnv, req: RouteRequest, body: CreateResponse, state: ResponsesCallState): Promise<RouteResponse> {
+  const { repo, store } = env;
   const id = state.mintedId;
-  state.background = true;
   const queued = responseObject(body, { id, createdAt: state.createdAt, status: 'queued', output: [], usage: null });
-  await repo.insert({ id, owner: state.owner, previousId: state.parent?.id ?? null, sessionId: state.parent?.sessionId ?? null, deploymentId: '', upstreamId: null, status: 'queued', background: true, createdAt: state.createdAt, input: state.input, response: queued });
-  const ac = new AbortController();
-  env.running.set(id, ac);
-  api.background(
-    (async () => {
-      try {
-        await repo.update({ ...(await repo.get(id, state.owner))!, status: 'in_progress', response: { ...queued, status: 'in_progress' } });
-        await api.run(codec, { ...input, body: { ...body, stream: false }, signal: ac.signal });
-      } catch {
-        // recorded as failed by the record tap (or cancelled by the client)
-      } finally {
-        env.running.delete(id);
-      }
-    })(),
-  );
+  const payload: BackgroundPayload = {
+    id,
+    owner: state.owner,
+    body: { ...body, stream: false },
+    input: state.input,
+    createdAt: state.createdAt,
+    parentId: state.parent?.id ?? null,
+    headers: keptHeaders(req.headers),
+    ...(req.requestId ? { requestId: req.requestId } : {}),
+    ...(req.principal ? { principal: req.principal } : {}),
+  };
+  await store.transaction(async (trx) => {
+    await repo.insert({ id, owner: state.owner, previousId: state.parent?.id ?? null, sessionId: state.parent?.sessionId ?? null, deploymentId: '', upstreamId: null, status: 'queued', background: true, createdAt: state.createdAt, input: state.input, response: queued }, trx);
+    await store.jobs.enqueue(BACKGROUND_KIND, payload, { key: id, maxAttempts: 5, trx });
+  });
+  store.jobs.wake(BACKGROUND_KIND);
   return { body: queued };
 }
 

@@ -2,6 +2,7 @@
  * What the Responses handlers share.
  */
 import type { OperationCodec, PluginApi } from '@switchyard/core';
+import type { Store } from '@switchyard/store';
 import type { ResponseIds } from './ids.js';
 import type { ResponsesRepo } from './repo.js';
 import type { CreateResponse } from './schema.js';
@@ -13,8 +14,8 @@ export interface ResponsesEnv {
   api: PluginApi;
   repo: ResponsesRepo;
   ids: ResponseIds;
-  /** Background runs in this process, by response id, to cancel them. */
-  running: Map<string, AbortController>;
+  /** The store: its jobs run background responses. */
+  store: Store;
   /** The Responses operation's codec (set once the plugin is applied). */
   codec: OperationCodec<CreateResponse, ResponseObject, ResponseEvent>;
 }

@@ -4,6 +4,7 @@
  * conversation state kept in the gateway's store.
  */
 import { canSee, definePlugin, GatewayError, ownerScope, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import { startBackground } from './background.js';
 import { responsesCodec } from './codec.js';
 import { responseIds, type ResponseIds } from './ids.js';
 import type { ResponsesEnv } from './env.js';
@@ -21,6 +22,13 @@ const OptionsSchema = z.strictObject({
    * from the auth plugin's master key, else a random key in `<dataDir>/responses-ids.key`).
    */
   secret: z.string().min(16).optional(),
+  /** Background responses this process runs at once (default 16). */
+  backgroundConcurrency: z.number().int().min(1).max(1000).optional(),
+  /**
+   * How long a background response's job stays claimed without a heartbeat, in ms (default
+   * 30000): after a crash, another process (or this one restarted) runs it once this has passed.
+   */
+  backgroundLeaseMs: z.number().int().min(1000).max(3_600_000).optional(),
 });
 
 /** Options of the Responses plugin. */
@@ -52,7 +60,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
           if (!ids) throw new GatewayError('GW_ERR_INTERNAL', `${PLUGIN_NAME} served a request before the gateway was ready`);
           return ids;
         },
-        running: new Map(),
+        store,
       } as unknown as ResponsesEnv;
       env.codec = responsesCodec(env);
       gateway.operations.register(env.codec);
@@ -66,13 +74,12 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       // once every plugin is applied: an auth plugin's master key may be what the key derives from
       gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
         ids = responseIds(await signingSecret(gateway, store.db, opts.secret));
+        // background responses queued here or by any process on the store (the store stops it at close)
+        startBackground(env, store, { concurrency: opts.backgroundConcurrency ?? 16, leaseMs: opts.backgroundLeaseMs ?? 30_000 });
       });
       // lets the session tracker put a chat call that continues a response in that response's session
       gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerScope(principal)))?.sessionId ?? undefined;
       for (const route of responsesRoutes(env)) gateway.addRoute(route);
-      gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
-        for (const ac of env.running.values()) ac.abort();
-      });
     },
   });
 }

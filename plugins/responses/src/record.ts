@@ -3,10 +3,10 @@
  * the response (or its terminal stream event) reaches the client, so the next call can chain
  * from it at once, and a kill -9 right after cannot lose it. A failed call that had begun a
  * response keeps it as `failed`; a background response updates the row it was queued in
- * (unless it was cancelled meanwhile). A completed turn of a conversation is appended to it
+ * (unless it was cancelled meanwhile, or the call was cut by a shutdown: its job runs it again). A completed turn of a conversation is appended to it
  * here too (its input, then its output, in one transaction), so the next turn sees it.
  */
-import { toGatewayError, type CallContext, type CallEvent, type ConversationItem, type ConversationTurn } from '@switchyard/core';
+import { GatewayError, toGatewayError, type CallContext, type CallEvent, type ConversationItem, type ConversationTurn } from '@switchyard/core';
 import type { ResponsesCallState } from './call-state.js';
 import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
@@ -78,9 +78,10 @@ async function storeResponse(env: ResponsesEnv, event: CallEvent, s: ResponsesCa
   if (!r?.id) return;
   const row = stored(s, body, r, ctx.sessionId);
   if (s.background) {
-    const current = await env.repo.get(row.id, s.owner);
-    if (current?.status === 'cancelled') return;
-    await env.repo.update(row);
+    // cut by a shutdown: its job puts it back in the queue (the next process runs it)
+    if (event.outcome === 'error' && event.error instanceof GatewayError && event.error.code === 'GW_ERR_SHUTTING_DOWN') return;
+    // only the run in progress: not over a cancel that came meanwhile
+    await env.repo.updateIf(row, ['in_progress']);
   } else {
     await env.repo.insert(row);
   }

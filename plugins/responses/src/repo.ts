@@ -120,8 +120,20 @@ export const MAX_CHAIN = 10_000;
  */
 export function responsesRepo(db: AnyDb) {
   return {
-    async insert(r: StoredResponse): Promise<void> {
-      await db.insertInto(RESPONSES_TABLE).values(toRow(r)).execute();
+    /** Inserts `r` (in `trx` when given: committed with the caller's other writes). */
+    async insert(r: StoredResponse, trx: AnyDb = db): Promise<void> {
+      await trx.insertInto(RESPONSES_TABLE).values(toRow(r)).execute();
+    },
+    /** Updates `r` only while its stored status is one of `from`; false when it was not. */
+    async updateIf(r: StoredResponse, from: ReadonlyArray<StoredResponse['status']>): Promise<boolean> {
+      const row = toRow(r);
+      const res = await db
+        .updateTable(RESPONSES_TABLE)
+        .set({ status: row.status, response_json: row.response_json, session_id: row.session_id })
+        .where('id', '=', r.id)
+        .where('status', 'in', [...from])
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
     },
     async update(r: StoredResponse): Promise<void> {
       const row = toRow(r);

@@ -3,6 +3,7 @@
  */
 import { canSee, createCallContext, GatewayError, ownerScope, validate, z, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
 import { readJson } from '@switchyard/upstream';
+import { BACKGROUND_KIND, settleOrphan } from './background.js';
 import { createResponse } from './create.js';
 import type { ResponsesEnv } from './env.js';
 import type { StoredResponse } from './repo.js';
@@ -98,7 +99,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
           const r = (await passthrough(req, found.deployment, 'GET', `/responses/${encodeURIComponent(found.ref.upstreamId)}`)) as unknown as ResponseObject;
           return { body: rewriteIds(r, id, found.stored) };
         }
-        return { body: found.stored!.response };
+        return { body: (await settleOrphan(env, found.stored!)).response };
       },
     },
     {
@@ -143,9 +144,14 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
         }
         if (stored.status === 'queued' || stored.status === 'in_progress') {
           const cancelled = { ...stored, status: 'cancelled' as const, response: { ...stored.response, status: 'cancelled' as const } };
-          await repo.update(cancelled);
-          env.running.get(id)?.abort();
-          return { body: cancelled.response };
+          // the row first: a run that ends meanwhile does not overwrite it (updates are conditional)
+          if (await repo.updateIf(cancelled, ['queued', 'in_progress'])) {
+            // the job's cancel aborts the call at once here, at its next heartbeat in another process
+            const job = await env.store.jobs.find(BACKGROUND_KIND, id);
+            if (job) await env.store.jobs.cancel(job.id);
+            return { body: cancelled.response };
+          }
+          return { body: (await repo.get(id, ownerScope(req.principal)))!.response };
         }
         return { body: stored.response };
       },

@@ -10,7 +10,16 @@ import { pathToFileURL } from 'node:url';
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const running = new Set<ChildProcess>();
 
-/** A script running in a child process. */
+/**
+ * A script running in a child process.
+ *
+ * @example
+ * ```ts
+ * const p: ScriptProcess = startScript(file, ['arg']);
+ * await p.line(/^ready$/);
+ * p.send('go');
+ * ```
+ */
 export interface ScriptProcess {
   child: ChildProcess;
   /** Resolves with the first stdout line (old or new) matching `pattern`; rejects if the child exits first. */

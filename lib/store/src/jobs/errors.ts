@@ -5,7 +5,14 @@
  */
 import { GatewayError, type ErrorCode } from '@switchyard/core';
 
-/** Why a running job's signal aborted. */
+/**
+ * Why a running job's signal aborted.
+ *
+ * @example
+ * ```ts
+ * if (isInterrupted(job.signal.reason, 'cancelled' satisfies InterruptReason)) return;
+ * ```
+ */
 export type InterruptReason = 'cancelled' | 'lost' | 'shutdown';
 
 const INTERRUPTED: Record<InterruptReason, { code: ErrorCode; what: string }> = {
@@ -37,7 +44,14 @@ export class JobInterruptedError extends GatewayError {
   }
 }
 
-/** Options of a {@link JobFailure}. */
+/**
+ * Options of a {@link JobFailure}.
+ *
+ * @example
+ * ```ts
+ * throw new JobFailure('the input file is gone', { retry: false, publicCode: 'file_not_found' });
+ * ```
+ */
 export interface JobFailureOptions {
   /** False: fail the job now instead of retrying it (bad input no retry can fix). Default true. */
   retry?: boolean;

@@ -15,7 +15,14 @@ import { JOB_MIGRATIONS, JOB_UNITS_TABLE, JOBS_OWNER, JOBS_TABLE, type JobRow } 
 import type { ClaimedJob, ClaimOptions, EnqueuedJob, EnqueueOptions, HeartbeatResult, JobInfo, JobQueue, JobWorker } from './types.js';
 import { startWorker, type WorkerHost } from './worker.js';
 
-/** What the queue needs of its store. */
+/**
+ * What the queue needs of its store.
+ *
+ * @example
+ * ```ts
+ * createJobQueue({ db, dialect: 'sqlite', transaction: store.transaction, migrate: store.migrate });
+ * ```
+ */
 export interface JobStoreDeps {
   readonly db: AnyKysely;
   readonly dialect: StoreDialect;
@@ -25,6 +32,11 @@ export interface JobStoreDeps {
 
 /**
  * Options of {@link createJobQueue}.
+ *
+ * @example
+ * ```ts
+ * const jobs = createJobQueue(store, { now: () => clock, migrated: true });
+ * ```
  */
 export interface JobQueueOptions {
   /** The clock (epoch ms; default `Date.now`): tests pass a fake one to expire leases without waiting. */
@@ -44,6 +56,13 @@ export interface JobQueueOptions {
 /**
  * A job queue and what its store does with it at close: stop every worker (running jobs'
  * signals abort and unfinished jobs go back to the queue) before the connection closes.
+ *
+ * @example
+ * ```ts
+ * const jobs = createJobQueue(store);
+ * // ... at shutdown, before the connection closes
+ * await jobs.close();
+ * ```
  */
 export interface JobQueueHandle extends JobQueue {
   /** Stops every worker of this queue and waits for their handlers; later `work` calls throw. */
@@ -148,6 +167,16 @@ export function createJobQueue(store: JobStoreDeps, options: JobQueueOptions = {
     const limit = checkCount('limit', o.limit, 1, 1);
     const token = newToken();
     const leaseUntil = t + o.leaseMs;
+    // an idle poll is one indexed read: no write, no lock
+    const due = await db
+      .selectFrom(JOBS_TABLE)
+      .select('state')
+      .where('kind', '=', kind)
+      .where('state', 'in', ['queued', 'running'])
+      .where('run_at', '<=', t)
+      .limit(1)
+      .executeTakeFirst();
+    if (!due) return [];
     await failExhausted(kind, t);
     if (dialect === 'postgres') {
       // SKIP LOCKED: a job another process is claiming (or writing under its fence) is passed over

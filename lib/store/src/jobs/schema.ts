@@ -6,9 +6,32 @@
 import { sql } from 'kysely';
 import type { Migration } from '../types.js';
 
-/** Migration owner of the job tables. */
+/**
+ * Migration owner of the job tables.
+ *
+ * @example
+ * ```ts
+ * await store.migrate(JOBS_OWNER, JOB_MIGRATIONS);
+ * ```
+ */
 export const JOBS_OWNER = '@switchyard/store/jobs';
+/**
+ * The jobs table: one row per job (state, lease, attempts, checkpoint, result).
+ *
+ * @example
+ * ```ts
+ * const queued = await store.db.selectFrom(JOBS_TABLE).select('id').where('state', '=', 'queued').execute();
+ * ```
+ */
 export const JOBS_TABLE = 'sy_jobs';
+/**
+ * The job units table: the units of work a job marked done, so a resumed job skips them.
+ *
+ * @example
+ * ```ts
+ * await store.db.selectFrom(JOB_UNITS_TABLE).selectAll().where('job_id', '=', id).execute();
+ * ```
+ */
 export const JOB_UNITS_TABLE = 'sy_job_units';
 
 /** A row of `sy_jobs`. */

@@ -8,10 +8,22 @@ import type { AnyKysely } from '../types.js';
 /**
  * Where a job is: `queued` (waiting for its `runAt`), `running` (claimed under a lease),
  * or finished: `done`, `failed` (attempts used up, or failed for good), `cancelled`.
+ *
+ * @example
+ * ```ts
+ * if ((await store.jobs.get(id))?.state === 'done') notify();
+ * ```
  */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/** Why a job last failed (kept on the job while it is retried, and when it failed for good). */
+/**
+ * Why a job last failed (kept on the job while it is retried, and when it failed for good).
+ *
+ * @example
+ * ```ts
+ * const why: JobError | null = (await store.jobs.get(id))!.error; // { message, code }
+ * ```
+ */
 export interface JobError {
   message: string;
   /** The error's public code, else its `code` (e.g. a `GatewayError` code), when it had one. */
@@ -88,19 +100,46 @@ export interface EnqueueOptions {
   trx?: AnyKysely;
 }
 
-/** What `enqueue` returns: the job, and whether this call added it (false: the key was taken). */
+/**
+ * What `enqueue` returns: the job, and whether this call added it (false: the key was taken).
+ *
+ * @example
+ * ```ts
+ * const { id, created } = await store.jobs.enqueue('acme.export', {}, { key: 'export-1' });
+ * ```
+ */
 export type EnqueuedJob<P = unknown> = JobInfo<P> & { created: boolean };
 
 /**
  * A job claimed by `claim`: the job as stored after the claim, and the claim's token, which
  * every later write of this holder shows (a holder whose lease was taken over writes nothing).
+ *
+ * @example
+ * ```ts
+ * const [job] = await store.jobs.claim('acme.export', { leaseMs: 30_000, worker: 'w1' });
+ * if (job) await store.jobs.finish(job, { ok: true });
+ * ```
  */
 export type ClaimedJob<P = unknown> = JobInfo<P> & { token: string };
 
-/** What a heartbeat found: the lease extended, the job cancelled, or the lease lost to another claim. */
+/**
+ * What a heartbeat found: the lease extended, the job cancelled, or the lease lost to another claim.
+ *
+ * @example
+ * ```ts
+ * if ((await store.jobs.heartbeat(job, 30_000)) !== 'ok') stopWorking();
+ * ```
+ */
 export type HeartbeatResult = 'ok' | 'cancelled' | 'lost';
 
-/** Options of a low-level `claim`. */
+/**
+ * Options of a low-level `claim`.
+ *
+ * @example
+ * ```ts
+ * await store.jobs.claim('acme.export', { leaseMs: 30_000, worker: 'host:1234', limit: 8 });
+ * ```
+ */
 export interface ClaimOptions {
   /** How long the lease lasts without a heartbeat, in ms. */
   leaseMs: number;
@@ -110,7 +149,14 @@ export interface ClaimOptions {
   limit?: number;
 }
 
-/** What a handler returns to put its job back in the queue without counting the attempt. */
+/**
+ * What a handler returns to put its job back in the queue without counting the attempt.
+ *
+ * @example
+ * ```ts
+ * store.jobs.work('acme.sync', async (job) => (rateLimited() ? job.release(60_000) : sync(job.payload)));
+ * ```
+ */
 export interface JobRelease {
   readonly release: true;
   readonly delayMs: number;
@@ -180,6 +226,11 @@ export interface RunningJob<P = unknown, C = unknown> {
  * A job handler: what it returns is stored as the job's result and the job is done; what it
  * throws fails the attempt (retried with backoff until `maxAttempts`, unless it is a
  * {@link JobFailure} with `retry: false`).
+ *
+ * @example
+ * ```ts
+ * const handler: JobHandler<{ url: string }> = async (job) => fetch(job.payload.url, { signal: job.signal }).then((r) => r.status);
+ * ```
  */
 export type JobHandler<P = unknown, C = unknown, R = unknown> = (job: RunningJob<P, C>) => Promise<R | JobRelease>;
 
@@ -211,7 +262,16 @@ export interface WorkOptions {
   shutdown?: 'drain' | 'release';
 }
 
-/** A running worker loop. */
+/**
+ * A running worker loop.
+ *
+ * @example
+ * ```ts
+ * const worker = store.jobs.work('acme.export', handler, { concurrency: 4 });
+ * await worker.idle(); // nothing due is left
+ * await worker.stop();
+ * ```
+ */
 export interface JobWorker {
   readonly kind: string;
   /** Jobs running now in this worker. */
