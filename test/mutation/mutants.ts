@@ -334,18 +334,18 @@ export const MUTANTS: Mutant[] = [
  * that a faster test does not.
  */
 export const COVERING_TESTS: Record<string, Covering> = {
-  'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort'] },
+  'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort'] },
   'core/src/config/': { include: ['core/test/config', 'test/first-hour/config'] },
-  'core/src/http/': { include: ['core/test/', 'test/e2e/chat-', 'test/hardening/requests'] },
+  'core/src/http/': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/hardening/requests'] },
   'core/src/router/': { include: ['core/test/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
-  'core/src/runner/attempts.ts': { include: ['core/test/', 'test/e2e/chat-', 'test/e2e/client-abort', 'test/e2e/router-reliability'] },
-  'lib/upstream/': { include: ['lib/upstream/', 'core/test/', 'test/e2e/chat-', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
-  'lib/store/': { include: ['test/stores/', 'plugins/store-sqlite/'] },
+  'core/src/runner/attempts.ts': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort', 'test/e2e/router-reliability'] },
+  'lib/upstream/': { include: ['lib/upstream/', 'core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
+  'lib/store/': { include: ['test/stores/', 'plugins/store-sqlite/', 'plugins/store-postgres/'] },
   'cli/src/litellm/': { include: ['cli/test/litellm-config', 'test/e2e/litellm-config'] },
   'plugins/auth/': { include: ['plugins/auth/', 'test/auth/key-api', 'test/auth/limits'] },
   'plugins/session-tracker/': { include: ['plugins/session-tracker/', 'test/e2e/sessions', 'test/first-hour/sessions'] },
   'plugins/cost-tracker/': { include: ['plugins/cost-tracker/', 'test/e2e/cost-'] },
-  'plugins/responses/': { include: ['test/e2e/responses'] },
-  'plugins/provider-mock/': { include: ['test/e2e/chat-mock', 'test/hardening/requests'] },
+  'plugins/responses/': { include: ['test/e2e/responses', 'plugins/responses/test'] },
+  'plugins/provider-mock/': { include: ['plugins/provider-mock/test', 'test/hardening/requests'] },
   'plugins/provider-anthropic/': { include: ['plugins/provider-anthropic/'] },
 };

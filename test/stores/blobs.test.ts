@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { createGateway, memoryDiagnostics } from '@switchyard/core';
 import { postgresStore, sqliteStore, startPostgres, type TestPostgres } from '@switchyard/test-kit';
 import { chunkedBlobStore } from '@switchyard/store';
-import { blobsContract, bytesOf } from './blobs-contract.js';
+import { blobsContract, bytesOf } from '@switchyard/test-kit';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sy-blobs-contract-'));
 let server: TestPostgres | undefined;

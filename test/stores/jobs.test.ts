@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createGateway, memoryDiagnostics } from '@switchyard/core';
 import { postgresStore, sqliteStore, startPostgres, type TestPostgres } from '@switchyard/test-kit';
-import { jobsContract } from './jobs-contract.js';
+import { jobsContract } from '@switchyard/test-kit';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sy-jobs-contract-'));
 let server: TestPostgres | undefined;

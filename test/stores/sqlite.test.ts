@@ -12,7 +12,7 @@ import { createCallContext, createGateway, memoryDiagnostics } from '@switchyard
 import sessionTracker, { callRowOf, writeCall } from '@switchyard/session-tracker';
 import sqliteStore from '@switchyard/store-sqlite';
 import Database from 'better-sqlite3';
-import { storeContract } from './contract.js';
+import { storeContract } from '@switchyard/test-kit';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sy-store-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

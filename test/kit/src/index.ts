@@ -40,3 +40,7 @@ export type { WriteGate } from './write-gate.js';
 export { mockProvider, openaiProvider, sqliteStore, postgresStore, sessionTracker, assistants } from './plugins.js';
 export { startScript, killScripts } from './script.js';
 export type { ScriptProcess } from './script.js';
+// the store contract suites (SQL store, jobs, blobs) every store plugin runs against itself
+export { storeContract, type OpenedStore, type StoreTarget } from './contracts/store.js';
+export { jobsContract } from './contracts/jobs.js';
+export { blobsContract, bytesOf, type BlobTarget } from './contracts/blobs.js';

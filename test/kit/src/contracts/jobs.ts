@@ -7,7 +7,7 @@
 import { describe, expect, it, afterAll } from 'vitest';
 import { GatewayError } from '@switchyard/core';
 import { createJobQueue, JobFailure, JobInterruptedError, JOBS_TABLE, type JobQueueHandle, type RunningJob, type Store } from '@switchyard/store';
-import type { OpenedStore, StoreTarget } from './contract.js';
+import type { OpenedStore, StoreTarget } from './store.js';
 
 let seq = 0;
 const kindOf = (p: string) => `test.${p}.${process.pid}.${++seq}`;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createGateway, memoryDiagnostics } from '@switchyard/core';
 import postgresStore from '@switchyard/store-postgres';
 import { startPostgres, type TestPostgres } from '@switchyard/test-kit';
-import { storeContract } from './contract.js';
+import { storeContract } from '@switchyard/test-kit';
 
 let server: TestPostgres;
 beforeAll(async () => {

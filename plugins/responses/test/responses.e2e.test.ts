@@ -1,12 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definePlugin, type ChatRequest } from '@switchyard/core';
-import mockProvider from '@switchyard/provider-mock';
-import openaiProvider from '@switchyard/provider-openai';
 import responses from '@switchyard/responses';
-import sessionTracker from '@switchyard/session-tracker';
-import sqliteStore from '@switchyard/store-sqlite';
-import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+import { createTestGateway, tempDbFile, startOpenAIEmulator, type OpenAIEmulator, type TestGateway, mockProvider, openaiProvider, sessionTracker, sqliteStore } from '@switchyard/test-kit';
 
 // keys as tenants: a tiny authenticate tap (a real key-management plugin would do this)
 const keysAsTenants = definePlugin({

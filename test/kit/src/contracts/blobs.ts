@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '@switchyard/core';
 import type { Store } from '@switchyard/store';
-import type { OpenedStore, StoreTarget } from './contract.js';
+import type { OpenedStore, StoreTarget } from './store.js';
 
 /** Everything a stream yields, joined. */
 export async function bytesOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
