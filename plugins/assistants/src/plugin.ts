@@ -6,7 +6,7 @@
 import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
 import { passthroughRoutes } from './passthrough/routes.js';
 import { deploymentTargets, endpointTarget, type Target } from './passthrough/target.js';
-import type { AssistantsEnv } from './env.js';
+import type { AssistantsDeps } from './deps.js';
 import { assistantsRepo, ASSISTANTS_MIGRATIONS } from './repo.js';
 import { assistantRoutes } from './routes/assistants.js';
 import { runRoutes } from './routes/runs.js';
@@ -88,21 +88,21 @@ export function assistants(options?: AssistantsOptions): GatewayPlugin {
         pollMs: opts.pollMs,
         onGiveUp: async (runId, err) => {
           gateway.diagnostics.error(`run ${runId} failed: its job used up its attempts`, err);
-          await endRun(env, runId, { status: 'failed', error: { code: 'server_error', message: 'The run could not be executed (the gateway failed to store its progress).' } }, { from: ['queued', 'in_progress', 'cancelling'] });
+          await endRun(deps, runId, { status: 'failed', error: { code: 'server_error', message: 'The run could not be executed (the gateway failed to store its progress).' } }, { from: ['queued', 'in_progress', 'cancelling'] });
         },
       });
-      const env: AssistantsEnv = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
+      const deps: AssistantsDeps = { api: gateway, repo, events: new RunEvents(), queue, pollAfterMs: opts.pollAfterMs };
       // runs first: `POST /v1/threads/runs` before the thread routes' `/v1/threads/:thread_id`
-      for (const route of [...runRoutes(env), ...assistantRoutes(env), ...threadRoutes(env)]) gateway.addRoute(route);
+      for (const route of [...runRoutes(deps), ...assistantRoutes(deps), ...threadRoutes(deps)]) gateway.addRoute(route);
       if (opts.worker) {
         gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
-          queue.start(runExecutor(env));
+          queue.start(runExecutor(deps));
         });
       }
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
         // runs still executing go back to the queue (resumed by the next process)
         await queue.stop();
-        env.events.end();
+        deps.events.end();
       });
     },
   });

@@ -6,7 +6,7 @@
  * (the `candidates` tap below is that affinity).
  */
 import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
-import type { ConversationsEnv } from './env.js';
+import type { ConversationsDeps } from './deps.js';
 import { CONVERSATIONS_MIGRATIONS, conversationsRepo } from './repo.js';
 import { conversationsRoutes } from './routes.js';
 import { conversationsService } from './turn.js';
@@ -42,8 +42,8 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
     async apply(gateway) {
       const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, CONVERSATIONS_MIGRATIONS);
-      const env: ConversationsEnv = { api: gateway, repo: conversationsRepo(store), diagnostics: gateway.diagnostics, noNativeApi: new Set() };
-      gateway.services.conversations = conversationsService(env);
+      const deps: ConversationsDeps = { api: gateway, repo: conversationsRepo(store), diagnostics: gateway.diagnostics, noNativeApi: new Set() };
+      gateway.services.conversations = conversationsService(deps);
 
       // one conversation = one session, whatever session header the client also sent
       // sync taps (no promise per call): every call of every operation passes through them
@@ -64,7 +64,7 @@ export function conversations(options?: ConversationsOptions): GatewayPlugin {
         const pinned = deployments.filter((d) => d.id === held);
         return pinned.length > 0 ? pinned : deployments;
       });
-      for (const route of conversationsRoutes(env)) gateway.addRoute(route);
+      for (const route of conversationsRoutes(deps)) gateway.addRoute(route);
     },
   });
 }

@@ -5,7 +5,7 @@
  * owner (or an admin) finds it.
  */
 import { GatewayError, ownerOf, ownerScope, validate, z, type ConversationItem, type Deployment, type RouteDefinition, type RouteRequest } from '@switchyard/core';
-import type { ConversationsEnv } from './env.js';
+import type { ConversationsDeps } from './deps.js';
 import { conversationNotFound, invalidConversationId, itemNotFound } from './errors.js';
 import { idKind, newConversationId } from './ids.js';
 import { normalizeItems } from './items.js';
@@ -55,11 +55,11 @@ function includeOf(query: RouteRequest['query']): string[] | undefined {
  *
  * @example
  * ```ts
- * for (const route of conversationsRoutes(env)) gateway.addRoute(route);
+ * for (const route of conversationsRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function conversationsRoutes(env: ConversationsEnv): RouteDefinition[] {
-  const { api, repo } = env;
+export function conversationsRoutes(deps: ConversationsDeps): RouteDefinition[] {
+  const { api, repo } = deps;
 
   /** The caller's live conversation named by the route's `:id`, or a 404. */
   async function mustFind(req: RouteRequest): Promise<StoredConversation> {
@@ -73,7 +73,7 @@ export function conversationsRoutes(env: ConversationsEnv): RouteDefinition[] {
   /** The deployment holding `c` upstream, or undefined for a conversation kept in the store. */
   function holder(c: StoredConversation): { d: Deployment; upstreamId: string } | undefined {
     if (!c.deploymentId || !c.upstreamId) return undefined;
-    const d = deploymentById(env, c.deploymentId);
+    const d = deploymentById(deps, c.deploymentId);
     if (!d) throw new GatewayError('GW_ERR_NOT_FOUND', `Conversation '${c.id}' is held by deployment '${c.deploymentId}', which is no longer configured.`, { param: 'conversation_id', publicCode: 'not_found' });
     return { d, upstreamId: c.upstreamId };
   }
@@ -174,7 +174,7 @@ export function conversationsRoutes(env: ConversationsEnv): RouteDefinition[] {
         if (res.kind === 'deleted') throw conversationNotFound(c.id, 'conversation_id');
         if (res.kind === 'bound') {
           // a native turn took it upstream while this request was checked: add it there
-          const d = deploymentById(env, res.deploymentId);
+          const d = deploymentById(deps, res.deploymentId);
           if (!d) throw conversationNotFound(c.id, 'conversation_id');
           await appendUpstream(api, d, caller(req), res.upstreamId, items);
           return { body: list(items, false) };

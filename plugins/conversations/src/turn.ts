@@ -19,7 +19,7 @@ import {
   type Deployment,
   type Principal,
 } from '@switchyard/core';
-import type { ConversationsEnv } from './env.js';
+import type { ConversationsDeps } from './deps.js';
 import { conversationNotFound, invalidConversationId } from './errors.js';
 import { idKind } from './ids.js';
 import type { StoredConversation } from './repo.js';
@@ -60,20 +60,20 @@ function fitInMemory(items: ConversationItem[], budget: number, count: CountToke
  * The deployment a conversation is held on, as configured now (a `provider/model` name works
  * too); undefined when the config no longer has it.
  */
-export function deploymentById(env: ConversationsEnv, id: string): Deployment | undefined {
-  return env.api.models.deployments.find((d) => d.id === id) ?? env.api.models.lookup(id)[0];
+export function deploymentById(deps: ConversationsDeps, id: string): Deployment | undefined {
+  return deps.api.models.deployments.find((d) => d.id === id) ?? deps.api.models.lookup(id)[0];
 }
 
 /** Opens stored conversation `c` for one call made by `principal`. */
-function openTurn(env: ConversationsEnv, c: StoredConversation, principal: Principal): ConversationTurn {
-  const { api, repo } = env;
+function openTurn(deps: ConversationsDeps, c: StoredConversation, principal: Principal): ConversationTurn {
+  const { api, repo } = deps;
   const histories = new Map<string, Promise<ConversationHistory>>();
   /** Deployments this call was given the upstream conversation on (their turn is appended upstream). */
   const served = new Set<string>();
   let bound = c.deploymentId && c.upstreamId ? { deploymentId: c.deploymentId, upstreamId: c.upstreamId } : undefined;
   const caller = (ctx?: CallContext): UpstreamCaller => ({ principal, requestId: ctx?.requestId });
   const holder = () => {
-    const d = bound && deploymentById(env, bound.deploymentId);
+    const d = bound && deploymentById(deps, bound.deploymentId);
     if (!d) throw new GatewayError('GW_ERR_NOT_FOUND', `Conversation '${c.id}' is held by deployment '${bound?.deploymentId}', which is no longer configured.`, { param: 'conversation', publicCode: 'not_found' });
     return d;
   };
@@ -119,8 +119,8 @@ function openTurn(env: ConversationsEnv, c: StoredConversation, principal: Princ
     } catch (err) {
       if (err instanceof GatewayError && (err.status === 404 || err.status === 405)) {
         // an OpenAI-compatible server without the Conversations API: give it the history instead
-        env.noNativeApi.add(d.id);
-        env.diagnostics.warn(`deployment ${d.id} has no Conversations API upstream (${err.status}); its conversation turns get the history as input`);
+        deps.noNativeApi.add(d.id);
+        deps.diagnostics.warn(`deployment ${d.id} has no Conversations API upstream (${err.status}); its conversation turns get the history as input`);
         return undefined;
       }
       throw err;
@@ -154,7 +154,7 @@ function openTurn(env: ConversationsEnv, c: StoredConversation, principal: Princ
     async upstreamFor(d, ctx) {
       let id: string | undefined;
       if (bound) id = bound.deploymentId === d.id ? bound.upstreamId : undefined;
-      else if (hasNativeConversations(api.providers.get(d.provider)) && !env.noNativeApi.has(d.id)) id = await bindTo(d, ctx);
+      else if (hasNativeConversations(api.providers.get(d.provider)) && !deps.noNativeApi.has(d.id)) id = await bindTo(d, ctx);
       if (id) served.add(d.id);
       return id;
     },
@@ -175,23 +175,23 @@ function openTurn(env: ConversationsEnv, c: StoredConversation, principal: Princ
  *
  * @example
  * ```ts
- * gateway.services.conversations = conversationsService(env);
+ * gateway.services.conversations = conversationsService(deps);
  * ```
  */
-export function conversationsService(env: ConversationsEnv): ConversationsService {
+export function conversationsService(deps: ConversationsDeps): ConversationsService {
   return {
     async open(ref, principal, param) {
       const kind = idKind(ref);
       if (!kind) throw invalidConversationId(ref, param);
-      let c = await env.repo.get(ref, ownerScope(principal));
+      let c = await deps.repo.get(ref, ownerScope(principal));
       if (!c && kind === 'litellm') {
         // LiteLLM's gateway-managed ids: the first use starts the conversation (another owner's stays theirs)
-        await env.repo.ensure({ id: ref, owner: ownerOf(principal), createdAt: Math.floor(Date.now() / 1000) });
-        c = await env.repo.get(ref, undefined);
+        await deps.repo.ensure({ id: ref, owner: ownerOf(principal), createdAt: Math.floor(Date.now() / 1000) });
+        c = await deps.repo.get(ref, undefined);
         if (c && !canSee(principal, c.owner)) c = undefined;
       }
       if (!c || c.deleted) throw conversationNotFound(ref, param);
-      return openTurn(env, c, principal);
+      return openTurn(deps, c, principal);
     },
   };
 }

@@ -9,7 +9,7 @@
 import { GatewayError, type CallInput, type Principal, type RouteRequest } from '@switchyard/core';
 import { isInterrupted, type JobWorker, type RunningJob, type Store } from '@switchyard/store';
 import type { ResponsesCallState } from './call-state.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import type { StoredResponse } from './repo.js';
 import type { CreateResponse } from './schema.js';
 import type { Item, ResponseObject } from './types.js';
@@ -59,11 +59,11 @@ const isShutdown = (err: unknown) => err instanceof GatewayError && err.code ===
  *
  * @example
  * ```ts
- * store.jobs.work(BACKGROUND_KIND, (job) => runBackground(env, job), { concurrency: 16 });
+ * store.jobs.work(BACKGROUND_KIND, (job) => runBackground(deps, job), { concurrency: 16 });
  * ```
  */
-export async function runBackground(env: ResponsesEnv, job: RunningJob<BackgroundPayload>): Promise<unknown> {
-  const { api, repo, codec } = env;
+export async function runBackground(deps: ResponsesDeps, job: RunningJob<BackgroundPayload>): Promise<unknown> {
+  const { api, repo, codec } = deps;
   const p = job.payload;
   const stored = await repo.get(p.id, p.owner);
   // deleted, cancelled, or finished by an attempt that died before its job was marked done
@@ -73,7 +73,7 @@ export async function runBackground(env: ResponsesEnv, job: RunningJob<Backgroun
   const parent = p.parentId ? await repo.get(p.parentId, p.owner) : undefined;
   const state: ResponsesCallState = { owner: p.owner, input: p.input, createdAt: p.createdAt, mintedId: p.id, background: true, ...(parent ? { parent } : {}) };
   try {
-    const conversation = await openConversation(env, p);
+    const conversation = await openConversation(deps, p);
     const input: CallInput = {
       body: { ...p.body, stream: false },
       headers: p.headers,
@@ -89,39 +89,39 @@ export async function runBackground(env: ResponsesEnv, job: RunningJob<Backgroun
   } catch (err) {
     if (isInterrupted(err) || job.signal.aborted) {
       // cancelled: the cancel wrote the row; lost: the new holder runs it; shutdown: queued again
-      if (isInterrupted(job.signal.reason, 'shutdown')) await requeue(env, p.id, p.owner);
+      if (isInterrupted(job.signal.reason, 'shutdown')) await requeue(deps, p.id, p.owner);
       throw err;
     }
     if (isShutdown(err)) {
       // the gateway cut the call as it shut down: the next process runs it
-      await requeue(env, p.id, p.owner);
+      await requeue(deps, p.id, p.owner);
       return job.release();
     }
     // failed (the runner already retried the call): the record tap stored it as failed, unless
     // the call never began (a conversation that is gone, say)
-    await markFailed(env, p, err);
+    await markFailed(deps, p, err);
     return { status: 'failed' };
   }
 }
 
-async function markFailed(env: ResponsesEnv, p: BackgroundPayload, err: unknown): Promise<void> {
-  const stored = await env.repo.get(p.id, p.owner);
+async function markFailed(deps: ResponsesDeps, p: BackgroundPayload, err: unknown): Promise<void> {
+  const stored = await deps.repo.get(p.id, p.owner);
   if (!stored || stored.status !== 'in_progress') return;
   const e = err instanceof GatewayError ? err : undefined;
   const error = { code: e?.publicCode ?? 'server_error', message: e?.expose ? e.message : 'The request failed.' };
-  await env.repo.updateIf({ ...stored, status: 'failed', response: { ...stored.response, status: 'failed', error } }, ['in_progress']);
+  await deps.repo.updateIf({ ...stored, status: 'failed', response: { ...stored.response, status: 'failed', error } }, ['in_progress']);
 }
 
 /** Back to `queued` (unless it was cancelled or finished meanwhile). */
-async function requeue(env: ResponsesEnv, id: string, owner: string): Promise<void> {
-  const stored = await env.repo.get(id, owner);
-  if (stored) await env.repo.updateIf({ ...stored, status: 'queued', response: { ...stored.response, status: 'queued' } }, ['in_progress']);
+async function requeue(deps: ResponsesDeps, id: string, owner: string): Promise<void> {
+  const stored = await deps.repo.get(id, owner);
+  if (stored) await deps.repo.updateIf({ ...stored, status: 'queued', response: { ...stored.response, status: 'queued' } }, ['in_progress']);
 }
 
-async function openConversation(env: ResponsesEnv, p: BackgroundPayload) {
+async function openConversation(deps: ResponsesDeps, p: BackgroundPayload) {
   const c = p.body.conversation;
   if (c === undefined || c === null) return undefined;
-  const service = env.api.services.conversations;
+  const service = deps.api.services.conversations;
   if (!service) throw new GatewayError('GW_ERR_PLUGIN', "The 'conversation' parameter needs the plugin @switchyard/conversations, which is not loaded.", { param: 'conversation' });
   return service.open(typeof c === 'string' ? c : c.id, p.principal ?? {}, 'conversation');
 }
@@ -133,16 +133,16 @@ async function openConversation(env: ResponsesEnv, p: BackgroundPayload) {
  *
  * @example
  * ```ts
- * return { body: (await settleOrphan(env, stored)).response };
+ * return { body: (await settleOrphan(deps, stored)).response };
  * ```
  */
-export async function settleOrphan(env: ResponsesEnv, stored: StoredResponse): Promise<StoredResponse> {
+export async function settleOrphan(deps: ResponsesDeps, stored: StoredResponse): Promise<StoredResponse> {
   if (!stored.background || !RUNNING.includes(stored.status)) return stored;
-  const job = await env.store.jobs.find(BACKGROUND_KIND, stored.id);
+  const job = await deps.store.jobs.find(BACKGROUND_KIND, stored.id);
   if (job?.state !== 'failed') return stored;
   const error = { code: job.error?.code ?? 'server_error', message: `The background run stopped: ${job.error?.message ?? 'its job failed'}.` };
   const failed = { ...stored, status: 'failed' as const, response: { ...stored.response, status: 'failed' as const, error } };
-  return (await env.repo.updateIf(failed, RUNNING)) ? failed : ((await env.repo.get(stored.id, stored.owner)) ?? stored);
+  return (await deps.repo.updateIf(failed, RUNNING)) ? failed : ((await deps.repo.get(stored.id, stored.owner)) ?? stored);
 }
 
 /** Options of the background worker. */
@@ -156,11 +156,11 @@ export interface BackgroundOptions {
  *
  * @example
  * ```ts
- * gateway.hooks.ready.tapPromise(NAME, async () => void startBackground(env, store, { concurrency: 16, leaseMs: 30_000 }));
+ * gateway.hooks.ready.tapPromise(NAME, async () => void startBackground(deps, store, { concurrency: 16, leaseMs: 30_000 }));
  * ```
  */
-export function startBackground(env: ResponsesEnv, store: Store, options: BackgroundOptions): JobWorker {
-  return store.jobs.work<BackgroundPayload>(BACKGROUND_KIND, (job) => runBackground(env, job), {
+export function startBackground(deps: ResponsesDeps, store: Store, options: BackgroundOptions): JobWorker {
+  return store.jobs.work<BackgroundPayload>(BACKGROUND_KIND, (job) => runBackground(deps, job), {
     concurrency: options.concurrency,
     leaseMs: options.leaseMs,
     // a call running at shutdown goes on while the gateway drains; the gateway cuts it at the end

@@ -8,7 +8,7 @@
 import { GatewayError, validate, withoutGatewayFields, type CallContext, type Deployment, type OperationCodec, type ProviderAdapter, type StreamAggregate, type Usage } from '@switchyard/core';
 import { stateOf } from './call-state.js';
 import { conversationHistory, inConversation, TRUNCATED_HEADER } from './conversation.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import { upstreamItems } from './items.js';
 import { sendBridged } from './send-bridged.js';
 import { sendNative } from './send-native.js';
@@ -69,13 +69,13 @@ function aggregate(): StreamAggregate<ResponseEvent, ResponseObject> {
  *
  * @example
  * ```ts
- * const codec = responsesCodec(env);
+ * const codec = responsesCodec(deps);
  * api.operations.register(codec);
  * const out = await api.run(codec, { body, state: { responses: callState } });
  * ```
  */
-export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse, ResponseObject, ResponseEvent> {
-  const { api } = env;
+export function responsesCodec(deps: ResponsesDeps): OperationCodec<CreateResponse, ResponseObject, ResponseEvent> {
+  const { api } = deps;
 
   /** The client's view of an upstream response object: the gateway's id, parent, model and conversation. */
   const present = (r: ResponseObject, ctx: CallContext): ResponseObject => {
@@ -85,7 +85,7 @@ export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse
       return inConversation(r.model === ctx.model ? r : { ...r, model: ctx.model! }, ctx);
     }
     s.upstreamId ||= r.id;
-    s.id ??= env.ids.encode({ deployment: ctx.deployment!.id, upstreamId: s.upstreamId, owner: s.owner });
+    s.id ??= deps.ids.encode({ deployment: ctx.deployment!.id, upstreamId: s.upstreamId, owner: s.owner });
     startsSession(ctx, s.id);
     return inConversation({ ...r, id: s.id, previous_response_id: s.parent?.id ?? null, model: ctx.model! }, ctx);
   };
@@ -116,11 +116,11 @@ export function responsesCodec(env: ResponsesEnv): OperationCodec<CreateResponse
         else upstream.input = [...upstreamItems(await conversationHistory(conversation, request, d, ctx)), ...upstreamItems(s.input)] as CreateResponse['input'];
       } else if (s.parent) {
         if (s.parent.upstreamId && s.parent.deploymentId === d.id) upstream.previous_response_id = s.parent.upstreamId;
-        else upstream.input = [...upstreamItems(await (s.history ??= env.repo.history(s.parent))), ...upstreamItems(s.input)] as CreateResponse['input'];
+        else upstream.input = [...upstreamItems(await (s.history ??= deps.repo.history(s.parent))), ...upstreamItems(s.input)] as CreateResponse['input'];
       }
       return upstream;
     },
-    send: (adapter, body, call) => (isNative(adapter) ? sendNative(env, adapter, body, call) : sendBridged(env, adapter, body, call)),
+    send: (adapter, body, call) => (isNative(adapter) ? sendNative(deps, adapter, body, call) : sendBridged(deps, adapter, body, call)),
     checkResponse(body, provider) {
       if (!isResponseObject(body)) throw upstreamInvalid(provider, 'answered with something that is not a response object');
     },

@@ -7,7 +7,7 @@ import { GatewayError, sseFrame, sseResponse, toGatewayError, validate, type Con
 import { BACKGROUND_KIND, keptHeaders, type BackgroundPayload } from './background.js';
 import type { ResponsesCallState } from './call-state.js';
 import { isNative } from './codec.js';
-import { ownerOf, type ResponsesEnv } from './env.js';
+import { ownerOf, type ResponsesDeps } from './deps.js';
 import { responseObject } from './from-chat.js';
 import { newId } from './ids.js';
 import { normalizeInput } from './items.js';
@@ -23,16 +23,16 @@ const nowSec = () => Math.floor(Date.now() / 1000);
  *
  * @example
  * ```ts
- * routes.add({ method: 'POST', path: '/v1/responses', handler: (req) => createResponse(env, req) });
+ * routes.add({ method: 'POST', path: '/v1/responses', handler: (req) => createResponse(deps, req) });
  * ```
  */
-export async function createResponse(env: ResponsesEnv, req: RouteRequest): Promise<RouteResponse> {
-  const { api, codec } = env;
+export async function createResponse(deps: ResponsesDeps, req: RouteRequest): Promise<RouteResponse> {
+  const { api, codec } = deps;
   const body = validate(CreateResponseSchema, req.body);
   const state: ResponsesCallState = { owner: ownerOf(req.principal), input: normalizeInput(body.input), createdAt: nowSec(), mintedId: newId('resp') };
-  const conversation = await openConversation(env, req, body);
+  const conversation = await openConversation(deps, req, body);
   if (body.previous_response_id) {
-    state.parent = (await find(env, req, body.previous_response_id))?.stored;
+    state.parent = (await find(deps, req, body.previous_response_id))?.stored;
     if (!state.parent) {
       throw new GatewayError('GW_ERR_NOT_FOUND', `Previous response with id '${body.previous_response_id}' not found.`, {
         param: 'previous_response_id',
@@ -52,10 +52,10 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
     state: { responses: state, ...(conversation ? { conversation } : {}) },
   };
 
-  if (body.background && !servedNatively(env, body.model)) {
+  if (body.background && !servedNatively(deps, body.model)) {
     if (body.store === false) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Background responses need store: true.', { param: 'background' });
     if (body.stream) throw new GatewayError('GW_ERR_INVALID_REQUEST', 'Streaming background responses are not supported on this model.', { param: 'stream' });
-    return background(env, req, body, state);
+    return background(deps, req, body, state);
   }
 
   const out = await api.run(codec, { ...input, signal: req.signal });
@@ -67,7 +67,7 @@ export async function createResponse(env: ResponsesEnv, req: RouteRequest): Prom
  * The conversation the request continues, opened through the Conversations plugin's service
  * (its items go to the model, the finished turn is appended to it).
  */
-async function openConversation(env: ResponsesEnv, req: RouteRequest, body: CreateResponse): Promise<ConversationTurn | undefined> {
+async function openConversation(deps: ResponsesDeps, req: RouteRequest, body: CreateResponse): Promise<ConversationTurn | undefined> {
   const c = body.conversation;
   if (c === undefined || c === null) return undefined;
   if (body.previous_response_id) {
@@ -76,7 +76,7 @@ async function openConversation(env: ResponsesEnv, req: RouteRequest, body: Crea
       publicCode: 'mutually_exclusive_parameters',
     });
   }
-  const service = env.api.services.conversations;
+  const service = deps.api.services.conversations;
   if (!service) {
     throw new GatewayError('GW_ERR_INVALID_REQUEST', "The 'conversation' parameter needs the plugin @switchyard/conversations, which is not loaded.", {
       param: 'conversation',
@@ -87,17 +87,17 @@ async function openConversation(env: ResponsesEnv, req: RouteRequest, body: Crea
 }
 
 /** Whether every deployment of `model` has its own Responses API (a background request then runs upstream). */
-function servedNatively(env: ResponsesEnv, model: string): boolean {
-  const deployments = env.api.models.lookup(model);
-  return deployments.length > 0 && deployments.every((d) => isNative(env.api.providers.get(d.provider)));
+function servedNatively(deps: ResponsesDeps, model: string): boolean {
+  const deployments = deps.api.models.lookup(model);
+  return deployments.length > 0 && deployments.every((d) => isNative(deps.api.providers.get(d.provider)));
 }
 
 /**
  * A bridged background response: stored as queued, with its job, in one transaction; a job
  * worker of any gateway process on the store runs it (see background.ts).
  */
-async function background(env: ResponsesEnv, req: RouteRequest, body: CreateResponse, state: ResponsesCallState): Promise<RouteResponse> {
-  const { repo, store } = env;
+async function background(deps: ResponsesDeps, req: RouteRequest, body: CreateResponse, state: ResponsesCallState): Promise<RouteResponse> {
+  const { repo, store } = deps;
   const id = state.mintedId;
   const queued = responseObject(body, { id, createdAt: state.createdAt, status: 'queued', output: [], usage: null });
   const payload: BackgroundPayload = {

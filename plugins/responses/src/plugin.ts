@@ -7,7 +7,7 @@ import { canSee, definePlugin, GatewayError, ownerScope, parsePluginOptions, z, 
 import { startBackground } from './background.js';
 import { responsesCodec } from './codec.js';
 import { responseIds, type ResponseIds } from './ids.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import { recordResponse } from './record.js';
 import { signingSecret } from './secret.js';
 import { RESPONSES_MIGRATIONS, responsesRepo } from './repo.js';
@@ -53,7 +53,7 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       await store.migrate(PLUGIN_NAME, RESPONSES_MIGRATIONS);
       const repo = responsesRepo(store.db);
       let ids: ResponseIds | undefined;
-      const env = {
+      const deps = {
         api: gateway,
         repo,
         get ids(): ResponseIds {
@@ -61,13 +61,13 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
           return ids;
         },
         store,
-      } as unknown as ResponsesEnv;
-      env.codec = responsesCodec(env);
-      gateway.operations.register(env.codec);
-      gateway.hooks.record.tapPromise(PLUGIN_NAME, (event) => recordResponse(env, event));
+      } as unknown as ResponsesDeps;
+      deps.codec = responsesCodec(deps);
+      gateway.operations.register(deps.codec);
+      gateway.hooks.record.tapPromise(PLUGIN_NAME, (event) => recordResponse(deps, event));
       // the deployment a response was made on (the responses-affinity check keeps a chain there)
       gateway.services.responseDeployment = async (id, principal) => {
-        const ref = env.ids.isNative(id) ? env.ids.decode(id) : undefined;
+        const ref = deps.ids.isNative(id) ? deps.ids.decode(id) : undefined;
         if (ref) return canSee(principal, ref.owner) ? ref.deployment : undefined;
         return (await repo.get(id, ownerScope(principal)))?.deploymentId || undefined;
       };
@@ -75,11 +75,11 @@ export function responses(options?: ResponsesOptions): GatewayPlugin {
       gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
         ids = responseIds(await signingSecret(gateway, store.db, opts.secret));
         // background responses queued here or by any process on the store (the store stops it at close)
-        startBackground(env, store, { concurrency: opts.backgroundConcurrency ?? 16, leaseMs: opts.backgroundLeaseMs ?? 30_000 });
+        startBackground(deps, store, { concurrency: opts.backgroundConcurrency ?? 16, leaseMs: opts.backgroundLeaseMs ?? 30_000 });
       });
       // lets the session tracker put a chat call that continues a response in that response's session
       gateway.services.sessionOfResponse = async (id, principal) => (await repo.get(id, ownerScope(principal)))?.sessionId ?? undefined;
-      for (const route of responsesRoutes(env)) gateway.addRoute(route);
+      for (const route of responsesRoutes(deps)) gateway.addRoute(route);
     },
   });
 }

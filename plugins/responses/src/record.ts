@@ -8,7 +8,7 @@
  */
 import { GatewayError, toGatewayError, type CallContext, type CallEvent, type ConversationItem, type ConversationTurn } from '@switchyard/core';
 import type { ResponsesCallState } from './call-state.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import type { StoredResponse } from './repo.js';
 import type { CreateResponse } from './schema.js';
 import type { ResponseObject } from './types.js';
@@ -34,10 +34,10 @@ function stored(s: ResponsesCallState, body: CreateResponse, r: ResponseObject, 
  *
  * @example
  * ```ts
- * gateway.hooks.record.tapPromise(NAME, (event) => recordResponse(env, event));
+ * gateway.hooks.record.tapPromise(NAME, (event) => recordResponse(deps, event));
  * ```
  */
-export async function recordResponse(env: ResponsesEnv, event: CallEvent): Promise<void> {
+export async function recordResponse(deps: ResponsesDeps, event: CallEvent): Promise<void> {
   const { ctx } = event;
   const s = ctx.state.responses;
   const body = event.request as CreateResponse | undefined;
@@ -46,32 +46,32 @@ export async function recordResponse(env: ResponsesEnv, event: CallEvent): Promi
   const finished = event.outcome !== 'error' ? (event.response as ResponseObject | undefined) : undefined;
   // a finished turn joins its conversation (store: false too: the conversation is its own
   // object; store only governs the response); a failed or cancelled one adds nothing
-  const joins = conversation && finished && (finished.status === 'completed' || finished.status === 'incomplete') && !(s.background && (await cancelled(env, s)));
-  const appended = joins ? appendTurn(env, conversation, [...s.input, ...finished.output], ctx) : undefined;
-  if (body.store !== false) await storeResponse(env, event, s, body);
+  const joins = conversation && finished && (finished.status === 'completed' || finished.status === 'incomplete') && !(s.background && (await cancelled(deps, s)));
+  const appended = joins ? appendTurn(deps, conversation, [...s.input, ...finished.output], ctx) : undefined;
+  if (body.store !== false) await storeResponse(deps, event, s, body);
   await appended;
 }
 
 /** Whether a background response was cancelled while it ran. */
-async function cancelled(env: ResponsesEnv, s: ResponsesCallState): Promise<boolean> {
-  return (await env.repo.get(s.id ?? s.mintedId, s.owner))?.status === 'cancelled';
+async function cancelled(deps: ResponsesDeps, s: ResponsesCallState): Promise<boolean> {
+  return (await deps.repo.get(s.id ?? s.mintedId, s.owner))?.status === 'cancelled';
 }
 
-async function appendTurn(env: ResponsesEnv, conversation: ConversationTurn, items: ConversationItem[], ctx: CallContext): Promise<void> {
+async function appendTurn(deps: ResponsesDeps, conversation: ConversationTurn, items: ConversationItem[], ctx: CallContext): Promise<void> {
   try {
     await conversation.append(items, ctx);
   } catch (err) {
-    env.api.diagnostics.error(`could not append a turn to conversation ${conversation.id}: ${(err as Error).message}`);
+    deps.api.diagnostics.error(`could not append a turn to conversation ${conversation.id}: ${(err as Error).message}`);
   }
 }
 
-async function storeResponse(env: ResponsesEnv, event: CallEvent, s: ResponsesCallState, body: CreateResponse): Promise<void> {
+async function storeResponse(deps: ResponsesDeps, event: CallEvent, s: ResponsesCallState, body: CreateResponse): Promise<void> {
   const { ctx } = event;
   let r = event.response as ResponseObject | undefined;
   if (event.outcome === 'error') {
     if (!s.background && !r?.id) return; // failed before a response existed: nothing to chain from
     const e = event.error ? toGatewayError(event.error) : undefined;
-    const base = r?.id ? r : (await env.repo.get(s.id!, s.owner))?.response;
+    const base = r?.id ? r : (await deps.repo.get(s.id!, s.owner))?.response;
     if (!base) return;
     r = { ...base, status: 'failed', error: { code: e?.publicCode ?? 'server_error', message: e?.expose ? e.message : 'The request failed.' } };
   }
@@ -81,8 +81,8 @@ async function storeResponse(env: ResponsesEnv, event: CallEvent, s: ResponsesCa
     // cut by a shutdown: its job puts it back in the queue (the next process runs it)
     if (event.outcome === 'error' && event.error instanceof GatewayError && event.error.code === 'GW_ERR_SHUTTING_DOWN') return;
     // only the run in progress: not over a cancel that came meanwhile
-    await env.repo.updateIf(row, ['in_progress']);
+    await deps.repo.updateIf(row, ['in_progress']);
   } else {
-    await env.repo.insert(row);
+    await deps.repo.insert(row);
   }
 }

@@ -5,7 +5,7 @@ import { canSee, createCallContext, GatewayError, ownerScope, validate, z, type 
 import { readJson } from '@switchyard/upstream';
 import { BACKGROUND_KIND, settleOrphan } from './background.js';
 import { createResponse } from './create.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import type { StoredResponse } from './repo.js';
 import type { Item, ResponseObject } from './types.js';
 
@@ -19,28 +19,28 @@ const ListQuery = z.object({
 });
 
 /** Finds a deployment by id (configured, or a `provider/model` name). */
-function deploymentById(env: ResponsesEnv, id: string): Deployment | undefined {
-  return env.api.models.deployments.find((d) => d.id === id) ?? env.api.models.lookup(id)[0];
+function deploymentById(deps: ResponsesDeps, id: string): Deployment | undefined {
+  return deps.api.models.deployments.find((d) => d.id === id) ?? deps.api.models.lookup(id)[0];
 }
 
 /** Resolves a client-given id to the caller's stored response (or a native reference). */
-export async function find(env: ResponsesEnv, req: RouteRequest, id: string) {
+export async function find(deps: ResponsesDeps, req: RouteRequest, id: string) {
   const scope = ownerScope(req.principal);
-  if (env.ids.isNative(id)) {
-    const ref = env.ids.decode(id);
+  if (deps.ids.isNative(id)) {
+    const ref = deps.ids.decode(id);
     if (!ref || !canSee(req.principal, ref.owner)) return undefined; // tampered, or another tenant's
-    const deployment = deploymentById(env, ref.deployment);
+    const deployment = deploymentById(deps, ref.deployment);
     if (!deployment) return undefined;
-    return { ref, deployment, stored: await env.repo.get(id, scope) };
+    return { ref, deployment, stored: await deps.repo.get(id, scope) };
   }
-  const stored = await env.repo.get(id, scope);
+  const stored = await deps.repo.get(id, scope);
   return stored ? { ref: undefined, deployment: undefined, stored } : undefined;
 }
 
 /** The caller's response named by the route's `:id`, or a 404. */
-async function mustFind(env: ResponsesEnv, req: RouteRequest) {
+async function mustFind(deps: ResponsesDeps, req: RouteRequest) {
   const id = req.params.id!;
-  const found = await find(env, req, id);
+  const found = await find(deps, req, id);
   if (!found) throw notFound(id);
   return { id, ...found };
 }
@@ -63,11 +63,11 @@ function page(items: Item[], query: RouteRequest['query']) {
  *
  * @example
  * ```ts
- * for (const route of responsesRoutes(env)) gateway.addRoute(route);
+ * for (const route of responsesRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
-  const { api, repo } = env;
+export function responsesRoutes(deps: ResponsesDeps): RouteDefinition[] {
+  const { api, repo } = deps;
   const passthrough = async (req: RouteRequest, deployment: Deployment, method: 'GET' | 'POST' | 'DELETE', path: string, query?: string) => {
     const adapter = api.providers.get(deployment.provider);
     if (!adapter?.passthrough) throw new GatewayError('GW_ERR_NOT_FOUND', 'This response is no longer reachable.', { publicCode: 'not_found' });
@@ -88,25 +88,25 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
     {
       method: 'POST',
       path: '/v1/responses',
-      handler: (req) => createResponse(env, req),
+      handler: (req) => createResponse(deps, req),
     },
     {
       method: 'GET',
       path: '/v1/responses/:id',
       async handler(req) {
-        const { id, ...found } = await mustFind(env, req);
+        const { id, ...found } = await mustFind(deps, req);
         if (found.ref && found.deployment) {
           const r = (await passthrough(req, found.deployment, 'GET', `/responses/${encodeURIComponent(found.ref.upstreamId)}`)) as unknown as ResponseObject;
           return { body: rewriteIds(r, id, found.stored) };
         }
-        return { body: (await settleOrphan(env, found.stored!)).response };
+        return { body: (await settleOrphan(deps, found.stored!)).response };
       },
     },
     {
       method: 'DELETE',
       path: '/v1/responses/:id',
       async handler(req) {
-        const { id, ...found } = await mustFind(env, req);
+        const { id, ...found } = await mustFind(deps, req);
         if (found.ref && found.deployment) {
           try {
             await passthrough(req, found.deployment, 'DELETE', `/responses/${encodeURIComponent(found.ref.upstreamId)}`);
@@ -122,7 +122,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/responses/:id/input_items',
       async handler(req) {
-        const found = await mustFind(env, req);
+        const found = await mustFind(deps, req);
         if (found.stored) return { body: page(found.stored.input, req.query) };
         const query = new URLSearchParams(req.query as Record<string, string>).toString();
         return { body: await passthrough(req, found.deployment!, 'GET', `/responses/${encodeURIComponent(found.ref!.upstreamId)}/input_items`, query) };
@@ -133,7 +133,7 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
       path: '/v1/responses/:id/cancel',
       body: 'none',
       async handler(req) {
-        const { id, ...found } = await mustFind(env, req);
+        const { id, ...found } = await mustFind(deps, req);
         if (found.ref && found.deployment) {
           const r = (await passthrough(req, found.deployment, 'POST', `/responses/${encodeURIComponent(found.ref.upstreamId)}/cancel`)) as unknown as ResponseObject;
           return { body: rewriteIds(r, id, found.stored) };
@@ -147,8 +147,8 @@ export function responsesRoutes(env: ResponsesEnv): RouteDefinition[] {
           // the row first: a run that ends meanwhile does not overwrite it (updates are conditional)
           if (await repo.updateIf(cancelled, ['queued', 'in_progress'])) {
             // the job's cancel aborts the call at once here, at its next heartbeat in another process
-            const job = await env.store.jobs.find(BACKGROUND_KIND, id);
-            if (job) await env.store.jobs.cancel(job.id);
+            const job = await deps.store.jobs.find(BACKGROUND_KIND, id);
+            if (job) await deps.store.jobs.cancel(job.id);
             return { body: cancelled.response };
           }
           return { body: (await repo.get(id, ownerScope(req.principal)))!.response };

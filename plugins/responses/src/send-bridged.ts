@@ -20,7 +20,7 @@ import {
 } from '@switchyard/core';
 import { stateOf } from './call-state.js';
 import { conversationHistory } from './conversation.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import { completionOutput, responseObject, statusOf, toResponseUsage } from './from-chat.js';
 import type { CreateResponse } from './schema.js';
 import { responseEvents, type ResponseEvent } from './stream-events.js';
@@ -55,14 +55,14 @@ async function* checked(first: ChatChunk, it: AsyncIterator<ChatChunk>, provider
  *
  * @example
  * ```ts
- * const result = await sendBridged(env, adapter, request, call);
+ * const result = await sendBridged(deps, adapter, request, call);
  * ```
  */
-export async function sendBridged(env: ResponsesEnv, adapter: ProviderAdapter, body: CreateResponse, call: ProviderCall): Promise<OperationResult<ResponseObject, ResponseEvent>> {
+export async function sendBridged(deps: ResponsesDeps, adapter: ProviderAdapter, body: CreateResponse, call: ProviderCall): Promise<OperationResult<ResponseObject, ResponseEvent>> {
   const { ctx, deployment } = call;
   const s = stateOf(ctx);
   const conversation = ctx.state.conversation;
-  const history = conversation ? await conversationHistory(conversation, body, deployment, ctx) : s.parent ? await (s.history ??= env.repo.history(s.parent)) : [];
+  const history = conversation ? await conversationHistory(conversation, body, deployment, ctx) : s.parent ? await (s.history ??= deps.repo.history(s.parent)) : [];
   const chat = validate(ChatRequestSchema, toChatRequest(body, history, s.input));
   const result = await adapter.chat(await chatCodec.prepare(chat, deployment, ctx), call);
   const provider = deployment.provider;

@@ -7,7 +7,7 @@
 import { GatewayError, type OperationResult, type ProviderAdapter, type ProviderCall } from '@switchyard/core';
 import { readJson, sseEvents } from '@switchyard/upstream';
 import { stateOf } from './call-state.js';
-import type { ResponsesEnv } from './env.js';
+import type { ResponsesDeps } from './deps.js';
 import type { CreateResponse } from './schema.js';
 import type { ResponseEvent } from './stream-events.js';
 import type { ResponseObject } from './types.js';
@@ -22,16 +22,16 @@ const upstreamInvalid = (provider: string, what: string, code = 'upstream_invali
  *
  * @example
  * ```ts
- * const result = await sendNative(env, adapter, upstreamBody, call);
+ * const result = await sendNative(deps, adapter, upstreamBody, call);
  * ```
  */
-export async function sendNative(env: ResponsesEnv, adapter: ProviderAdapter, body: CreateResponse, call: ProviderCall): Promise<OperationResult<ResponseObject, ResponseEvent>> {
+export async function sendNative(deps: ResponsesDeps, adapter: ProviderAdapter, body: CreateResponse, call: ProviderCall): Promise<OperationResult<ResponseObject, ResponseEvent>> {
   const provider = call.deployment.provider;
   const s = stateOf(call.ctx);
   const repeated = async (upstreamId: string) => {
     if (body.store === false) return;
-    const id = env.ids.encode({ deployment: call.deployment.id, upstreamId, owner: s.owner });
-    if (await env.repo.get(id, s.owner)) throw upstreamInvalid(provider, `answered with the id of a response it had already returned (${upstreamId})`, 'upstream_duplicate_id');
+    const id = deps.ids.encode({ deployment: call.deployment.id, upstreamId, owner: s.owner });
+    if (await deps.repo.get(id, s.owner)) throw upstreamInvalid(provider, `answered with the id of a response it had already returned (${upstreamId})`, 'upstream_duplicate_id');
   };
   const res = await adapter.passthrough!({ method: 'POST', path: '/responses', body, stream: body.stream === true }, call);
   if (body.stream !== true) {

@@ -85,13 +85,13 @@ async function* relay(body: AsyncIterable<Buffer | string>, onEvent: (event: str
  *
  * @example
  * ```ts
- * for (const route of passthroughRoutes(env)) gateway.addRoute(route);
+ * for (const route of passthroughRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function passthroughRoutes(env: PassthroughEnv): RouteDefinition[] {
-  const { repo } = env;
-  const primary = () => env.targets()[0]!;
-  const byId = (id: string) => env.targets().find((t) => t.id === id) ?? primary();
+export function passthroughRoutes(deps: PassthroughEnv): RouteDefinition[] {
+  const { repo } = deps;
+  const primary = () => deps.targets()[0]!;
+  const byId = (id: string) => deps.targets().find((t) => t.id === id) ?? primary();
 
   /** The target holding the caller's object `id` of `kind`, or OpenAI's 404. */
   async function holder(req: RouteRequest, kind: Kind, id: string | undefined, param: string): Promise<Target> {

@@ -2,7 +2,7 @@
  * `/v1/assistants`: create, list, retrieve, modify, delete.
  */
 import { ownerOf, ownerScope, validate, type RouteDefinition } from '@switchyard/core';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { checkId, newId, nextSeq, nowSec } from '../ids.js';
 import { checkNativeToolResources, checkNativeTools } from '../objects.js';
@@ -15,18 +15,18 @@ import { checkModel, listBody, listParams, mustAssistant } from './common.js';
  *
  * @example
  * ```ts
- * for (const route of assistantRoutes(env)) gateway.addRoute(route);
+ * for (const route of assistantRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function assistantRoutes(env: AssistantsEnv): RouteDefinition[] {
-  const { repo } = env;
+export function assistantRoutes(deps: AssistantsDeps): RouteDefinition[] {
+  const { repo } = deps;
   return [
     {
       method: 'POST',
       path: '/v1/assistants',
       async handler(req) {
         const body = validate(CreateAssistantBody, req.body ?? {});
-        checkModel(env, body.model, 'model');
+        checkModel(deps, body.model, 'model');
         checkNativeTools(body.tools, body.model, 'tools');
         checkNativeToolResources(body.tool_resources, 'tool_resources');
         const a: AssistantObject = {
@@ -60,14 +60,14 @@ export function assistantRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/assistants/:assistant_id',
       async handler(req) {
-        return { body: await mustAssistant(env, req, req.params.assistant_id, 'assistant_id') };
+        return { body: await mustAssistant(deps, req, req.params.assistant_id, 'assistant_id') };
       },
     },
     {
       method: 'POST',
       path: '/v1/assistants/:assistant_id',
       async handler(req) {
-        const a = await mustAssistant(env, req, req.params.assistant_id, 'assistant_id');
+        const a = await mustAssistant(deps, req, req.params.assistant_id, 'assistant_id');
         const body = validate(ModifyAssistantBody, req.body ?? {});
         const next: AssistantObject = { ...a };
         if (body.model !== undefined) next.model = body.model;
@@ -81,7 +81,7 @@ export function assistantRoutes(env: AssistantsEnv): RouteDefinition[] {
         if (body.top_p !== undefined) next.top_p = body.top_p;
         if (body.response_format !== undefined) next.response_format = body.response_format ?? 'auto';
         if (body.reasoning_effort !== undefined) next.reasoning_effort = body.reasoning_effort;
-        if (body.model !== undefined) checkModel(env, next.model, 'model');
+        if (body.model !== undefined) checkModel(deps, next.model, 'model');
         checkNativeTools(next.tools, next.model, 'tools');
         checkNativeToolResources(next.tool_resources, 'tool_resources');
         if (!(await repo.saveAssistant(next))) throw notFound('assistant', a.id, 'assistant_id');

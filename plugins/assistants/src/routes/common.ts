@@ -3,7 +3,7 @@
  * owner's is a 404, as one that never existed), list pages in the API's list shape.
  */
 import { GatewayError, ownerScope, validate, type RouteRequest } from '@switchyard/core';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { checkId } from '../ids.js';
 import type { ListPage } from '../repo.js';
@@ -41,12 +41,12 @@ export function listParams(req: RouteRequest): ListParams {
  *
  * @example
  * ```ts
- * const thread = await mustThread(env, req);
+ * const thread = await mustThread(deps, req);
  * ```
  */
-export async function mustThread(env: AssistantsEnv, req: RouteRequest, param = 'thread_id'): Promise<ThreadObject> {
+export async function mustThread(deps: AssistantsDeps, req: RouteRequest, param = 'thread_id'): Promise<ThreadObject> {
   const id = checkId(req.params.thread_id, 'thread', param);
-  const t = await env.repo.thread(id, ownerScope(req.principal));
+  const t = await deps.repo.thread(id, ownerScope(req.principal));
   if (!t) throw notFound('thread', id, param);
   return t;
 }
@@ -56,12 +56,12 @@ export async function mustThread(env: AssistantsEnv, req: RouteRequest, param = 
  *
  * @example
  * ```ts
- * const asst = await mustAssistant(env, req, body.assistant_id, 'assistant_id');
+ * const asst = await mustAssistant(deps, req, body.assistant_id, 'assistant_id');
  * ```
  */
-export async function mustAssistant(env: AssistantsEnv, req: RouteRequest, id: string | undefined, param: string): Promise<AssistantObject> {
+export async function mustAssistant(deps: AssistantsDeps, req: RouteRequest, id: string | undefined, param: string): Promise<AssistantObject> {
   const checked = checkId(id, 'assistant', param);
-  const a = await env.repo.assistant(checked, ownerScope(req.principal));
+  const a = await deps.repo.assistant(checked, ownerScope(req.principal));
   if (!a) throw notFound('assistant', checked, param);
   return a;
 }
@@ -72,10 +72,10 @@ export async function mustAssistant(env: AssistantsEnv, req: RouteRequest, id: s
  *
  * @example
  * ```ts
- * checkModel(env, body.model, 'model');
+ * checkModel(deps, body.model, 'model');
  * ```
  */
-export function checkModel(env: AssistantsEnv, model: string, param: string): void {
-  if (env.api.models.lookup(model).length > 0) return;
+export function checkModel(deps: AssistantsDeps, model: string, param: string): void {
+  if (deps.api.models.lookup(model).length > 0) return;
   throw new GatewayError('GW_ERR_INVALID_REQUEST', `The requested model '${model}' does not exist.`, { param, publicCode: 'model_not_found' });
 }

@@ -6,7 +6,7 @@
  */
 import { ownerOf, ownerScope, validate, type RouteDefinition, type RouteRequest, type RouteResponse } from '@switchyard/core';
 import type { AnyKysely } from '@switchyard/store';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import { invalid, notFound } from '../errors.js';
 import { checkId, newId, nextSeq, nowSec } from '../ids.js';
 import { checkNativeMessage, checkNativeToolResources, newMessage } from '../objects.js';
@@ -27,24 +27,24 @@ const WAITING = new Set(['queued', 'in_progress', 'cancelling']);
  *
  * @example
  * ```ts
- * for (const route of runRoutes(env)) gateway.addRoute(route);
+ * for (const route of runRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
-  const { repo, queue, events } = env;
-  const pollHeaders = (run: RunObject): Record<string, string> => (WAITING.has(run.status) ? { 'openai-poll-after-ms': String(env.pollAfterMs) } : {});
+export function runRoutes(deps: AssistantsDeps): RouteDefinition[] {
+  const { repo, queue, events } = deps;
+  const pollHeaders = (run: RunObject): Record<string, string> => (WAITING.has(run.status) ? { 'openai-poll-after-ms': String(deps.pollAfterMs) } : {});
   const answer = (run: RunObject): RouteResponse => ({ headers: pollHeaders(run), body: run });
 
   /** A waiting run past its expiry is expired now (a lazy sweep: on every read of it). */
   async function fresh(s: StoredRun): Promise<StoredRun> {
     if (!isDue(s.run)) return s;
-    await endRun(env, s.run.id, { status: 'expired' });
+    await endRun(deps, s.run.id, { status: 'expired' });
     return (await repo.storedRun(s.run.id)) ?? s;
   }
 
   /** The caller's run named by the path, in the caller's thread named by the path. */
   async function mustRun(req: RouteRequest): Promise<{ thread: ThreadObject; stored: StoredRun }> {
-    const thread = await mustThread(env, req);
+    const thread = await mustThread(deps, req);
     const id = checkId(req.params.run_id, 'run', 'run_id');
     const scope = ownerScope(req.principal);
     const s = await repo.storedRun(id);
@@ -87,7 +87,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
     }
     const sub = events.subscribe(run.id); // before the wake: no event is missed
     queue.wake();
-    return runStream(env, run.id, [...before, { event: 'thread.run.created', data: run }, { event: 'thread.run.queued', data: run }], sub);
+    return runStream(deps, run.id, [...before, { event: 'thread.run.created', data: run }, { event: 'thread.run.queued', data: run }], sub);
   }
 
   return [
@@ -96,8 +96,8 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
       path: '/v1/threads/runs',
       async handler(req) {
         const body = validate(CreateThreadAndRunBody, req.body ?? {});
-        const asst = await mustAssistant(env, req, body.assistant_id, 'assistant_id');
-        checkModel(env, body.model ?? asst.model, 'model');
+        const asst = await mustAssistant(deps, req, body.assistant_id, 'assistant_id');
+        checkModel(deps, body.model ?? asst.model, 'model');
         const threadBody = { ...body.thread, tool_resources: body.tool_resources ?? body.thread?.tool_resources };
         checkNativeThread(body.thread ?? {}, 'thread');
         checkNativeToolResources(body.tool_resources, 'tool_resources');
@@ -105,7 +105,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         const run = newRun(asst, threadId, body);
         const owner = ownerOf(req.principal);
         const thread = await repo.transaction(async (trx) => {
-          const t = await insertThread(env, trx, threadBody, owner, threadId);
+          const t = await insertThread(deps, trx, threadBody, owner, threadId);
           await takeThread(trx, t.id, run.id);
           await repo.insertRun(run, newExec(req, null), owner, nextSeq(), trx);
           await queue.enqueue(run.id, 1, trx);
@@ -119,9 +119,9 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
       path: '/v1/threads/:thread_id/runs',
       async handler(req) {
         const body = validate(CreateRunBody, req.body ?? {});
-        const thread = await mustThread(env, req);
-        const asst = await mustAssistant(env, req, body.assistant_id, 'assistant_id');
-        checkModel(env, body.model ?? asst.model, 'model');
+        const thread = await mustThread(deps, req);
+        const asst = await mustAssistant(deps, req, body.assistant_id, 'assistant_id');
+        checkModel(deps, body.model ?? asst.model, 'model');
         (body.additional_messages ?? []).forEach((m, i) => checkNativeMessage(m, `additional_messages[${i}]`));
         const run = newRun(asst, thread.id, body);
         const owner = ownerOf(req.principal);
@@ -139,7 +139,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/threads/:thread_id/runs',
       async handler(req) {
-        const thread = await mustThread(env, req);
+        const thread = await mustThread(deps, req);
         const page = await repo.listRuns(thread.id, listParams(req));
         const data = await Promise.all(page.data.map(async (r) => (isDue(r) ? (await fresh({ run: r } as StoredRun)).run : r)));
         return { body: listBody({ data, hasMore: page.hasMore }) };
@@ -176,7 +176,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         const { stored } = await mustRun(req);
         const id = stored.run.id;
         // a run no executor holds (queued, waiting for tool outputs) ends at once
-        if (await endRun(env, id, { status: 'cancelled' }, { from: ['queued', 'requires_action'] })) {
+        if (await endRun(deps, id, { status: 'cancelled' }, { from: ['queued', 'requires_action'] })) {
           await queue.cancel(id, stored.exec.segment);
           return answer((await repo.storedRun(id))!.run);
         }
@@ -241,7 +241,7 @@ export function runRoutes(env: AssistantsEnv): RouteDefinition[] {
         const sub = events.subscribe(run.id);
         queue.wake();
         return runStream(
-          env,
+          deps,
           run.id,
           [
             { event: 'thread.run.step.completed', data: completed },

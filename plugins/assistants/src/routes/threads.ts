@@ -5,7 +5,7 @@
  */
 import { ownerOf, ownerScope, validate, type RouteDefinition } from '@switchyard/core';
 import type { AnyKysely } from '@switchyard/store';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import { invalid, notFound } from '../errors.js';
 import { checkId, newId, nextSeq, nowSec } from '../ids.js';
 import { checkNativeMessage, checkNativeToolResources, newMessage } from '../objects.js';
@@ -36,13 +36,13 @@ export function checkNativeThread(body: NewThread, prefix = ''): void {
  *
  * @example
  * ```ts
- * const thread = await store.transaction((trx) => insertThread(env, trx, body, owner));
+ * const thread = await store.transaction((trx) => insertThread(deps, trx, body, owner));
  * ```
  */
-export async function insertThread(env: AssistantsEnv, trx: AnyKysely, body: NewThread, owner: string, id = newId('thread')): Promise<ThreadObject> {
+export async function insertThread(deps: AssistantsDeps, trx: AnyKysely, body: NewThread, owner: string, id = newId('thread')): Promise<ThreadObject> {
   const t: ThreadObject = { id, object: 'thread', created_at: nowSec(), tool_resources: body.tool_resources ?? null, metadata: body.metadata ?? {} };
-  await env.repo.insertThread(t, owner, nextSeq(), trx);
-  for (const m of body.messages ?? []) await env.repo.insertMessage(newMessage(t.id, m, t.created_at), owner, nextSeq(), trx);
+  await deps.repo.insertThread(t, owner, nextSeq(), trx);
+  for (const m of body.messages ?? []) await deps.repo.insertMessage(newMessage(t.id, m, t.created_at), owner, nextSeq(), trx);
   return t;
 }
 
@@ -63,11 +63,11 @@ async function mustBeIdle(trx: AnyKysely, threadId: string): Promise<void> {
  *
  * @example
  * ```ts
- * for (const route of threadRoutes(env)) gateway.addRoute(route);
+ * for (const route of threadRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
-  const { repo } = env;
+export function threadRoutes(deps: AssistantsDeps): RouteDefinition[] {
+  const { repo } = deps;
   const mustMessage = async (threadId: string, raw: string | undefined, scope: string | undefined): Promise<MessageObject> => {
     const id = checkId(raw, 'message', 'message_id');
     const m = await repo.message(threadId, id, scope);
@@ -83,21 +83,21 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
         const body = validate(CreateThreadBody, req.body ?? {});
         checkNativeThread(body);
         const owner = ownerOf(req.principal);
-        return { body: await repo.transaction((trx) => insertThread(env, trx, body, owner)) };
+        return { body: await repo.transaction((trx) => insertThread(deps, trx, body, owner)) };
       },
     },
     {
       method: 'GET',
       path: '/v1/threads/:thread_id',
       async handler(req) {
-        return { body: await mustThread(env, req) };
+        return { body: await mustThread(deps, req) };
       },
     },
     {
       method: 'POST',
       path: '/v1/threads/:thread_id',
       async handler(req) {
-        const t = await mustThread(env, req);
+        const t = await mustThread(deps, req);
         const body = validate(ModifyThreadBody, req.body ?? {});
         checkNativeToolResources(body.tool_resources, 'tool_resources');
         const next: ThreadObject = { ...t };
@@ -116,7 +116,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
         const active = (await repo.thread(id, scope)) ? await repo.activeRunId(id) : null;
         const running = active ? await repo.storedRun(active) : undefined;
         if (!(await repo.deleteThread(id, scope))) throw notFound('thread', id, 'thread_id');
-        if (running) await env.queue.cancel(running.run.id, running.exec.segment); // its executor stops: the thread is gone
+        if (running) await deps.queue.cancel(running.run.id, running.exec.segment); // its executor stops: the thread is gone
         return { body: { id, object: 'thread.deleted', deleted: true } };
       },
     },
@@ -124,7 +124,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'POST',
       path: '/v1/threads/:thread_id/messages',
       async handler(req) {
-        const t = await mustThread(env, req);
+        const t = await mustThread(deps, req);
         const body = validate(CreateMessageBody, req.body ?? {});
         checkNativeMessage(body);
         const m = newMessage(t.id, body);
@@ -139,7 +139,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/threads/:thread_id/messages',
       async handler(req) {
-        const t = await mustThread(env, req);
+        const t = await mustThread(deps, req);
         const params = listParams(req);
         if (params.run_id) checkId(params.run_id, 'run', 'run_id');
         return { body: listBody(await repo.listMessages(t.id, params)) };
@@ -149,7 +149,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/threads/:thread_id/messages/:message_id',
       async handler(req) {
-        const t = await mustThread(env, req);
+        const t = await mustThread(deps, req);
         return { body: await mustMessage(t.id, req.params.message_id, ownerScope(req.principal)) };
       },
     },
@@ -157,7 +157,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'POST',
       path: '/v1/threads/:thread_id/messages/:message_id',
       async handler(req) {
-        const t = await mustThread(env, req);
+        const t = await mustThread(deps, req);
         const m = await mustMessage(t.id, req.params.message_id, ownerScope(req.principal));
         const body = validate(ModifyMetadataBody, req.body ?? {});
         const next: MessageObject = { ...m, metadata: body.metadata ?? m.metadata };
@@ -170,7 +170,7 @@ export function threadRoutes(env: AssistantsEnv): RouteDefinition[] {
       method: 'DELETE',
       path: '/v1/threads/:thread_id/messages/:message_id',
       async handler(req) {
-        const t = await mustThread(env, req);
+        const t = await mustThread(deps, req);
         const m = await mustMessage(t.id, req.params.message_id, ownerScope(req.principal));
         if (!(await repo.deleteMessage(t.id, m.id))) throw notFound('message', m.id, 'message_id');
         return { body: { id: m.id, object: 'thread.message.deleted', deleted: true } };

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { toGatewayError, type ChatChunk, type ChatCompletion, type Deployment, type Usage } from '@switchyard/core';
 import { isInterrupted, type AnyKysely } from '@switchyard/store';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import { newId, nextSeq, nowSec } from '../ids.js';
 import type { FunctionToolCall, MessageObject, RunExec, RunObject, RunUsage, StepObject } from '../types.js';
 import { buildContext } from './context.js';
@@ -50,10 +50,10 @@ function lastError(err: unknown): NonNullable<RunObject['last_error']> {
 }
 
 /** The smallest known context window of the deployments serving `model`. */
-function contextWindow(env: AssistantsEnv, model: string): number | undefined {
+function contextWindow(deps: AssistantsDeps, model: string): number | undefined {
   let min: number | undefined;
-  for (const d of env.api.models.lookup(model) as Deployment[]) {
-    const w = d.maxInputTokens ?? env.api.services.pricing?.contextWindow(d);
+  for (const d of deps.api.models.lookup(model) as Deployment[]) {
+    const w = d.maxInputTokens ?? deps.api.services.pricing?.contextWindow(d);
     if (w !== undefined && (min === undefined || w < min)) min = w;
   }
   return min;
@@ -83,25 +83,25 @@ async function* asChunks(c: ChatCompletion): AsyncGenerator<ChatChunk> {
  *
  * @example
  * ```ts
- * await queue.start(runExecutor(env));
+ * await queue.start(runExecutor(deps));
  * ```
  */
-export function runExecutor(env: AssistantsEnv): ExecuteRun {
-  const { repo, events, api } = env;
+export function runExecutor(deps: AssistantsDeps): ExecuteRun {
+  const { repo, events, api } = deps;
 
   return async function execute(runId: string, job: RunJobContext): Promise<'done' | 'interrupted'> {
     const tx = job.transaction;
     const stored = await repo.storedRun(runId);
     if (!stored) return 'done';
     if (stored.run.status === 'cancelling') {
-      await endRun(env, runId, { status: 'cancelled' });
+      await endRun(deps, runId, { status: 'cancelled' });
       return 'done';
     }
     if (stored.run.status !== 'queued' && stored.run.status !== 'in_progress') return 'done';
     const thread = await repo.thread(stored.run.thread_id, undefined);
     if (!thread) return 'done'; // deleted with its runs
     if (isDue(stored.run)) {
-      await endRun(env, runId, { status: 'expired' });
+      await endRun(deps, runId, { status: 'expired' });
       return 'done';
     }
     const { exec, owner } = stored;
@@ -126,7 +126,7 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
     } catch (err) {
       // stopped, not failed: a cancel, a shutdown (its calls are cut), a lost lease
       if (job.signal.aborted || api.closing.aborted || isInterrupted(err) || err instanceof RunStopped) return afterStop(runId, partial);
-      await endRun(env, runId, { status: 'failed', error: lastError(err) }, { transaction: tx, partial });
+      await endRun(deps, runId, { status: 'failed', error: lastError(err) }, { transaction: tx, partial });
       return 'done';
     }
   };
@@ -139,7 +139,7 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
   async function afterStop(runId: string, partial?: Map<string, string>): Promise<'done' | 'interrupted'> {
     const now = await repo.storedRun(runId);
     if (now?.run.status === 'cancelling') {
-      await endRun(env, runId, { status: 'cancelled' }, { partial });
+      await endRun(deps, runId, { status: 'cancelled' }, { partial });
       return 'done';
     }
     return now && (now.run.status === 'queued' || now.run.status === 'in_progress') ? 'interrupted' : 'done';
@@ -153,9 +153,9 @@ export function runExecutor(env: AssistantsEnv): ExecuteRun {
     signal: AbortSignal,
     partial: Map<string, string>,
   ): Promise<'done' | 'interrupted'> {
-    const built = await buildContext({ run, exec, messages: await repo.threadMessages(run.thread_id), steps: await repo.runSteps(run.id), contextWindow: contextWindow(env, run.model) });
+    const built = await buildContext({ run, exec, messages: await repo.threadMessages(run.thread_id), steps: await repo.runSteps(run.id), contextWindow: contextWindow(deps, run.model) });
     if ('incomplete' in built) {
-      await endRun(env, run.id, { status: 'incomplete', reason: built.incomplete }, { transaction: tx });
+      await endRun(deps, run.id, { status: 'incomplete', reason: built.incomplete }, { transaction: tx });
       return 'done';
     }
     const out = await api.call({

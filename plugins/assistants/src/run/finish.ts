@@ -6,7 +6,7 @@
  * is ended from; then the events are sent.
  */
 import type { AnyKysely } from '@switchyard/store';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import { nowSec } from '../ids.js';
 import type { MessageObject, RunObject, RunStatus, StepObject } from '../types.js';
 
@@ -34,16 +34,16 @@ const MESSAGE_REASON: Record<RunEnd['status'], string> = { cancelled: 'run_cance
  *
  * @example
  * ```ts
- * await endRun(env, run.id, { status: 'cancelled' });
+ * await endRun(deps, run.id, { status: 'cancelled' });
  * ```
  */
 export async function endRun(
-  env: AssistantsEnv,
+  deps: AssistantsDeps,
   runId: string,
   end: RunEnd,
   options: { partial?: ReadonlyMap<string, string>; transaction?: <T>(fn: (trx: AnyKysely) => Promise<T>) => Promise<T>; from?: readonly RunStatus[] } = {},
 ): Promise<boolean> {
-  const { repo, events } = env;
+  const { repo, events } = deps;
   const tx = options.transaction ?? repo.transaction;
   const at = nowSec();
   const result = await tx(async (trx) => {
@@ -107,7 +107,7 @@ export async function endRun(
  *
  * @example
  * ```ts
- * if (isDue(run)) await endRun(env, run.id, { status: 'expired' });
+ * if (isDue(run)) await endRun(deps, run.id, { status: 'expired' });
  * ```
  */
 export function isDue(run: RunObject, now = nowSec()): boolean {

@@ -34,7 +34,7 @@ export interface JobRunQueueOptions {
  * @example
  * ```ts
  * const queue = jobRunQueue(store.jobs, { concurrency: 16, leaseMs: 30_000, pollMs: 1000, onGiveUp: (id) => failRun(id) });
- * queue.start(runExecutor(env));
+ * queue.start(runExecutor(deps));
  * ```
  */
 export function jobRunQueue(jobs: JobQueue, options: JobRunQueueOptions): RunQueue {

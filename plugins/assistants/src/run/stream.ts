@@ -10,7 +10,7 @@
  * each message with its whole text as one delta, the final run), in the same order.
  */
 import { sseFrame, sseResponse, type RouteResponse } from '@switchyard/core';
-import type { AssistantsEnv } from '../env.js';
+import type { AssistantsDeps } from '../deps.js';
 import type { MessageObject, RunObject, StepObject } from '../types.js';
 import { FINAL_EVENTS, type RunEvent, type RunSubscription } from './events.js';
 
@@ -26,20 +26,20 @@ interface Sent {
 const FINAL_RUN = new Set(['completed', 'incomplete', 'failed', 'cancelled', 'expired', 'requires_action']);
 
 /** The events of a run this stream missed, from the store; empty until the run finished. */
-async function catchUp(env: AssistantsEnv, runId: string, sent: Sent): Promise<RunEvent[] | undefined> {
-  const stored = await env.repo.storedRun(runId);
+async function catchUp(deps: AssistantsDeps, runId: string, sent: Sent): Promise<RunEvent[] | undefined> {
+  const stored = await deps.repo.storedRun(runId);
   if (!stored) return undefined; // deleted with its thread
   const run = stored.run;
   if (!FINAL_RUN.has(run.status)) return [];
   const out: RunEvent[] = [];
   if (!sent.inProgress && run.started_at !== null) out.push({ event: 'thread.run.in_progress', data: { ...run, status: 'in_progress', usage: null, required_action: null } satisfies RunObject });
-  for (const step of await env.repo.runSteps(runId)) {
+  for (const step of await deps.repo.runSteps(runId)) {
     if (sent.steps.has(step.id)) continue;
     const open: StepObject = { ...step, status: 'in_progress', completed_at: null, cancelled_at: null, failed_at: null, expired_at: null, usage: null, last_error: null };
     if (step.step_details.type === 'tool_calls') open.step_details = { type: 'tool_calls', tool_calls: [] };
     out.push({ event: 'thread.run.step.created', data: open }, { event: 'thread.run.step.in_progress', data: open });
     if (step.step_details.type === 'message_creation') {
-      const m = await env.repo.message(step.thread_id, step.step_details.message_creation.message_id, undefined);
+      const m = await deps.repo.message(step.thread_id, step.step_details.message_creation.message_id, undefined);
       if (m) {
         const created: MessageObject = { ...m, status: 'in_progress', content: [], completed_at: null, incomplete_at: null, incomplete_details: null };
         const text = m.content.map((p) => (p.type === 'text' ? p.text.value : '')).join('');
@@ -62,12 +62,12 @@ async function catchUp(env: AssistantsEnv, runId: string, sent: Sent): Promise<R
  *
  * @example
  * ```ts
- * const sub = env.events.subscribe(run.id);
- * env.queue.wake();
- * return runStream(env, run.id, [{ event: 'thread.run.created', data: run }, { event: 'thread.run.queued', data: run }], sub);
+ * const sub = deps.events.subscribe(run.id);
+ * deps.queue.wake();
+ * return runStream(deps, run.id, [{ event: 'thread.run.created', data: run }, { event: 'thread.run.queued', data: run }], sub);
  * ```
  */
-export function runStream(env: AssistantsEnv, runId: string, initial: readonly RunEvent[], sub: RunSubscription, options: { sentSteps?: Iterable<string> } = {}): RouteResponse {
+export function runStream(deps: AssistantsDeps, runId: string, initial: readonly RunEvent[], sub: RunSubscription, options: { sentSteps?: Iterable<string> } = {}): RouteResponse {
   const sent: Sent = { inProgress: false, steps: new Set(options.sentSteps) };
   const note = (ev: RunEvent) => {
     if (ev.event === 'thread.run.in_progress') sent.inProgress = true;
@@ -89,8 +89,8 @@ export function runStream(env: AssistantsEnv, runId: string, initial: readonly R
         const next = await Promise.race([pending, tick]);
         clearTimeout(timer);
         if (next === 'tick') {
-          if (env.queue.isLocal(runId)) continue;
-          const missed = await catchUp(env, runId, sent);
+          if (deps.queue.isLocal(runId)) continue;
+          const missed = await catchUp(deps, runId, sent);
           if (missed === undefined) break;
           for (const e of missed) {
             yield sseFrame(e.data, e.event);

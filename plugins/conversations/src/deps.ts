@@ -5,7 +5,7 @@ import type { Diagnostics, PluginApi } from '@switchyard/core';
 import type { ConversationsRepo } from './repo.js';
 
 /** Shared state of the Conversations plugin. */
-export interface ConversationsEnv {
+export interface ConversationsDeps {
   api: PluginApi;
   repo: ConversationsRepo;
   diagnostics: Diagnostics;

@@ -10,7 +10,7 @@ import type { ResponseEvent } from './stream-events.js';
 import type { ResponseObject } from './types.js';
 
 /** Shared state of the Responses plugin. */
-export interface ResponsesEnv {
+export interface ResponsesDeps {
   api: PluginApi;
   repo: ResponsesRepo;
   ids: ResponseIds;

@@ -7,7 +7,7 @@ import type { RunQueue } from './run/queue.js';
 import type { AssistantsRepo } from './repo.js';
 
 /** Shared state of the Assistants plugin (native mode). */
-export interface AssistantsEnv {
+export interface AssistantsDeps {
   api: PluginApi;
   repo: AssistantsRepo;
   /** Live run events, for streaming clients of this process. */
