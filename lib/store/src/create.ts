@@ -1,8 +1,10 @@
 /**
  * Builds the {@link Store} service from a Kysely instance; store plugins call this so that
- * transactions, migrations, batching and jobs behave the same on every dialect.
+ * transactions, migrations, batching, jobs and blobs behave the same on every dialect.
  */
 import { createWriteBatcher } from './batcher.js';
+import { BLOB_MIGRATIONS, BLOBS_OWNER, chunkedBlobStore, type ChunkedBlobOptions } from './blobs/chunked.js';
+import { directoryBlobStore } from './blobs/directory.js';
 import { createJobQueue } from './jobs/queue.js';
 import { JOB_MIGRATIONS, JOBS_OWNER } from './jobs/schema.js';
 import { runMigrations } from './migrate.js';
@@ -31,6 +33,15 @@ export interface CreateStoreOptions {
   closing?: AbortSignal;
   /** Finished jobs are deleted once this old, in ms (default 7 days; 0 keeps them). */
   jobRetentionMs?: number;
+  /**
+   * SQLite: the directory holding blob bytes (`store.blobs`), created if needed; without it a
+   * throwaway temp directory, removed at close. PostgreSQL keeps blobs in the database.
+   */
+  blobDir?: string;
+  /** PostgreSQL: bytes per blob chunk row (default 1 MiB). */
+  blobChunkBytes?: number;
+  /** PostgreSQL: streams a binary `COPY ... TO STDOUT` (see `ChunkedBlobOptions.copyOut`), for blob reads as bytes. */
+  copyOut?: ChunkedBlobOptions['copyOut'];
   /** Most writes per batch transaction (default 500). */
   maxBatch?: number;
   /**
@@ -43,7 +54,7 @@ export interface CreateStoreOptions {
 }
 
 /**
- * Creates a store over `db`, with its own tables (jobs) migrated.
+ * Creates a store over `db`, with its own tables (jobs; blobs on PostgreSQL) migrated.
  *
  * @example
  * ```ts
@@ -64,6 +75,16 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
   });
   // up front: a first enqueue inside a caller's SQLite transaction cannot migrate (one connection)
   await migrate(JOBS_OWNER, JOB_MIGRATIONS);
+  let closeBlobs = async (): Promise<void> => {};
+  let blobs: Store['blobs'];
+  if (dialect === 'postgres') {
+    await migrate(BLOBS_OWNER, BLOB_MIGRATIONS);
+    blobs = chunkedBlobStore(db, { chunkBytes: options.blobChunkBytes, copyOut: options.copyOut });
+  } else {
+    const dir = await directoryBlobStore(options.blobDir);
+    closeBlobs = () => dir.close();
+    blobs = dir;
+  }
   const jobs = createJobQueue(
     { db, dialect, transaction, migrate },
     { migrated: true, track: options.track, onError: options.onError, closing: options.closing, retentionMs: options.jobRetentionMs },
@@ -77,11 +98,13 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
     migrate,
     writes,
     jobs,
+    blobs,
     close() {
       closed ??= (async () => {
         await jobs.close();
         await writes.flush();
         await (options.release ? options.release() : db.destroy());
+        await closeBlobs();
       })();
       return closed;
     },

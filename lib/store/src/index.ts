@@ -37,3 +37,9 @@ export type {
   JobWorker,
   JobQueue,
 } from './jobs/types.js';
+export { directoryBlobStore } from './blobs/directory.js';
+export type { ClosableBlobStore } from './blobs/directory.js';
+export { chunkedBlobStore, BLOB_MIGRATIONS, BLOBS_OWNER, BLOBS_TABLE, BLOB_CHUNKS_TABLE, DEFAULT_CHUNK_BYTES } from './blobs/chunked.js';
+export type { ChunkedBlobOptions } from './blobs/chunked.js';
+export { copyBinaryFields } from './blobs/copy-binary.js';
+export type { BlobInfo, BlobSource, PutBlobOptions, BlobRange, BlobRead, BlobStore } from './blobs/types.js';

@@ -5,6 +5,7 @@
  * {@link createStore} and publish it as `gateway.services.store`.
  */
 import type { Kysely } from 'kysely';
+import type { BlobStore } from './blobs/types.js';
 import type { JobQueue } from './jobs/types.js';
 
 /**
@@ -132,6 +133,11 @@ export interface Store {
    * PostgreSQL several processes share the work and never run one job at once.
    */
   readonly jobs: JobQueue;
+  /**
+   * File bytes, written and read as streams (never whole in memory): a directory beside the
+   * SQLite file, chunked rows in PostgreSQL (shared by every process on the database).
+   */
+  readonly blobs: BlobStore;
   /**
    * Stops the job workers (unfinished jobs go back to the queue), flushes pending writes and
    * closes the connection(s). Called by the store plugin on `close`.

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { definePlugin, GatewayError, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
 import { createStore, installStore } from '@switchyard/store';
+import { copyOutOf } from './copy-out.js';
 
 /** Package name, used for every tap. */
 export const PLUGIN_NAME = '@switchyard/store-postgres';
@@ -26,6 +27,8 @@ const OptionsSchema = z
     applicationName: z.string().optional(),
     /** Finished jobs (`store.jobs`) are deleted once this many days old (default 7; 0 keeps them). */
     jobRetentionDays: z.number().min(0).optional(),
+    /** Bytes per row of file bytes (`store.blobs`, table `sy_blob_chunks`), default 1 MiB. */
+    blobChunkBytes: z.number().int().min(1024).max(64 << 20).optional(),
   })
   .strict();
 
@@ -87,6 +90,8 @@ export function postgresStore(options?: PostgresStoreOptions): GatewayPlugin {
         location: serverOf(connectionString),
         track: (work) => gateway.background(work),
         closing: gateway.closing,
+        ...(opts.blobChunkBytes ? { blobChunkBytes: opts.blobChunkBytes } : {}),
+        copyOut: copyOutOf(pool),
         ...(opts.jobRetentionDays !== undefined ? { jobRetentionMs: opts.jobRetentionDays * 86_400_000 } : {}),
         onError: (err) => gateway.diagnostics.error('background store work failed', err),
       }).catch(async (err: unknown) => {

@@ -3,6 +3,6 @@
  */
 import { sqliteStore } from './plugin.js';
 
-export { sqliteStore, PLUGIN_NAME, DEFAULT_SQLITE_FILE } from './plugin.js';
+export { sqliteStore, PLUGIN_NAME, DEFAULT_SQLITE_FILE, defaultBlobDir } from './plugin.js';
 export type { SqliteStoreOptions } from './plugin.js';
 export default sqliteStore;

@@ -20,6 +20,11 @@ const OptionsSchema = z
     busyTimeoutMs: z.number().int().min(0).optional(),
     /** Finished jobs (`store.jobs`) are deleted once this many days old (default 7; 0 keeps them). */
     jobRetentionDays: z.number().min(0).optional(),
+    /**
+     * Directory for file bytes (`store.blobs`); relative paths are resolved against `dataDir`.
+     * Default: `<file name without extension>-blobs` beside the database file.
+     */
+    blobDir: z.string().min(1).optional(),
   })
   .strict();
 
@@ -28,6 +33,18 @@ export type SqliteStoreOptions = z.input<typeof OptionsSchema>;
 
 /** The default file name under `dataDir`. */
 export const DEFAULT_SQLITE_FILE = 'switchyard.db';
+
+/**
+ * The default blob directory of a database file: `<name without extension>-blobs` beside it.
+ *
+ * @example
+ * ```ts
+ * defaultBlobDir('/data/switchyard.db'); // '/data/switchyard-blobs'
+ * ```
+ */
+export function defaultBlobDir(file: string): string {
+  return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}-blobs`);
+}
 
 /**
  * Creates the SQLite store plugin (`provides: ['store']`).
@@ -47,6 +64,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
     async apply(gateway) {
       const dataDir = gateway.settings.dataDir;
       const file = opts.file === ':memory:' ? ':memory:' : path.resolve(dataDir, opts.file ?? DEFAULT_SQLITE_FILE);
+      const blobDir = opts.blobDir ? path.resolve(dataDir, opts.blobDir) : file === ':memory:' ? undefined : defaultBlobDir(file);
       const { db, release, checkpointer } = acquireSqlite(file, opts.busyTimeoutMs ?? 5000, (err) => gateway.diagnostics.error('SQLite WAL checkpoint', err));
       const store = await createStore({
         db,
@@ -57,6 +75,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
         ...(checkpointer ? { beforeBatch: () => checkpointer.due() } : {}),
         track: (work) => gateway.background(work),
         closing: gateway.closing,
+        ...(blobDir ? { blobDir } : {}),
         ...(opts.jobRetentionDays !== undefined ? { jobRetentionMs: opts.jobRetentionDays * 86_400_000 } : {}),
         onError: (err) => gateway.diagnostics.error('background store work failed', err),
       }).catch(async (err: unknown) => {
@@ -64,7 +83,7 @@ export function sqliteStore(options?: SqliteStoreOptions): GatewayPlugin {
         throw err;
       });
       await installStore(gateway, store, PLUGIN_NAME);
-      gateway.diagnostics.debug(`SQLite store at ${file}`);
+      gateway.diagnostics.debug(`SQLite store at ${file}, blobs in ${store.blobs.location}`);
     },
   });
 }

@@ -82,6 +82,7 @@ export function writeGate(): WriteGate {
         migrate: (owner, migrations) => store.migrate(owner, migrations),
         writes,
         jobs: store.jobs,
+        blobs: store.blobs,
         close: () => store.close(),
       };
       // never lose a held write at shutdown: hand them over before the store closes
