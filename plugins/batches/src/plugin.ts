@@ -1,0 +1,60 @@
+/**
+ * The Files and Batches plugin: files in the store's blobs, batches validated at create time
+ * and executed as durable jobs of the store's job queue through the call runner, on any
+ * provider.
+ */
+import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import type { BatchesEnv } from './env.js';
+import { fileRoutes } from './files/routes.js';
+import { batchesRepo, BATCHES_MIGRATIONS } from './repo.js';
+
+const PLUGIN_NAME = '@switchyard/batches';
+const VERSION = '0.1.0';
+
+const OptionsSchema = z.strictObject({
+  /** Largest upload in bytes (413 beyond). */
+  maxFileBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  /** Lines of one batch run at once. */
+  concurrency: z.number().int().min(1).max(1024).default(8),
+  /** Batches this process executes at once. */
+  batchConcurrency: z.number().int().min(1).max(256).default(4),
+  /** Lease of a claimed batch in ms (a killed process's batch is resumed after this). */
+  leaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  /** How often an idle worker looks for batches queued by other processes, in ms. */
+  pollMs: z.number().int().min(10).max(60_000).default(1000),
+  /** Execute batches in this process (false: serve the API only). */
+  worker: z.boolean().default(true),
+});
+
+/** Options of the Files and Batches plugin. */
+export type BatchesOptions = z.input<typeof OptionsSchema>;
+
+/**
+ * The Files and Batches APIs.
+ *
+ * @example
+ * ```ts
+ * createGateway({ plugins: ['@switchyard/store-sqlite', '@switchyard/batches', '@switchyard/provider-mock'] });
+ * ```
+ */
+export function batches(options?: BatchesOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    dependencies: ['store'],
+    async apply(gateway) {
+      const store = gateway.service('store');
+      await store.migrate(PLUGIN_NAME, BATCHES_MIGRATIONS);
+      const env: BatchesEnv = {
+        api: gateway,
+        store,
+        repo: batchesRepo(store),
+        maxFileBytes: opts.maxFileBytes,
+        concurrency: opts.concurrency,
+        enqueue: async () => {},
+      };
+      for (const route of fileRoutes(env)) gateway.addRoute(route);
+    },
+  });
+}
