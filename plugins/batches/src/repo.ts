@@ -182,7 +182,10 @@ export function batchesRepo(store: Store) {
         .execute()) as Array<{ ok: number | string; n: number | string }>;
       let completed = 0;
       let failed = 0;
-      for (const r of rows) Number(r.ok) === 1 ? (completed = Number(r.n)) : (failed = Number(r.n));
+      for (const r of rows) {
+        if (Number(r.ok) === 1) completed = Number(r.n);
+        else failed = Number(r.n);
+      }
       return { completed, failed };
     },
     async doneLines(batchId: string): Promise<Set<number>> {
