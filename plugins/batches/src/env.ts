@@ -2,7 +2,7 @@
  * What the routes and the executor share.
  */
 import type { PluginApi } from '@switchyard/core';
-import type { Store } from '@switchyard/store';
+import type { AnyKysely, Store } from '@switchyard/store';
 import type { BatchesRepo } from './repo.js';
 
 /** The plugin's environment. */
@@ -12,8 +12,12 @@ export interface BatchesEnv {
   repo: BatchesRepo;
   /** Largest upload in bytes. */
   maxFileBytes: number;
+  /** Seconds from creation to expiry. */
+  windowSeconds: number;
   /** Lines of one batch run at once. */
   concurrency: number;
-  /** Wakes the executor after a batch is created. */
-  enqueue(batchId: string): Promise<void>;
+  /** Queues a batch's job (in the transaction that creates it). */
+  enqueue(batchId: string, trx: AnyKysely): Promise<void>;
+  /** Wakes this process's workers (after the commit). */
+  wake(): void;
 }

@@ -4,6 +4,9 @@
  * provider.
  */
 import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import type { JobWorker } from '@switchyard/store';
+import { BATCH_JOB_KIND, batchExecutor, type BatchPayload } from './batches/executor.js';
+import { batchRoutes } from './batches/routes.js';
 import type { BatchesEnv } from './env.js';
 import { fileRoutes } from './files/routes.js';
 import { batchesRepo, BATCHES_MIGRATIONS } from './repo.js';
@@ -22,6 +25,8 @@ const OptionsSchema = z.strictObject({
   leaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
   /** How often an idle worker looks for batches queued by other processes, in ms. */
   pollMs: z.number().int().min(10).max(60_000).default(1000),
+  /** How long a batch may run before it expires, in seconds (OpenAI's `24h` window; shorter for tests). */
+  windowSeconds: z.number().int().min(1).max(7 * 86_400).default(86_400),
   /** Execute batches in this process (false: serve the API only). */
   worker: z.boolean().default(true),
 });
@@ -52,9 +57,28 @@ export function batches(options?: BatchesOptions): GatewayPlugin {
         repo: batchesRepo(store),
         maxFileBytes: opts.maxFileBytes,
         concurrency: opts.concurrency,
-        enqueue: async () => {},
+        windowSeconds: opts.windowSeconds,
+        enqueue: async (batchId, trx) => {
+          await store.jobs.enqueue<BatchPayload>(BATCH_JOB_KIND, { batchId }, { key: batchId, trx, maxAttempts: 10 });
+        },
+        wake: () => store.jobs.wake(BATCH_JOB_KIND),
       };
-      for (const route of fileRoutes(env)) gateway.addRoute(route);
+      for (const route of [...fileRoutes(env), ...batchRoutes(env)]) gateway.addRoute(route);
+      let worker: JobWorker | undefined;
+      if (opts.worker) {
+        gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
+          worker = store.jobs.work(BATCH_JOB_KIND, batchExecutor(env), {
+            concurrency: opts.batchConcurrency,
+            leaseMs: opts.leaseMs,
+            pollMs: opts.pollMs,
+            // a batch checkpoints every line: on shutdown it goes back to the queue at once
+            shutdown: 'release',
+          });
+        });
+      }
+      gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
+        await worker?.stop();
+      });
     },
   });
 }

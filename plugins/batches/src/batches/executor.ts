@@ -1,0 +1,241 @@
+/**
+ * Executes a batch as one durable job of the store's job queue: validates every line, runs
+ * the lines through the call runner (routing, retries, hooks, logs, cost) a few at a time,
+ * and writes each finished line in a fenced transaction of the job (a process that lost the
+ * job writes nothing), so a restarted job skips every line already written and runs the
+ * rest. Cancel stops new lines; past its window a batch expires and its unfinished lines are
+ * written as `batch_expired`. Then the output and error files are written and the batch ends.
+ */
+import { randomBytes } from 'node:crypto';
+import { toGatewayError } from '@switchyard/core';
+import { isInterrupted, type AnyKysely, type JobHandler, type RunningJob } from '@switchyard/store';
+import type { BatchesEnv } from '../env.js';
+import { newId, nowSec } from '../ids.js';
+import type { StoredBatch } from '../repo.js';
+import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.js';
+import { blobLines, checkLine } from './lines.js';
+
+/** The job kind of batches. */
+export const BATCH_JOB_KIND = 'batches.run';
+
+/** What a batch job carries. */
+export interface BatchPayload {
+  batchId: string;
+}
+
+const OPERATION: Record<string, string> = { '/v1/chat/completions': 'chat', '/v1/responses': 'responses', '/v1/embeddings': 'embeddings' };
+/** Validation errors kept on a failed batch (the first ones, as OpenAI lists them). */
+const MAX_ERRORS = 1000;
+
+const requestId = () => `req_${randomBytes(12).toString('hex')}`;
+
+type Usage = NonNullable<BatchObject['usage']>;
+
+function addUsage(total: Usage, body: unknown): void {
+  const u = (body as { usage?: Record<string, unknown> } | null)?.usage;
+  if (!u) return;
+  const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
+  const input = n('prompt_tokens') + n('input_tokens');
+  const output = n('completion_tokens') + n('output_tokens');
+  const details = (k: string, f: string) => ((u[k] as Record<string, unknown> | undefined)?.[f] as number | undefined) ?? 0;
+  total.input_tokens += input;
+  total.output_tokens += output;
+  total.total_tokens += typeof u.total_tokens === 'number' ? u.total_tokens : input + output;
+  total.input_tokens_details.cached_tokens += details('prompt_tokens_details', 'cached_tokens') + details('input_tokens_details', 'cached_tokens');
+  total.output_tokens_details.reasoning_tokens += details('completion_tokens_details', 'reasoning_tokens') + details('output_tokens_details', 'reasoning_tokens');
+}
+
+/**
+ * The batch job handler.
+ *
+ * @example
+ * ```ts
+ * store.jobs.work(BATCH_JOB_KIND, batchExecutor(env), { concurrency: 4, leaseMs: 30_000 });
+ * ```
+ */
+export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
+  const { repo, api } = env;
+
+  async function validateBatch(s: StoredBatch): Promise<BatchObject | undefined> {
+    const b = s.batch;
+    const errors: BatchError[] = [];
+    const seen = new Set<string>();
+    const models = new Set<string>();
+    let total = 0;
+    let failedLines = 0;
+    const knownModel = (m: string) => api.models.lookup(m).length > 0;
+    for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+      const r = checkLine(no, text, { endpoint: b.endpoint, seen, knownModel });
+      if ('error' in r) {
+        failedLines += 1;
+        if (errors.length < MAX_ERRORS) errors.push(r.error);
+      } else {
+        total += 1;
+        models.add(String(r.line.body.model));
+      }
+    }
+    if (failedLines > 0 || total === 0) {
+      if (total === 0 && failedLines === 0) errors.push({ code: 'empty_file', message: 'The input file has no requests.', param: null, line: null });
+      const failed: BatchObject = { ...b, status: 'failed', failed_at: nowSec(), errors: { object: 'list', data: errors } };
+      await repo.saveBatch(failed, undefined, ['validating', 'cancelling']);
+      return undefined;
+    }
+    const next: BatchObject = { ...b, status: 'in_progress', in_progress_at: nowSec(), model: models.size === 1 ? [...models][0]! : null, request_counts: { total, completed: 0, failed: 0 } };
+    if (await repo.saveBatch(next, undefined, ['validating'])) return next;
+    return (await repo.batch(b.id, undefined))?.batch;
+  }
+
+  async function runLines(job: RunningJob<BatchPayload>, s: StoredBatch, batch: BatchObject): Promise<'done' | 'cancelled' | 'expired'> {
+    const done = await repo.doneLines(batch.id);
+    const operation = OPERATION[batch.endpoint] ?? 'chat';
+    const inflight = new Set<Promise<void>>();
+    let stop: 'cancelled' | 'expired' | undefined;
+    let checkedAt = 0;
+    const checkStop = async () => {
+      if (batch.expires_at !== null && nowSec() >= batch.expires_at) stop = 'expired';
+      if (stop || Date.now() - checkedAt < 200) return;
+      checkedAt = Date.now();
+      const now = await repo.batch(batch.id, undefined);
+      if (now?.batch.status === 'cancelling' || now?.batch.status === 'cancelled') stop = 'cancelled';
+    };
+
+    const runLine = async (no: number, customId: string, body: unknown) => {
+      const rid = requestId();
+      let line: OutputLine;
+      let ok: boolean;
+      try {
+        const out = await api.call({
+          operation,
+          body,
+          principal: s.exec.principal,
+          signal: job.signal,
+          endpoint: batch.endpoint,
+          requestId: rid,
+          sessionId: batch.id,
+          metadata: { batch_id: batch.id, custom_id: customId },
+        });
+        if (out.type !== 'completion') throw new Error('a batch line streamed');
+        line = { id: newId('line'), custom_id: customId, response: { status_code: 200, request_id: rid, body: out.body }, error: null };
+        ok = true;
+      } catch (err) {
+        // an interrupted job records nothing: the line runs again when the job resumes
+        if (job.signal.aborted) return;
+        const g = toGatewayError(err);
+        line = { id: newId('line'), custom_id: customId, response: { status_code: g.status, request_id: rid, body: g.toJSON() }, error: null };
+        ok = false;
+      }
+      await job.transaction((trx) => repo.addResult(batch.id, no, line, ok, trx));
+    };
+
+    let failure: unknown;
+    for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+      if (done.has(no)) continue;
+      await checkStop();
+      if (stop || job.signal.aborted || failure !== undefined) break;
+      const o = JSON.parse(text) as { custom_id: string; body: unknown };
+      while (inflight.size >= env.concurrency) await Promise.race(inflight);
+      const p: Promise<void> = runLine(no, o.custom_id, o.body)
+        .catch((err: unknown) => void (failure ??= err))
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    await Promise.all(inflight);
+    if (job.signal.aborted) throw job.signal.reason;
+    if (failure !== undefined) throw failure;
+    if (stop === 'expired') await expireRest(job, s, batch);
+    return stop ?? 'done';
+  }
+
+  /** Writes each line that never ran as a `batch_expired` error line. */
+  async function expireRest(job: RunningJob<BatchPayload>, s: StoredBatch, batch: BatchObject): Promise<void> {
+    const done = await repo.doneLines(batch.id);
+    for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+      if (done.has(no)) continue;
+      const o = JSON.parse(text) as { custom_id: string };
+      const line: OutputLine = { id: newId('line'), custom_id: o.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } };
+      await job.transaction((trx) => repo.addResult(batch.id, no, line, false, trx));
+    }
+  }
+
+  async function writeFile(batch: BatchObject, ok: boolean, usage: Usage, owner: string): Promise<{ file: FileObject; blobId: string } | undefined> {
+    let count = 0;
+    const lines = async function* () {
+      for await (const line of repo.results(batch.id, ok)) {
+        count += 1;
+        if (ok) addUsage(usage, line.response?.body);
+        yield Buffer.from(`${JSON.stringify(line)}\n`);
+      }
+    };
+    const blob = await env.store.blobs.put(lines());
+    if (count === 0) {
+      await env.store.blobs.delete(blob.id);
+      return undefined;
+    }
+    void owner;
+    const file: FileObject = {
+      id: newId('file'),
+      object: 'file',
+      bytes: blob.size,
+      created_at: nowSec(),
+      expires_at: null,
+      filename: `${batch.id}_${ok ? 'output' : 'error'}.jsonl`,
+      purpose: 'batch_output',
+      status: 'processed',
+      status_details: null,
+    };
+    return { file, blobId: blob.id };
+  }
+
+  async function finalize(s: StoredBatch, batch: BatchObject, how: 'done' | 'cancelled' | 'expired'): Promise<void> {
+    // the stored batch: a cancel since the job read it set cancelling_at
+    let b = (await repo.batch(batch.id, undefined))?.batch ?? batch;
+    if (how === 'done' && b.status === 'in_progress') {
+      b = { ...b, status: 'finalizing', finalizing_at: nowSec() };
+      if (!(await repo.saveBatch(b, undefined, ['in_progress']))) {
+        const now = (await repo.batch(b.id, undefined))!.batch;
+        if (now.status !== 'cancelling') return;
+        b = now;
+        how = 'cancelled';
+      }
+    }
+    const usage: Usage = { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 };
+    const out = await writeFile(b, true, usage, s.owner);
+    const err = await writeFile(b, false, usage, s.owner);
+    const counts = await repo.resultCounts(b.id);
+    const t = nowSec();
+    const end: BatchObject = {
+      ...b,
+      status: how === 'done' ? 'completed' : how,
+      ...(how === 'done' ? { completed_at: t } : how === 'cancelled' ? { cancelled_at: t } : { expired_at: t }),
+      output_file_id: out?.file.id ?? null,
+      error_file_id: err?.file.id ?? null,
+      request_counts: { total: b.request_counts.total, ...counts },
+      usage,
+    };
+    try {
+      await env.store.transaction(async (trx: AnyKysely) => {
+        for (const f of [out, err]) if (f) await repo.insertFile({ file: f.file, owner: s.owner, blobId: f.blobId }, trx);
+        if (!(await repo.saveBatch(end, trx, ['in_progress', 'finalizing', 'cancelling']))) throw new Error('batch already ended');
+      });
+    } catch (e) {
+      for (const f of [out, err]) if (f) await env.store.blobs.delete(f.blobId).catch(() => undefined);
+      if ((e as Error).message !== 'batch already ended') throw e;
+    }
+  }
+
+  return async (job) => {
+    const s = await repo.batch(job.payload.batchId, undefined);
+    if (!s) return { skipped: 'no such batch' };
+    let batch: BatchObject | undefined = s.batch;
+    if (batch.status === 'validating') batch = await validateBatch(s);
+    if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
+    try {
+      const how = batch.status === 'cancelling' ? 'cancelled' : await runLines(job, s, batch);
+      await finalize(s, batch, how);
+    } catch (err) {
+      if (isInterrupted(err)) return job.release(0);
+      throw err;
+    }
+    return { status: (await repo.batch(batch.id, undefined))?.batch.status };
+  };
+}
