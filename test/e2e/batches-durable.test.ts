@@ -92,7 +92,7 @@ it('SIGKILL mid-batch, restart: same output as an uninterrupted run, no recorded
   const sentBeforeKill = emu.requests.length;
   expect(sentBeforeKill).toBeLessThan(N);
   // the lines the killed process recorded
-  const db = new Database(path.join(dir, 'batches.db'), { fileMustExist: true });
+  const db = new Database(path.join(dir, '.switchyard', 'batches.db'), { fileMustExist: true });
   const recorded = (db.prepare('select line_json from sy_batch_results').all() as Array<{ line_json: string }>).map((r) => (JSON.parse(r.line_json) as { custom_id: string }).custom_id);
   db.close();
   expect(recorded.length).toBeGreaterThan(0);
