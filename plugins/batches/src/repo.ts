@@ -60,6 +60,7 @@ export const BATCHES_MIGRATIONS: readonly Migration[] = [
         .addColumn('line_no', 'integer', (c) => c.notNull())
         .addColumn('ok', 'integer', (c) => c.notNull())
         .addColumn('line_json', 'text', (c) => c.notNull())
+        .addColumn('charge_json', 'text')
         .addPrimaryKeyConstraint(`${TABLES.results}_pk`, ['batch_id', 'line_no'])
         .execute();
     },
@@ -79,6 +80,18 @@ export interface BatchExec {
   principal: Record<string, unknown>;
   /** Blob of the input file, read line by line by the executor. */
   inputBlobId: string;
+}
+
+/** What one successful line cost (at batch prices) and where it ran. */
+export interface LineCharge {
+  cost: number | null;
+  deployment: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
 }
 
 /** A stored batch. */
@@ -170,8 +183,29 @@ export function batchesRepo(store: Store) {
     },
     listBatches: (scope: string | undefined, opts: { after?: string; limit: number }) => page<BatchObject>(TABLES.batches, scope, { ...opts, asc: false }),
 
-    async addResult(batchId: string, lineNo: number, line: OutputLine, ok: boolean, trx: AnyKysely): Promise<void> {
-      await trx.insertInto(TABLES.results).values({ batch_id: batchId, line_no: lineNo, ok: ok ? 1 : 0, line_json: JSON.stringify(line) }).execute();
+    async addResult(batchId: string, lineNo: number, line: OutputLine, ok: boolean, trx: AnyKysely, charge?: LineCharge): Promise<void> {
+      await trx
+        .insertInto(TABLES.results)
+        .values({ batch_id: batchId, line_no: lineNo, ok: ok ? 1 : 0, line_json: JSON.stringify(line), charge_json: charge ? JSON.stringify(charge) : null })
+        .execute();
+    },
+    /** What the successful lines cost, in pages (never all rows at once). */
+    async *charges(batchId: string, size = 1000): AsyncGenerator<LineCharge> {
+      let after = -1;
+      for (;;) {
+        const rows = (await db
+          .selectFrom(TABLES.results)
+          .select(['line_no', 'charge_json'])
+          .where('batch_id', '=', batchId)
+          .where('ok', '=', 1)
+          .where('line_no', '>', after)
+          .orderBy('line_no')
+          .limit(size)
+          .execute()) as Array<{ line_no: number | string; charge_json: string | null }>;
+        for (const r of rows) if (r.charge_json) yield JSON.parse(r.charge_json) as LineCharge;
+        if (rows.length < size) return;
+        after = Number(rows.at(-1)!.line_no);
+      }
     },
     async resultCounts(batchId: string, trx: AnyKysely = db): Promise<{ completed: number; failed: number }> {
       const rows = (await trx

@@ -7,11 +7,11 @@
  * written as `batch_expired`. Then the output and error files are written and the batch ends.
  */
 import { randomBytes } from 'node:crypto';
-import { toGatewayError } from '@switchyard/core';
+import { toGatewayError, type CallContext } from '@switchyard/core';
 import { isInterrupted, type AnyKysely, type JobHandler, type RunningJob } from '@switchyard/store';
 import type { BatchesEnv } from '../env.js';
 import { newId, nowSec } from '../ids.js';
-import type { StoredBatch } from '../repo.js';
+import type { LineCharge, StoredBatch } from '../repo.js';
 import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.js';
 import { blobLines, checkLine } from './lines.js';
 
@@ -26,6 +26,8 @@ export interface BatchPayload {
 const OPERATION: Record<string, string> = { '/v1/chat/completions': 'chat', '/v1/responses': 'responses', '/v1/embeddings': 'embeddings' };
 /** Validation errors kept on a failed batch (the first ones, as OpenAI lists them). */
 const MAX_ERRORS = 1000;
+
+const ENDED_WITH_LINES: readonly string[] = ['completed', 'cancelled', 'expired'];
 
 const requestId = () => `req_${randomBytes(12).toString('hex')}`;
 
@@ -103,6 +105,7 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
       const rid = requestId();
       let line: OutputLine;
       let ok: boolean;
+      let charge: LineCharge | undefined;
       try {
         const out = await api.call({
           operation,
@@ -113,8 +116,11 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
           requestId: rid,
           sessionId: batch.id,
           metadata: { batch_id: batch.id, custom_id: customId },
+          // priced here at batch prices and recorded once for the batch, not per line
+          state: { batchLine: true },
         });
         if (out.type !== 'completion') throw new Error('a batch line streamed');
+        charge = chargeOf(out.ctx);
         line = { id: newId('line'), custom_id: customId, response: { status_code: 200, request_id: rid, body: out.body }, error: null };
         ok = true;
       } catch (err) {
@@ -124,7 +130,7 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
         line = { id: newId('line'), custom_id: customId, response: { status_code: g.status, request_id: rid, body: g.toJSON() }, error: null };
         ok = false;
       }
-      await job.transaction((trx) => repo.addResult(batch.id, no, line, ok, trx));
+      await job.transaction((trx) => repo.addResult(batch.id, no, line, ok, trx, charge));
     };
 
     let failure: unknown;
@@ -186,6 +192,64 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
     return { file, blobId: blob.id };
   }
 
+  const chargeOf = (ctx: CallContext): LineCharge | undefined => {
+    const d = ctx.deployment;
+    if (!d) return undefined;
+    const u = ctx.usage;
+    const cost = u ? (api.services.pricing?.price(u, d, { batch: true }) ?? null) : null;
+    const usage = { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 };
+    addUsage(usage, { usage: u });
+    return {
+      cost,
+      deployment: d.id,
+      provider: d.provider,
+      model: ctx.model ?? d.name,
+      inputTokens: usage.input_tokens,
+      cachedTokens: usage.input_tokens_details.cached_tokens,
+      outputTokens: usage.output_tokens,
+      reasoningTokens: usage.output_tokens_details.reasoning_tokens,
+    };
+  };
+
+  /**
+   * Records the ended batch's cost once (one spend row, the batch id its session): the row id
+   * is derived from the batch, so a restart or a second call adds nothing.
+   */
+  async function recordCost(s: StoredBatch, b: BatchObject): Promise<void> {
+    const spend = api.services.spend;
+    if (!spend?.record) return;
+    let cost: number | null = null;
+    let first: LineCharge | undefined;
+    const t = { input: 0, cached: 0, output: 0, reasoning: 0 };
+    for await (const c of repo.charges(b.id)) {
+      first ??= c;
+      if (c.cost !== null) cost = (cost ?? 0) + c.cost;
+      t.input += c.inputTokens;
+      t.cached += c.cachedTokens;
+      t.output += c.outputTokens;
+      t.reasoning += c.reasoningTokens;
+    }
+    if (!first) return;
+    const p = s.exec.principal as { keyId?: string; userId?: string; teamId?: string };
+    await spend.record({
+      id: `batch:${b.id}`,
+      sessionId: b.id,
+      endpoint: '/v1/batches',
+      model: b.model ?? first.model,
+      provider: first.provider,
+      deployment: first.deployment,
+      keyId: p.keyId,
+      userId: p.userId,
+      teamId: p.teamId,
+      status: 200,
+      inputTokens: t.input,
+      cachedTokens: t.cached,
+      outputTokens: t.output,
+      reasoningTokens: t.reasoning,
+      cost,
+    });
+  }
+
   async function finalize(s: StoredBatch, batch: BatchObject, how: 'done' | 'cancelled' | 'expired'): Promise<void> {
     // the stored batch: a cancel since the job read it set cancelling_at
     let b = (await repo.batch(batch.id, undefined))?.batch ?? batch;
@@ -226,12 +290,19 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
   return async (job) => {
     const s = await repo.batch(job.payload.batchId, undefined);
     if (!s) return { skipped: 'no such batch' };
+    if (ENDED_WITH_LINES.includes(s.batch.status)) {
+      // ended by an earlier attempt that died before its cost was recorded
+      await recordCost(s, s.batch);
+      return { status: s.batch.status };
+    }
     let batch: BatchObject | undefined = s.batch;
     if (batch.status === 'validating') batch = await validateBatch(s);
     if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
     try {
       const how = batch.status === 'cancelling' ? 'cancelled' : await runLines(job, s, batch);
       await finalize(s, batch, how);
+      const ended = await repo.batch(batch.id, undefined);
+      if (ended && ENDED_WITH_LINES.includes(ended.batch.status)) await recordCost(ended, ended.batch);
     } catch (err) {
       if (isInterrupted(err)) return job.release(0);
       throw err;
