@@ -14,7 +14,11 @@ export interface BatchesEnv {
   maxFileBytes: number;
   /** Seconds from creation to expiry. */
   windowSeconds: number;
-  /** Lines of one batch run at once. */
+  /** Request lines per chunk job (chunks of one batch run in any process on the database). */
+  chunkLines: number;
+  /** How often a batch's coordinator looks whether its chunks ended, in ms. */
+  pollMs: number;
+  /** Lines of one chunk run at once. */
   concurrency: number;
   /** Queues a batch's job (in the transaction that creates it). */
   enqueue(batchId: string, trx: AnyKysely): Promise<void>;

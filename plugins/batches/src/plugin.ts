@@ -5,7 +5,7 @@
  */
 import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
 import type { JobWorker } from '@switchyard/store';
-import { BATCH_JOB_KIND, batchExecutor, type BatchPayload } from './batches/executor.js';
+import { BATCH_JOB_KIND, CHUNK_JOB_KIND, batchExecutor, type BatchPayload } from './batches/executor.js';
 import { batchRoutes } from './batches/routes.js';
 import type { BatchesEnv } from './env.js';
 import { fileRoutes } from './files/routes.js';
@@ -17,10 +17,12 @@ const VERSION = '0.1.0';
 const OptionsSchema = z.strictObject({
   /** Largest upload in bytes (413 beyond). */
   maxFileBytes: z.number().int().positive().default(512 * 1024 * 1024),
-  /** Lines of one batch run at once. */
+  /** Lines of one chunk run at once. */
   concurrency: z.number().int().min(1).max(1024).default(8),
-  /** Batches this process executes at once. */
+  /** Chunks (of any batches) this process runs at once. */
   batchConcurrency: z.number().int().min(1).max(256).default(4),
+  /** Request lines per chunk: a batch's chunks are shared by every process on the database. */
+  chunkLines: z.number().int().min(1).max(100_000).default(500),
   /** Lease of a claimed batch in ms (a killed process's batch is resumed after this). */
   leaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
   /** How often an idle worker looks for batches queued by other processes, in ms. */
@@ -58,26 +60,27 @@ export function batches(options?: BatchesOptions): GatewayPlugin {
         maxFileBytes: opts.maxFileBytes,
         concurrency: opts.concurrency,
         windowSeconds: opts.windowSeconds,
+        chunkLines: opts.chunkLines,
+        pollMs: opts.pollMs,
         enqueue: async (batchId, trx) => {
           await store.jobs.enqueue<BatchPayload>(BATCH_JOB_KIND, { batchId }, { key: batchId, trx, maxAttempts: 10 });
         },
         wake: () => store.jobs.wake(BATCH_JOB_KIND),
       };
       for (const route of [...fileRoutes(env), ...batchRoutes(env)]) gateway.addRoute(route);
-      let worker: JobWorker | undefined;
+      const workers: JobWorker[] = [];
       if (opts.worker) {
         gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
-          worker = store.jobs.work(BATCH_JOB_KIND, batchExecutor(env), {
-            concurrency: opts.batchConcurrency,
-            leaseMs: opts.leaseMs,
-            pollMs: opts.pollMs,
-            // a batch checkpoints every line: on shutdown it goes back to the queue at once
-            shutdown: 'release',
-          });
+          const { coordinator, chunk } = batchExecutor(env);
+          // every line is written as it ends: on shutdown the jobs go back to the queue at once
+          const common = { leaseMs: opts.leaseMs, pollMs: opts.pollMs, shutdown: 'release' as const };
+          // coordinators mostly wait on their chunks
+          workers.push(store.jobs.work(BATCH_JOB_KIND, coordinator, { ...common, concurrency: 64 }));
+          workers.push(store.jobs.work(CHUNK_JOB_KIND, chunk, { ...common, concurrency: opts.batchConcurrency }));
         });
       }
       gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
-        await worker?.stop();
+        await Promise.all(workers.map((w) => w.stop()));
       });
     },
   });

@@ -18,9 +18,19 @@ import { blobLines, checkLine } from './lines.js';
 /** The job kind of batches. */
 export const BATCH_JOB_KIND = 'batches.run';
 
+/** The job kind of a batch's chunks of lines. */
+export const CHUNK_JOB_KIND = 'batches.chunk';
+
 /** What a batch job carries. */
 export interface BatchPayload {
   batchId: string;
+}
+
+/** What a chunk job carries: the batch and its request lines `from` (inclusive) to `to` (0-based). */
+export interface ChunkPayload {
+  batchId: string;
+  from: number;
+  to: number;
 }
 
 const OPERATION: Record<string, string> = { '/v1/chat/completions': 'chat', '/v1/responses': 'responses', '/v1/embeddings': 'embeddings' };
@@ -48,14 +58,16 @@ function addUsage(total: Usage, body: unknown): void {
 }
 
 /**
- * The batch job handler.
+ * The job handlers: a batch's coordinator and its chunks of lines.
  *
  * @example
  * ```ts
- * store.jobs.work(BATCH_JOB_KIND, batchExecutor(env), { concurrency: 4, leaseMs: 30_000 });
+ * const { coordinator, chunk } = batchExecutor(env);
+ * store.jobs.work(BATCH_JOB_KIND, coordinator, { concurrency: 64 });
+ * store.jobs.work(CHUNK_JOB_KIND, chunk, { concurrency: 4 });
  * ```
  */
-export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
+export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchPayload>; chunk: JobHandler<ChunkPayload> } {
   const { repo, api } = env;
 
   async function validateBatch(s: StoredBatch): Promise<BatchObject | undefined> {
@@ -87,8 +99,9 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
     return (await repo.batch(b.id, undefined))?.batch;
   }
 
-  async function runLines(job: RunningJob<BatchPayload>, s: StoredBatch, batch: BatchObject): Promise<'done' | 'cancelled' | 'expired'> {
+  async function runLines(job: RunningJob<ChunkPayload>, s: StoredBatch, batch: BatchObject, range: { from: number; to: number }): Promise<'done' | 'cancelled' | 'expired'> {
     const done = await repo.doneLines(batch.id);
+    let index = -1;
     const operation = OPERATION[batch.endpoint] ?? 'chat';
     const inflight = new Set<Promise<void>>();
     let stop: 'cancelled' | 'expired' | undefined;
@@ -135,6 +148,9 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
 
     let failure: unknown;
     for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+      index += 1;
+      if (index < range.from) continue;
+      if (index >= range.to) break;
       if (done.has(no)) continue;
       await checkStop();
       if (stop || job.signal.aborted || failure !== undefined) break;
@@ -148,7 +164,6 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
     await Promise.all(inflight);
     if (job.signal.aborted) throw job.signal.reason;
     if (failure !== undefined) throw failure;
-    if (stop === 'expired') await expireRest(job, s, batch);
     return stop ?? 'done';
   }
 
@@ -287,7 +302,13 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
     }
   }
 
-  return async (job) => {
+  const chunkKey = (batchId: string, k: number) => `${batchId}:${k}`;
+
+  /**
+   * The batch's coordinator: validates, splits the lines into chunk jobs (any process on the
+   * database takes them), waits for them all to end, then finalises and records the cost.
+   */
+  const coordinator: JobHandler<BatchPayload> = async (job) => {
     const s = await repo.batch(job.payload.batchId, undefined);
     if (!s) return { skipped: 'no such batch' };
     if (ENDED_WITH_LINES.includes(s.batch.status)) {
@@ -299,8 +320,32 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
     if (batch.status === 'validating') batch = await validateBatch(s);
     if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
     try {
-      const how = batch.status === 'cancelling' ? 'cancelled' : await runLines(job, s, batch);
-      await finalize(s, batch, how);
+      const chunks = Math.ceil(batch.request_counts.total / env.chunkLines);
+      if (batch.status === 'in_progress') {
+        // idempotent by key: a resumed coordinator finds the chunks it enqueued
+        for (let k = 0; k < chunks; k++) {
+          await env.store.jobs.enqueue<ChunkPayload>(CHUNK_JOB_KIND, { batchId: batch.id, from: k * env.chunkLines, to: (k + 1) * env.chunkLines }, { key: chunkKey(batch.id, k), maxAttempts: 10 });
+        }
+        env.store.jobs.wake(CHUNK_JOB_KIND);
+      }
+      for (;;) {
+        const states = await Promise.all(Array.from({ length: chunks }, (_, k) => env.store.jobs.find(CHUNK_JOB_KIND, chunkKey(batch!.id, k))));
+        if (states.every((j) => !j || j.state === 'done' || j.state === 'failed' || j.state === 'cancelled')) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, env.pollMs);
+          job.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+        if (job.signal.aborted) throw job.signal.reason;
+      }
+      const now = (await repo.batch(batch.id, undefined))!.batch;
+      const counts = await repo.resultCounts(batch.id);
+      let how: 'done' | 'cancelled' | 'expired' = 'done';
+      if (now.status === 'cancelling') how = 'cancelled';
+      else if (counts.completed + counts.failed < now.request_counts.total && now.expires_at !== null && nowSec() >= now.expires_at) {
+        how = 'expired';
+        await expireRest(job, s, now);
+      }
+      await finalize(s, now, how);
       const ended = await repo.batch(batch.id, undefined);
       if (ended && ENDED_WITH_LINES.includes(ended.batch.status)) await recordCost(ended, ended.batch);
     } catch (err) {
@@ -309,4 +354,18 @@ export function batchExecutor(env: BatchesEnv): JobHandler<BatchPayload> {
     }
     return { status: (await repo.batch(batch.id, undefined))?.batch.status };
   };
+
+  /** One chunk of a batch's lines: runs those not written yet, stops on cancel or expiry. */
+  const chunk: JobHandler<ChunkPayload> = async (job) => {
+    const s = await repo.batch(job.payload.batchId, undefined);
+    if (!s || s.batch.status !== 'in_progress') return { skipped: s?.batch.status ?? 'no such batch' };
+    try {
+      return { outcome: await runLines(job, s, s.batch, job.payload) };
+    } catch (err) {
+      if (isInterrupted(err)) return job.release(0);
+      throw err;
+    }
+  };
+
+  return { coordinator, chunk };
 }
