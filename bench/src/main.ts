@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- --quick] [--targets a,b] [--source] [--profile target]`
  * `npm run bench -- --scenario conversation [--turns 200] [--source]`
+ * `npm run bench -- --scenario batches [--lines 10000] [--file-mb 1024] [--source]`
  *
  * Prints one table (Markdown) with ratios to the floor and the goal checks; writes
  * `bench/results/<timestamp>.json` and `bench/results/latest.json`.
  */
 import { parseArgs } from 'node:util';
 import { runBench } from './bench.js';
+import { runBatchesBench } from './batches.js';
 import { runConversationBench } from './conversation.js';
 import { killAll } from './procs.js';
 import { TARGET_NAMES, type TargetName } from './targets.js';
@@ -21,6 +23,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --scenario NAME     gateway (default: the table above) or conversation (per-turn latency of
                       a long conversation: conversation bridged, native, previous_response_id)
   --turns N           turns of the conversation scenario (default 200)
+                      or batches (lines/s of a gateway-executed batch, Files MB/s, RSS)
+  --lines N           lines of the batches scenario's batch (default 10000)
+  --file-mb N         MB uploaded and downloaded by the batches scenario (default 1024)
 `;
 
 function parseTargets(value: string | undefined): TargetName[] | undefined {
@@ -41,12 +46,14 @@ try {
       out: { type: 'string' },
       scenario: { type: 'string', default: 'gateway' },
       turns: { type: 'string' },
+      lines: { type: 'string' },
+      'file-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
   parseTargets(values.targets);
   if (values.profile) parseTargets(values.profile);
-  if (values.scenario !== 'gateway' && values.scenario !== 'conversation') throw new Error(`unknown scenario "${values.scenario}"`);
+  if (values.scenario !== 'gateway' && values.scenario !== 'conversation' && values.scenario !== 'batches') throw new Error(`unknown scenario "${values.scenario}"`);
   if (values.turns !== undefined && !(Number.isInteger(Number(values.turns)) && Number(values.turns) >= 3)) throw new Error('--turns takes a whole number, at least 3');
 } catch (err) {
   process.stderr.write(`bench: ${(err as Error).message}\n\n${USAGE}`);
@@ -62,6 +69,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     killAll();
     process.exit(130);
   });
+}
+
+if (values.scenario === 'batches') {
+  const b = await runBatchesBench({
+    lines: values.lines === undefined ? undefined : Number(values.lines),
+    fileMb: values['file-mb'] === undefined ? undefined : Number(values['file-mb']),
+    mode: values.source ? 'source' : undefined,
+    outDir: values.out,
+  });
+  process.stdout.write(`\n${b.table}\n\nJSON: ${b.file}\n`);
+  process.exit(0);
 }
 
 if (values.scenario === 'conversation') {

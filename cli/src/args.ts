@@ -17,6 +17,7 @@ export interface CliOptions {
 
 /** The usage text. */
 export const USAGE = `Usage: switchyard [options]
+       switchyard batches watch <batch_id> [--url URL] [--key KEY]   (progress of a batch)
 
 Options:
   -c, --config PATH   config file (default: switchyard.config.{ts,mjs,js}, .switchyardrc{,.json,.yaml},

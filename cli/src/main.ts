@@ -5,12 +5,17 @@
 import { GatewayError } from '@switchyard/core';
 import { VERSION } from '@switchyard/core';
 import { parseCli, USAGE, type CliOptions } from './args.js';
+import { batchesCommand } from './batches-watch.js';
 import { runWorkers } from './workers.js';
 import { banner, onShutdownSignals, serve } from './serve.js';
 import { guardProcess } from './guard.js';
 import { printedConfig } from './print-config.js';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'batches') {
+    process.exitCode = await batchesCommand(process.argv.slice(3));
+    return;
+  }
   let options: CliOptions;
   try {
     options = parseCli(process.argv.slice(2));

@@ -50,5 +50,5 @@ export { toCallRecord } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';
 export { ownerOf, ownerScope, canSee } from './owner.js';
 import './services.js';
-export type { SessionOfResponse, SpendScope, SpendTotals, DeriveSecret } from './services.js';
+export type { SessionOfResponse, SpendScope, SpendTotals, SpendEntry, DeriveSecret } from './services.js';
 export type { ConversationItem, ConversationHistory, ConversationHistoryOptions, ConversationTurn, ConversationsService } from './conversations.js';

@@ -45,6 +45,41 @@ export interface SpendScope {
  */
 export interface SpendTotals {
   total(scope: SpendScope): Promise<number>;
+  /**
+   * Records one spend entry that no call recorded (a whole batch), once: an entry whose `id`
+   * is already recorded adds nothing and resolves false.
+   */
+  record?(entry: SpendEntry): Promise<boolean>;
+}
+
+/**
+ * A spend entry a plugin records itself (`services.spend.record`), e.g. a batch's cost.
+ *
+ * @example
+ * ```ts
+ * await gateway.services.spend?.record?.({ id: `batch:${id}`, sessionId: id, endpoint: '/v1/batches', model: 'gpt-4o', provider: 'openai', deployment: 'd1', keyId: 'key_1', status: 200, inputTokens: 10, outputTokens: 5, cost: 0.001 });
+ * ```
+ */
+export interface SpendEntry {
+  /** Unique per entry: recording the same id twice adds it once. */
+  id: string;
+  sessionId?: string;
+  endpoint: string;
+  model: string;
+  provider: string;
+  deployment: string;
+  keyId?: string;
+  userId?: string;
+  teamId?: string;
+  status: number;
+  inputTokens: number;
+  cachedTokens?: number;
+  outputTokens: number;
+  reasoningTokens?: number;
+  /** USD; null when unknown. */
+  cost: number | null;
+  /** Epoch ms (default now). */
+  createdAt?: number;
 }
 
 /**

@@ -313,6 +313,11 @@ export interface GatewayState {
   storePrompts?: boolean;
   /** The conversation a Responses call continues (set by the Responses route before the call). */
   conversation?: ConversationTurn;
+  /**
+   * The call is one line of a batch: the batches plugin records the batch's cost once, at
+   * batch prices, so a cost plugin records no spend row of its own for it.
+   */
+  batchLine?: boolean;
 }
 
 /**

@@ -99,6 +99,37 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
           const f: SpendFilter = { key: scope.key, user: scope.user, team: scope.team, from: scope.from };
           return (await spend.total(f)) + pending(f);
         },
+        // a batch's cost, once: the entry id is the row's primary key, so a second record adds nothing
+        record: async (e) => {
+          const row: SpendRow = {
+            id: e.id,
+            request_id: e.sessionId ?? e.id,
+            created_at: e.createdAt ?? Date.now(),
+            endpoint: e.endpoint,
+            model: e.model,
+            provider: e.provider,
+            deployment: e.deployment,
+            key_id: e.keyId ?? null,
+            user_id: e.userId ?? null,
+            team_id: e.teamId ?? null,
+            end_user: null,
+            session_id: e.sessionId ?? null,
+            status: e.status,
+            input_tokens: e.inputTokens,
+            cached_tokens: e.cachedTokens ?? 0,
+            output_tokens: e.outputTokens,
+            reasoning_tokens: e.reasoningTokens ?? 0,
+            cost: e.cost,
+          };
+          if (await spend.get(e.id)) return false;
+          try {
+            await spend.insert(row);
+            return true;
+          } catch (err) {
+            if (await spend.get(e.id)) return false;
+            throw err;
+          }
+        },
       };
 
       // the one place a call is priced: `cost` runs before the answer's last bytes (and before
@@ -110,7 +141,8 @@ export function costTracker(options?: CostTrackerOptions): GatewayPlugin & { sta
       // on `record`: the response waits for the spend row's commit, so spend survives a kill -9
       gateway.hooks.record.tapPromise(PLUGIN_NAME, async (event: CallEvent) => {
         const { ctx } = event;
-        if (!ctx.usage || !ctx.deployment) return;
+        // a batch line: the batches plugin records the whole batch once, at batch prices
+        if (!ctx.usage || !ctx.deployment || ctx.state.batchLine === true) return;
         const t = tokenCounts(ctx.usage);
         const user = event.request?.user ?? (event.payload?.request as { user?: unknown } | undefined)?.user;
         const requestUser = typeof user === 'string' ? user : undefined;

@@ -143,14 +143,16 @@ function databasePrice(t: TokenCounts, model: string, providerId: string | undef
  */
 export function priceUsage(usage: Usage, deployment: Pick<Deployment, 'provider' | 'model' | 'pricing'>, options: { batch?: boolean; batchDiscount?: number } = {}): number | null {
   const t = tokenCounts(usage);
+  const batchPrices = options.batch === true && (deployment.pricing?.inputCostPerTokenBatches !== undefined || deployment.pricing?.outputCostPerTokenBatches !== undefined);
+  // batch prices where configured, else the regular price less the batch discount (configured or from the database)
+  const discounted = (total: number) => (options.batch && !batchPrices ? total * (1 - (options.batchDiscount ?? 0.5)) : total);
   if (deployment.pricing) {
     const overridden = fromOverrides(t, deployment.pricing, options.batch === true);
-    if (overridden !== null) return overridden;
+    if (overridden !== null) return discounted(overridden);
   }
   const total = databasePrice(t, deployment.model, PRICE_PROVIDER[deployment.provider]);
   if (total === null) return null;
-  const batchPrices = options.batch === true && (deployment.pricing?.inputCostPerTokenBatches !== undefined || deployment.pricing?.outputCostPerTokenBatches !== undefined);
-  return options.batch && !batchPrices ? total * (1 - (options.batchDiscount ?? 0.5)) : total;
+  return discounted(total);
 }
 
 /**

@@ -10,6 +10,13 @@ const usage = (prompt: number, completion: number, cached = 0) => ({
 });
 
 describe('priceUsage', () => {
+  it('batch prices of a deployment priced by configuration: its batch price, else its price less the 50% discount', () => {
+    const u = { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 };
+    const d = { provider: 'mock', model: 'echo', pricing: { inputCostPerToken: 0.001, outputCostPerToken: 0.002 } };
+    expect(priceUsage(u, d)).toBeCloseTo(2, 9);
+    expect(priceUsage(u, d, { batch: true })).toBeCloseTo(1, 9);
+    expect(priceUsage(u, { ...d, pricing: { ...d.pricing, inputCostPerTokenBatches: 0.0001, outputCostPerTokenBatches: 0.0002 } }, { batch: true })).toBeCloseTo(0.2, 9);
+  });
   it('matches the price database on every kind of model, linear (per-token prices read once) or tiered', () => {
     const models: Array<[string, string, string]> = [
       ['openai', 'openai', 'gpt-4o'],

@@ -37,7 +37,7 @@ export type { ChildProcessInfo } from './procs.js';
 export type { CliProcess } from './cli.js';
 export { writeGate } from './write-gate.js';
 export type { WriteGate } from './write-gate.js';
-export { mockProvider, openaiProvider, sqliteStore, postgresStore, sessionTracker, assistants } from './plugins.js';
+export { mockProvider, openaiProvider, sqliteStore, postgresStore, sessionTracker, assistants, batches } from './plugins.js';
 export { startScript, killScripts } from './script.js';
 export type { ScriptProcess } from './script.js';
 // the store contract suites (SQL store, jobs, blobs) every store plugin runs against itself

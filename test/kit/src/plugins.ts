@@ -8,3 +8,4 @@ export { default as sqliteStore } from '@switchyard/store-sqlite';
 export { default as postgresStore } from '@switchyard/store-postgres';
 export { default as sessionTracker } from '@switchyard/session-tracker';
 export { default as assistants } from '@switchyard/assistants';
+export { default as batches } from '@switchyard/batches';

@@ -1,0 +1,87 @@
+/**
+ * The Files and Batches plugin: files in the store's blobs, batches validated at create time
+ * and executed as durable jobs of the store's job queue through the call runner, on any
+ * provider.
+ */
+import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switchyard/core';
+import type { JobWorker } from '@switchyard/store';
+import { BATCH_JOB_KIND, CHUNK_JOB_KIND, batchExecutor, type BatchPayload } from './batches/executor.js';
+import { batchRoutes } from './batches/routes.js';
+import type { BatchesEnv } from './env.js';
+import { fileRoutes } from './files/routes.js';
+import { batchesRepo, BATCHES_MIGRATIONS } from './repo.js';
+
+const PLUGIN_NAME = '@switchyard/batches';
+const VERSION = '0.1.0';
+
+const OptionsSchema = z.strictObject({
+  /** Largest upload in bytes (413 beyond). */
+  maxFileBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  /** Lines of one chunk run at once. */
+  concurrency: z.number().int().min(1).max(1024).default(8),
+  /** Chunks (of any batches) this process runs at once. */
+  batchConcurrency: z.number().int().min(1).max(256).default(4),
+  /** Request lines per chunk: a batch's chunks are shared by every process on the database. */
+  chunkLines: z.number().int().min(1).max(100_000).default(500),
+  /** Lease of a claimed batch in ms (a killed process's batch is resumed after this). */
+  leaseMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  /** How often an idle worker looks for batches queued by other processes, in ms. */
+  pollMs: z.number().int().min(10).max(60_000).default(1000),
+  /** How long a batch may run before it expires, in seconds (OpenAI's `24h` window; shorter for tests). */
+  windowSeconds: z.number().int().min(1).max(7 * 86_400).default(86_400),
+  /** Execute batches in this process (false: serve the API only). */
+  worker: z.boolean().default(true),
+});
+
+/** Options of the Files and Batches plugin. */
+export type BatchesOptions = z.input<typeof OptionsSchema>;
+
+/**
+ * The Files and Batches APIs.
+ *
+ * @example
+ * ```ts
+ * createGateway({ plugins: ['@switchyard/store-sqlite', '@switchyard/batches', '@switchyard/provider-mock'] });
+ * ```
+ */
+export function batches(options?: BatchesOptions): GatewayPlugin {
+  const opts = parsePluginOptions(PLUGIN_NAME, OptionsSchema, options);
+  return definePlugin({
+    name: PLUGIN_NAME,
+    version: VERSION,
+    dependencies: ['store'],
+    async apply(gateway) {
+      const store = gateway.service('store');
+      await store.migrate(PLUGIN_NAME, BATCHES_MIGRATIONS);
+      const env: BatchesEnv = {
+        api: gateway,
+        store,
+        repo: batchesRepo(store),
+        maxFileBytes: opts.maxFileBytes,
+        concurrency: opts.concurrency,
+        windowSeconds: opts.windowSeconds,
+        chunkLines: opts.chunkLines,
+        pollMs: opts.pollMs,
+        enqueue: async (batchId, trx) => {
+          await store.jobs.enqueue<BatchPayload>(BATCH_JOB_KIND, { batchId }, { key: batchId, trx, maxAttempts: 10 });
+        },
+        wake: () => store.jobs.wake(BATCH_JOB_KIND),
+      };
+      for (const route of [...fileRoutes(env), ...batchRoutes(env)]) gateway.addRoute(route);
+      const workers: JobWorker[] = [];
+      if (opts.worker) {
+        gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
+          const { coordinator, chunk } = batchExecutor(env);
+          // every line is written as it ends: on shutdown the jobs go back to the queue at once
+          const common = { leaseMs: opts.leaseMs, pollMs: opts.pollMs, shutdown: 'release' as const };
+          // coordinators mostly wait on their chunks
+          workers.push(store.jobs.work(BATCH_JOB_KIND, coordinator, { ...common, concurrency: 64 }));
+          workers.push(store.jobs.work(CHUNK_JOB_KIND, chunk, { ...common, concurrency: opts.batchConcurrency }));
+        });
+      }
+      gateway.hooks.close.tapPromise(PLUGIN_NAME, async () => {
+        await Promise.all(workers.map((w) => w.stop()));
+      });
+    },
+  });
+}
