@@ -7,7 +7,7 @@ import { definePlugin, parsePluginOptions, z, type GatewayPlugin } from '@switch
 import type { JobWorker } from '@switchyard/store';
 import { BATCH_JOB_KIND, CHUNK_JOB_KIND, batchExecutor, type BatchPayload } from './batches/executor.js';
 import { batchRoutes } from './batches/routes.js';
-import type { BatchesEnv } from './env.js';
+import type { BatchesDeps } from './deps.js';
 import { fileRoutes } from './files/routes.js';
 import { batchesRepo, BATCHES_MIGRATIONS } from './repo.js';
 
@@ -53,7 +53,7 @@ export function batches(options?: BatchesOptions): GatewayPlugin {
     async apply(gateway) {
       const store = gateway.service('store');
       await store.migrate(PLUGIN_NAME, BATCHES_MIGRATIONS);
-      const env: BatchesEnv = {
+      const deps: BatchesDeps = {
         api: gateway,
         store,
         repo: batchesRepo(store),
@@ -67,11 +67,11 @@ export function batches(options?: BatchesOptions): GatewayPlugin {
         },
         wake: () => store.jobs.wake(BATCH_JOB_KIND),
       };
-      for (const route of [...fileRoutes(env), ...batchRoutes(env)]) gateway.addRoute(route);
+      for (const route of [...fileRoutes(deps), ...batchRoutes(deps)]) gateway.addRoute(route);
       const workers: JobWorker[] = [];
       if (opts.worker) {
         gateway.hooks.ready.tapPromise(PLUGIN_NAME, async () => {
-          const { coordinator, chunk } = batchExecutor(env);
+          const { coordinator, chunk } = batchExecutor(deps);
           // every line is written as it ends: on shutdown the jobs go back to the queue at once
           const common = { leaseMs: opts.leaseMs, pollMs: opts.pollMs, shutdown: 'release' as const };
           // coordinators mostly wait on their chunks

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { toGatewayError, type CallContext } from '@switchyard/core';
 import { isInterrupted, type AnyKysely, type JobHandler, type RunningJob } from '@switchyard/store';
-import type { BatchesEnv } from '../env.js';
+import type { BatchesDeps } from '../deps.js';
 import { newId, nowSec } from '../ids.js';
 import type { LineCharge, StoredBatch } from '../repo.js';
 import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.js';
@@ -62,13 +62,13 @@ function addUsage(total: Usage, body: unknown): void {
  *
  * @example
  * ```ts
- * const { coordinator, chunk } = batchExecutor(env);
+ * const { coordinator, chunk } = batchExecutor(deps);
  * store.jobs.work(BATCH_JOB_KIND, coordinator, { concurrency: 64 });
  * store.jobs.work(CHUNK_JOB_KIND, chunk, { concurrency: 4 });
  * ```
  */
-export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchPayload>; chunk: JobHandler<ChunkPayload> } {
-  const { repo, api } = env;
+export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<BatchPayload>; chunk: JobHandler<ChunkPayload> } {
+  const { repo, api } = deps;
 
   async function validateBatch(s: StoredBatch): Promise<BatchObject | undefined> {
     const b = s.batch;
@@ -78,7 +78,7 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
     let total = 0;
     let failedLines = 0;
     const knownModel = (m: string) => api.models.lookup(m).length > 0;
-    for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+    for await (const { no, text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
       const r = checkLine(no, text, { endpoint: b.endpoint, seen, knownModel });
       if ('error' in r) {
         failedLines += 1;
@@ -147,7 +147,7 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
     };
 
     let failure: unknown;
-    for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+    for await (const { no, text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
       index += 1;
       if (index < range.from) continue;
       if (index >= range.to) break;
@@ -155,7 +155,7 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
       await checkStop();
       if (stop || job.signal.aborted || failure !== undefined) break;
       const o = JSON.parse(text) as { custom_id: string; body: unknown };
-      while (inflight.size >= env.concurrency) await Promise.race(inflight);
+      while (inflight.size >= deps.concurrency) await Promise.race(inflight);
       const p: Promise<void> = runLine(no, o.custom_id, o.body)
         .catch((err: unknown) => void (failure ??= err))
         .finally(() => inflight.delete(p));
@@ -170,7 +170,7 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
   /** Writes each line that never ran as a `batch_expired` error line. */
   async function expireRest(job: RunningJob<BatchPayload>, s: StoredBatch, batch: BatchObject): Promise<void> {
     const done = await repo.doneLines(batch.id);
-    for await (const { no, text } of blobLines(env.store.blobs, s.exec.inputBlobId)) {
+    for await (const { no, text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
       if (done.has(no)) continue;
       const o = JSON.parse(text) as { custom_id: string };
       const line: OutputLine = { id: newId('line'), custom_id: o.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } };
@@ -187,9 +187,9 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
         yield Buffer.from(`${JSON.stringify(line)}\n`);
       }
     };
-    const blob = await env.store.blobs.put(lines());
+    const blob = await deps.store.blobs.put(lines());
     if (count === 0) {
-      await env.store.blobs.delete(blob.id);
+      await deps.store.blobs.delete(blob.id);
       return undefined;
     }
     void owner;
@@ -292,12 +292,12 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
       usage,
     };
     try {
-      await env.store.transaction(async (trx: AnyKysely) => {
+      await deps.store.transaction(async (trx: AnyKysely) => {
         for (const f of [out, err]) if (f) await repo.insertFile({ file: f.file, owner: s.owner, blobId: f.blobId }, trx);
         if (!(await repo.saveBatch(end, trx, ['in_progress', 'finalizing', 'cancelling']))) throw new Error('batch already ended');
       });
     } catch (e) {
-      for (const f of [out, err]) if (f) await env.store.blobs.delete(f.blobId).catch(() => undefined);
+      for (const f of [out, err]) if (f) await deps.store.blobs.delete(f.blobId).catch(() => undefined);
       if ((e as Error).message !== 'batch already ended') throw e;
     }
   }
@@ -320,19 +320,19 @@ export function batchExecutor(env: BatchesEnv): { coordinator: JobHandler<BatchP
     if (batch.status === 'validating') batch = await validateBatch(s);
     if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
     try {
-      const chunks = Math.ceil(batch.request_counts.total / env.chunkLines);
+      const chunks = Math.ceil(batch.request_counts.total / deps.chunkLines);
       if (batch.status === 'in_progress') {
         // idempotent by key: a resumed coordinator finds the chunks it enqueued
         for (let k = 0; k < chunks; k++) {
-          await env.store.jobs.enqueue<ChunkPayload>(CHUNK_JOB_KIND, { batchId: batch.id, from: k * env.chunkLines, to: (k + 1) * env.chunkLines }, { key: chunkKey(batch.id, k), maxAttempts: 10 });
+          await deps.store.jobs.enqueue<ChunkPayload>(CHUNK_JOB_KIND, { batchId: batch.id, from: k * deps.chunkLines, to: (k + 1) * deps.chunkLines }, { key: chunkKey(batch.id, k), maxAttempts: 10 });
         }
-        env.store.jobs.wake(CHUNK_JOB_KIND);
+        deps.store.jobs.wake(CHUNK_JOB_KIND);
       }
       for (;;) {
-        const states = await Promise.all(Array.from({ length: chunks }, (_, k) => env.store.jobs.find(CHUNK_JOB_KIND, chunkKey(batch!.id, k))));
+        const states = await Promise.all(Array.from({ length: chunks }, (_, k) => deps.store.jobs.find(CHUNK_JOB_KIND, chunkKey(batch!.id, k))));
         if (states.every((j) => !j || j.state === 'done' || j.state === 'failed' || j.state === 'cancelled')) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, env.pollMs);
+          const timer = setTimeout(resolve, deps.pollMs);
           job.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
         });
         if (job.signal.aborted) throw job.signal.reason;

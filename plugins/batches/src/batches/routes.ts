@@ -4,7 +4,7 @@
  * finished lines while a batch runs.
  */
 import { ownerOf, ownerScope, validate, z, type RouteDefinition, type RouteRequest } from '@switchyard/core';
-import type { BatchesEnv } from '../env.js';
+import type { BatchesDeps } from '../deps.js';
 import { invalid, notFound } from '../errors.js';
 import { mustFile } from '../files/routes.js';
 import { newId, nowSec } from '../ids.js';
@@ -33,19 +33,19 @@ const ACTIVE = ['validating', 'in_progress', 'finalizing'];
  *
  * @example
  * ```ts
- * return { body: await view(env, stored) };
+ * return { body: await view(deps, stored) };
  * ```
  */
-export async function view(env: BatchesEnv, s: StoredBatch): Promise<BatchObject> {
+export async function view(deps: BatchesDeps, s: StoredBatch): Promise<BatchObject> {
   const b = s.batch;
   if (b.status !== 'in_progress' && b.status !== 'cancelling' && b.status !== 'finalizing') return b;
-  const counts = await env.repo.resultCounts(b.id);
+  const counts = await deps.repo.resultCounts(b.id);
   return { ...b, request_counts: { total: b.request_counts.total, ...counts } };
 }
 
-async function mustBatch(env: BatchesEnv, req: RouteRequest): Promise<StoredBatch> {
+async function mustBatch(deps: BatchesDeps, req: RouteRequest): Promise<StoredBatch> {
   const id = req.params.batch_id ?? '';
-  const s = id ? await env.repo.batch(id, ownerScope(req.principal)) : undefined;
+  const s = id ? await deps.repo.batch(id, ownerScope(req.principal)) : undefined;
   if (!s) throw notFound('batch', id, 'batch_id');
   return s;
 }
@@ -55,11 +55,11 @@ async function mustBatch(env: BatchesEnv, req: RouteRequest): Promise<StoredBatc
  *
  * @example
  * ```ts
- * for (const route of batchRoutes(env)) gateway.addRoute(route);
+ * for (const route of batchRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function batchRoutes(env: BatchesEnv): RouteDefinition[] {
-  const { repo } = env;
+export function batchRoutes(deps: BatchesDeps): RouteDefinition[] {
+  const { repo } = deps;
   return [
     {
       method: 'POST',
@@ -70,7 +70,7 @@ export function batchRoutes(env: BatchesEnv): RouteDefinition[] {
           throw invalid(`Invalid 'endpoint': '${body.endpoint}'. Supported: ${BATCH_ENDPOINTS.map((e) => `'${e}'`).join(', ')}.`, 'endpoint', 'invalid_endpoint');
         }
         if (body.completion_window !== '24h') throw invalid(`Invalid 'completion_window': '${body.completion_window}'. Expected '24h'.`, 'completion_window');
-        const input = await mustFile(env, req, body.input_file_id, 'input_file_id');
+        const input = await mustFile(deps, req, body.input_file_id, 'input_file_id');
         if (input.file.purpose !== 'batch') throw invalid(`The file ${input.file.id} has purpose '${input.file.purpose}'; a batch needs a file uploaded with purpose 'batch'.`, 'input_file_id');
         const createdAt = nowSec();
         const batch: BatchObject = {
@@ -86,7 +86,7 @@ export function batchRoutes(env: BatchesEnv): RouteDefinition[] {
           error_file_id: null,
           created_at: createdAt,
           in_progress_at: null,
-          expires_at: createdAt + env.windowSeconds,
+          expires_at: createdAt + deps.windowSeconds,
           finalizing_at: null,
           completed_at: null,
           failed_at: null,
@@ -98,11 +98,11 @@ export function batchRoutes(env: BatchesEnv): RouteDefinition[] {
           metadata: body.metadata ?? null,
         };
         const principal = { ...req.principal } as Record<string, unknown>;
-        await env.store.transaction(async (trx) => {
+        await deps.store.transaction(async (trx) => {
           await repo.insertBatch({ batch, owner: ownerOf(req.principal), exec: { principal, inputBlobId: input.blobId } }, trx);
-          await env.enqueue(batch.id, trx);
+          await deps.enqueue(batch.id, trx);
         });
-        env.wake();
+        deps.wake();
         return { body: batch };
       },
     },
@@ -122,7 +122,7 @@ export function batchRoutes(env: BatchesEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/batches/:batch_id',
       async handler(req) {
-        return { body: await view(env, await mustBatch(env, req)) };
+        return { body: await view(deps, await mustBatch(deps, req)) };
       },
     },
     {
@@ -130,13 +130,13 @@ export function batchRoutes(env: BatchesEnv): RouteDefinition[] {
       path: '/v1/batches/:batch_id/cancel',
       body: 'json-optional',
       async handler(req) {
-        const s = await mustBatch(env, req);
-        if (s.batch.status === 'cancelling' || s.batch.status === 'cancelled') return { body: await view(env, s) };
+        const s = await mustBatch(deps, req);
+        if (s.batch.status === 'cancelling' || s.batch.status === 'cancelled') return { body: await view(deps, s) };
         if (!ACTIVE.includes(s.batch.status)) throw invalid(`Cannot cancel a batch with status '${s.batch.status}'.`, 'batch_id', 'batch_not_cancellable');
         const next: BatchObject = { ...s.batch, status: 'cancelling', cancelling_at: nowSec() };
-        if (!(await repo.saveBatch(next, undefined, ACTIVE))) return { body: await view(env, (await repo.batch(s.batch.id, undefined))!) };
-        env.wake();
-        return { body: await view(env, { ...s, batch: next }) };
+        if (!(await repo.saveBatch(next, undefined, ACTIVE))) return { body: await view(deps, (await repo.batch(s.batch.id, undefined))!) };
+        deps.wake();
+        return { body: await view(deps, { ...s, batch: next }) };
       },
     },
   ];

@@ -3,7 +3,7 @@
  * team) that uploaded them; another owner gets the same 404 as for a file that never was.
  */
 import { ownerOf, ownerScope, type RouteDefinition, type RouteRequest } from '@switchyard/core';
-import type { BatchesEnv } from '../env.js';
+import type { BatchesDeps } from '../deps.js';
 import { invalid, notFound } from '../errors.js';
 import { newId, nowSec } from '../ids.js';
 import type { StoredFile } from '../repo.js';
@@ -19,11 +19,11 @@ function one(v: string | string[] | undefined): string | undefined {
  *
  * @example
  * ```ts
- * const { file, blobId } = await mustFile(env, req, req.params.file_id, 'file_id');
+ * const { file, blobId } = await mustFile(deps, req, req.params.file_id, 'file_id');
  * ```
  */
-export async function mustFile(env: BatchesEnv, req: RouteRequest, id: string | undefined, param: string): Promise<StoredFile> {
-  const f = id ? await env.repo.file(id, ownerScope(req.principal)) : undefined;
+export async function mustFile(deps: BatchesDeps, req: RouteRequest, id: string | undefined, param: string): Promise<StoredFile> {
+  const f = id ? await deps.repo.file(id, ownerScope(req.principal)) : undefined;
   if (!f || (f.file.expires_at !== null && f.file.expires_at <= nowSec())) throw notFound('file', id ?? 'undefined', param);
   return f;
 }
@@ -63,18 +63,18 @@ function checkUpload(fields: Record<string, string>, bytes: number, jsonl: { lin
  *
  * @example
  * ```ts
- * for (const route of fileRoutes(env)) gateway.addRoute(route);
+ * for (const route of fileRoutes(deps)) gateway.addRoute(route);
  * ```
  */
-export function fileRoutes(env: BatchesEnv): RouteDefinition[] {
-  const { repo } = env;
+export function fileRoutes(deps: BatchesDeps): RouteDefinition[] {
+  const { repo } = deps;
   return [
     {
       method: 'POST',
       path: '/v1/files',
       body: 'raw',
       async handler(req) {
-        const up = await readUpload(req.raw, env.store.blobs, env.maxFileBytes, req.signal);
+        const up = await readUpload(req.raw, deps.store.blobs, deps.maxFileBytes, req.signal);
         try {
           const purpose = checkUpload(up.fields, up.blob.size, up.jsonl);
           const createdAt = nowSec();
@@ -93,7 +93,7 @@ export function fileRoutes(env: BatchesEnv): RouteDefinition[] {
           return { body: file };
         } catch (err) {
           // nothing half-written: the bytes go with the refused upload
-          await env.store.blobs.delete(up.blob.id).catch(() => undefined);
+          await deps.store.blobs.delete(up.blob.id).catch(() => undefined);
           throw err;
         }
       },
@@ -118,15 +118,15 @@ export function fileRoutes(env: BatchesEnv): RouteDefinition[] {
       method: 'GET',
       path: '/v1/files/:file_id',
       async handler(req) {
-        return { body: (await mustFile(env, req, req.params.file_id, 'file_id')).file };
+        return { body: (await mustFile(deps, req, req.params.file_id, 'file_id')).file };
       },
     },
     {
       method: 'GET',
       path: '/v1/files/:file_id/content',
       async handler(req) {
-        const f = await mustFile(env, req, req.params.file_id, 'file_id');
-        const { stream, length } = await env.store.blobs.get(f.blobId);
+        const f = await mustFile(deps, req, req.params.file_id, 'file_id');
+        const { stream, length } = await deps.store.blobs.get(f.blobId);
         const jsonl = f.file.purpose === 'batch' || f.file.purpose === 'batch_output' || f.file.filename.endsWith('.jsonl');
         return {
           headers: {
@@ -142,10 +142,10 @@ export function fileRoutes(env: BatchesEnv): RouteDefinition[] {
       method: 'DELETE',
       path: '/v1/files/:file_id',
       async handler(req) {
-        const f = await mustFile(env, req, req.params.file_id, 'file_id');
+        const f = await mustFile(deps, req, req.params.file_id, 'file_id');
         // the row first: a failure after it leaves an orphan blob, never a row without bytes
         await repo.deleteFile(f.file.id);
-        await env.store.blobs.delete(f.blobId).catch(() => undefined);
+        await deps.store.blobs.delete(f.blobId).catch(() => undefined);
         return { body: { id: f.file.id, object: 'file', deleted: true } };
       },
     },

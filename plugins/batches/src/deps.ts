@@ -6,7 +6,7 @@ import type { AnyKysely, Store } from '@switchyard/store';
 import type { BatchesRepo } from './repo.js';
 
 /** The plugin's environment. */
-export interface BatchesEnv {
+export interface BatchesDeps {
   api: PluginApi;
   store: Store;
   repo: BatchesRepo;
