@@ -43,3 +43,4 @@ export { chunkedBlobStore, BLOB_MIGRATIONS, BLOBS_OWNER, BLOBS_TABLE, BLOB_CHUNK
 export type { ChunkedBlobOptions } from './blobs/chunked.js';
 export { copyBinaryFields } from './blobs/copy-binary.js';
 export type { BlobInfo, BlobSource, PutBlobOptions, BlobRange, BlobRead, BlobStore } from './blobs/types.js';
+export { objectId, nextSeq, nowSec } from './object-ids.js';

@@ -3,16 +3,14 @@
  * and the ordering key every list pages by: increasing within a process, roughly creation
  * time across processes (created_at has only second resolution).
  */
-import { randomBytes } from 'node:crypto';
 import { GatewayError } from '@switchyard/core';
+import { nextSeq, nowSec, objectId } from '@switchyard/store';
 
 /** The object kinds and their id prefixes. */
 export const PREFIX = { assistant: 'asst', thread: 'thread', message: 'msg', run: 'run', step: 'step' } as const;
 
 /** An object kind. */
 export type Kind = keyof typeof PREFIX;
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
  * A new id of `kind`.
@@ -22,31 +20,9 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * newId('assistant'); // 'asst_Xk3…' (24 characters after the prefix)
  * ```
  */
-export function newId(kind: Kind): string {
-  const bytes = randomBytes(24);
-  let out = `${PREFIX[kind]}_`;
-  // 256 % 62 leaves a slight bias; ids need uniqueness, not uniformity
-  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
-  return out;
-}
+export const newId = (kind: Kind): string => objectId(`${PREFIX[kind]}_`);
 
-let lastSeq = 0;
-
-/**
- * The next ordering key: microseconds since the epoch, strictly increasing in this process.
- *
- * @example
- * ```ts
- * const a = nextSeq(); const b = nextSeq(); // b > a
- * ```
- */
-export function nextSeq(): number {
-  lastSeq = Math.max(Date.now() * 1000, lastSeq + 1);
-  return lastSeq;
-}
-
-/** Seconds since the epoch, as the API's timestamps. */
-export const nowSec = (): number => Math.floor(Date.now() / 1000);
+export { nextSeq, nowSec };
 
 const SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
 
