@@ -3,12 +3,11 @@
  * pass-through to a native API, with OpenAI's error mapping.
  */
 import type { ChatCompletion, ChatRequest, ChatResult, EmbeddingsResponse, UpstreamResponse } from '@switchyard/core';
-import { expectEventStream, headerValue, parseJson, readText, upstreamBuffered, upstreamFetch, type UpstreamRequest } from '../http.js';
+import { expectEventStream, parseJson, readText, upstreamBuffered, upstreamFetch, type UpstreamRequest } from '../http.js';
 import { openAIError } from './errors.js';
 import { openAIChunks } from './stream.js';
-import type { OpenAIWire } from './wire.js';
+import { upstreamRequestId, type OpenAIWire } from './wire.js';
 
-const defaultRequestId = (h: UpstreamResponse['headers']) => headerValue(h, 'x-request-id');
 const ok = (status: number) => status >= 200 && status < 300;
 
 /**
@@ -21,18 +20,17 @@ const ok = (status: number) => status >= 200 && status < 300;
  * ```
  */
 export async function openAIChat(upstream: UpstreamRequest, request: Pick<ChatRequest, 'stream'>, wire: OpenAIWire = {}): Promise<ChatResult> {
-  const requestId = wire.requestId ?? defaultRequestId;
   const { provider } = upstream;
   if (!request.stream) {
     // read whole: no response stream object per call
     const res = await upstreamBuffered(upstream);
-    if (!ok(res.status)) throw openAIError(res, res.text, provider, requestId);
-    return { type: 'completion', body: parseJson<ChatCompletion>(res.text, provider), upstreamRequestId: requestId(res.headers) };
+    if (!ok(res.status)) throw openAIError(res, res.text, provider, wire);
+    return { type: 'completion', body: parseJson<ChatCompletion>(res.text, provider), upstreamRequestId: upstreamRequestId(wire, res.headers) };
   }
   const res = await upstreamFetch(upstream);
-  if (!ok(res.status)) throw openAIError(res, await readText(res, provider), provider, requestId);
+  if (!ok(res.status)) throw openAIError(res, await readText(res, provider), provider, wire);
   await expectEventStream(res, provider);
-  return { type: 'stream', chunks: openAIChunks(res, provider, wire), upstreamRequestId: requestId(res.headers) };
+  return { type: 'stream', chunks: openAIChunks(res, provider, wire), upstreamRequestId: upstreamRequestId(wire, res.headers) };
 }
 
 /**
@@ -44,10 +42,9 @@ export async function openAIChat(upstream: UpstreamRequest, request: Pick<ChatRe
  * ```
  */
 export async function openAIEmbeddings(upstream: UpstreamRequest, wire: OpenAIWire = {}): Promise<{ body: EmbeddingsResponse; upstreamRequestId?: string }> {
-  const requestId = wire.requestId ?? defaultRequestId;
   const res = await upstreamBuffered(upstream);
-  if (!ok(res.status)) throw openAIError(res, res.text, upstream.provider, requestId);
-  return { body: parseJson<EmbeddingsResponse>(res.text, upstream.provider), upstreamRequestId: requestId(res.headers) };
+  if (!ok(res.status)) throw openAIError(res, res.text, upstream.provider, wire);
+  return { body: parseJson<EmbeddingsResponse>(res.text, upstream.provider), upstreamRequestId: upstreamRequestId(wire, res.headers) };
 }
 
 /**
@@ -60,6 +57,6 @@ export async function openAIEmbeddings(upstream: UpstreamRequest, wire: OpenAIWi
  */
 export async function openAIPassthrough(upstream: UpstreamRequest, wire: OpenAIWire = {}): Promise<UpstreamResponse> {
   const res = await upstreamFetch(upstream);
-  if (!ok(res.status)) throw openAIError(res, await readText(res, upstream.provider), upstream.provider, wire.requestId ?? defaultRequestId);
+  if (!ok(res.status)) throw openAIError(res, await readText(res, upstream.provider), upstream.provider, wire);
   return res;
 }

@@ -5,6 +5,7 @@
  */
 import { GatewayError, type UpstreamResponse } from '@switchyard/core';
 import { headerValue } from '../http.js';
+import { upstreamRequestId, type OpenAIWire } from './wire.js';
 
 interface OpenAIErrorShape {
   message?: unknown;
@@ -42,7 +43,7 @@ function errorOf(text: string): OpenAIErrorShape | undefined {
  * Maps a non-2xx upstream response (already read as text) to a GatewayError with the same
  * status and, when the body is an OpenAI error, the same type/param/code/message (a bare
  * numeric `code` such as Azure's `"429"` becomes null). `retry-after`, rate-limit headers and
- * the upstream request id (`x-upstream-request-id`) go to the client with it.
+ * the upstream request id (`x-upstream-request-id`, found by the wire's rule) go to the client with it.
  *
  * @example
  * ```ts
@@ -53,7 +54,7 @@ export function openAIError(
   res: Pick<UpstreamResponse, 'status' | 'headers'>,
   text: string,
   provider: string,
-  requestId: (headers: UpstreamResponse['headers']) => string | undefined = (h) => headerValue(h, 'x-request-id'),
+  wire: OpenAIWire = {},
 ): GatewayError {
   const err = errorOf(text);
   const headers: Record<string, string> = {};
@@ -61,7 +62,7 @@ export function openAIError(
     const v = headerValue(res.headers, h);
     if (v) headers[h] = v;
   }
-  const upstreamId = requestId(res.headers);
+  const upstreamId = upstreamRequestId(wire, res.headers);
   if (upstreamId) headers['x-upstream-request-id'] = upstreamId;
   const status = res.status;
   if (status < 400) {

@@ -3,6 +3,7 @@
  * stream and error code (e.g. Azure: another request-id header, prompt-filter chunks).
  */
 import type { ChatChunk, UpstreamResponse } from '@switchyard/core';
+import { headerValue } from '../http.js';
 
 /**
  * The differences of an OpenAI-compatible upstream.
@@ -20,4 +21,16 @@ export interface OpenAIWire {
   requestId?(headers: UpstreamResponse['headers']): string | undefined;
   /** Each parsed stream chunk: return it (changed or not), or undefined to drop it. */
   chunk?(chunk: ChatChunk & Record<string, unknown>): ChatChunk | undefined;
+}
+
+/**
+ * The upstream request id of a response, by the wire's rule (default: `x-request-id`).
+ *
+ * @example
+ * ```ts
+ * upstreamRequestId({}, res.headers); // the x-request-id header, if any
+ * ```
+ */
+export function upstreamRequestId(wire: OpenAIWire, headers: UpstreamResponse['headers']): string | undefined {
+  return wire.requestId ? wire.requestId(headers) : headerValue(headers, 'x-request-id');
 }
