@@ -4,33 +4,9 @@
  * only what its principal may see (its own calls; an admin every call).
  */
 import { ownerOf, toCallRecord, type CallEvent } from '@switchyard/core';
+import type { LiveCall } from './live-call.js';
 
-/** One finished call as the live feed sends it (no bodies, no metadata). */
-export interface LiveCall {
-  /** The call's id in the call log (`call_...`), as the sessions API names it. */
-  id: string;
-  request_id: string;
-  started_at_ms: number;
-  operation: string;
-  endpoint: string;
-  model: string | null;
-  deployment: string | null;
-  provider: string | null;
-  stream: boolean;
-  status: number;
-  outcome: string;
-  latency_ms: number;
-  time_to_first_token_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost: number | null;
-  session_id: string | null;
-  key_id: string | null;
-  user_id: string | null;
-  end_user: string | null;
-  response_id: string | null;
-  error: { code: string; message: string } | null;
-}
+export type { LiveCall };
 
 /**
  * The live view of a finished call.

@@ -76,30 +76,8 @@ export interface SessionDetail extends SessionSummary {
   calls_last_id: string | null;
 }
 
-export interface LiveCall {
-  id: string;
-  request_id: string;
-  started_at_ms: number;
-  operation: string;
-  endpoint: string;
-  model: string | null;
-  deployment: string | null;
-  provider: string | null;
-  stream: boolean;
-  status: number;
-  outcome: string;
-  latency_ms: number;
-  time_to_first_token_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost: number | null;
-  session_id: string | null;
-  key_id: string | null;
-  user_id: string | null;
-  end_user: string | null;
-  response_id: string | null;
-  error: { code: string; message: string } | null;
-}
+// the server's own type: one definition for both ends of the feed
+export type { LiveCall } from '../../src/live-call.js';
 
 export interface SpendGroup {
   group: string | null;
