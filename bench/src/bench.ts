@@ -130,12 +130,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   try {
     const { proc: upstream, match } = await startProcess(
       [...script(benchDist, 'bench/src/upstream'), ...[upstreamTimings.latencyMs, upstreamTimings.fastPaceMs, upstreamTimings.pacedPaceMs, upstreamTimings.idlePaceMs].map(String)],
-      /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+)\}/m,
+      /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+),"bulk":(\d+)\}/m,
       { cwd: ROOT },
     );
     procs.push(upstream);
     const origin = (port: string | undefined) => `http://127.0.0.1:${port}`;
-    const up: Upstreams = { fast: origin(match[1]), paced: origin(match[2]), idle: origin(match[3]) };
+    const up: Upstreams = { fast: origin(match[1]), paced: origin(match[2]), idle: origin(match[3]), bulk: origin(match[4]) };
     plugins = await productionPlugins(ROOT, tmp);
     log(`production plugins: ${plugins.map((p) => `${p.name} ${p.included ? 'included' : `left out, ${p.reason}`}`).join('; ')}`);
 
@@ -146,7 +146,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
       const start = async (): Promise<Endpoint> => {
         if (target === 'direct') return { route: (kind) => ({ origin: up[kind], path: CHAT, model: 'bench' }) };
         if (target === 'floor') {
-          const started = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle], /^\{"port":(\d+)\}/m, { cwd: ROOT });
+          const started = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle, up.bulk], /^\{"port":(\d+)\}/m, { cwd: ROOT });
           proc = started.proc;
           const floor = origin(started.match[1]);
           return { route: (kind) => ({ origin: floor, path: kind === 'fast' ? CHAT : `/${kind}${CHAT}`, model: 'bench' }), pid: proc.pid };

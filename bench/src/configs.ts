@@ -10,6 +10,7 @@ export interface Upstreams {
   fast: string;
   paced: string;
   idle: string;
+  bulk: string;
 }
 
 /** The production plugins, in load order, with the options to try (first accepted wins). */
@@ -60,6 +61,7 @@ function models(up: Upstreams) {
     { name: 'bench', apiBase: `${up.fast}/v1`, ...base },
     { name: 'bench-paced', apiBase: `${up.paced}/v1`, ...base },
     { name: 'bench-idle', apiBase: `${up.idle}/v1`, ...base },
+    { name: 'bench-bulk', apiBase: `${up.bulk}/v1`, ...base },
   ];
 }
 

@@ -2,16 +2,16 @@
  * The floor: the least a Node gateway can do. node:http in, undici out (one keep-alive
  * Agent, no connection cap), headers copied minus hop-by-hop ones, bodies piped both ways
  * without parsing (the request body is read whole, as any gateway
- * must before it can route). `/paced/...` and `/idle/...` go to those upstreams, the rest to `fast`.
+ * must before it can route). `/paced/...`, `/idle/...` and `/bulk/...` go to those upstreams, the rest to `fast`.
  * Prints `{"port":N}` when listening.
  *
- * Run: node --import tsx bench/src/floor.ts <fastOrigin> <pacedOrigin> <idleOrigin>
+ * Run: node --import tsx bench/src/floor.ts <fastOrigin> <pacedOrigin> <idleOrigin> <bulkOrigin>
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 
-const [fastOrigin, pacedOrigin, idleOrigin] = process.argv.slice(2) as [string, string, string];
+const [fastOrigin, pacedOrigin, idleOrigin, bulkOrigin] = process.argv.slice(2) as [string, string, string, string];
 const agent = new Agent({ keepAliveTimeout: 30_000, pipelining: 1 });
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
@@ -34,8 +34,9 @@ const server = http.createServer(async (req, res) => {
   const url = req.url ?? '/';
   const paced = url.startsWith('/paced/');
   const idle = !paced && url.startsWith('/idle/');
-  const origin = paced ? pacedOrigin : idle ? idleOrigin : fastOrigin;
-  const path = paced ? url.slice(6) : idle ? url.slice(5) : url;
+  const bulk = !paced && !idle && url.startsWith('/bulk/');
+  const origin = paced ? pacedOrigin : idle ? idleOrigin : bulk ? bulkOrigin : fastOrigin;
+  const path = paced ? url.slice(6) : idle ? url.slice(5) : bulk ? url.slice(5) : url;
   const method = (req.method ?? 'GET') as 'GET';
   agent
     .stream(

@@ -4,13 +4,17 @@
 import type { HttpResult } from './loadgen.js';
 import type { LoadGen } from './loadgen-client.js';
 import type { Plan } from './plan.js';
-import { memoryOf } from './procs.js';
+import { cpuMsOf, memoryOf } from './procs.js';
 import type { OpenStreamsResult, TtfcResult } from './streams.js';
-import { chatBody, HEADERS, type Endpoint } from './targets.js';
+import { chatBody, HEADERS, largeChatBody, type Endpoint } from './targets.js';
 
 /** Everything measured on one target. */
 export interface TargetResult {
   saturation: HttpResult;
+  /** CPU time of the server process per saturation request, µs (undefined for direct). */
+  cpuUs?: number;
+  /** The large-body scenario: 32 KB request, 4 KB answer, whole and streamed in 400 chunks. */
+  large?: { whole: HttpResult & { cpuUs?: number }; streamed: HttpResult & { cpuUs?: number } };
   serial: HttpResult;
   ttfc: TtfcResult;
   memory?: {
@@ -48,6 +52,16 @@ async function openPhase(gen: LoadGen, ep: Endpoint, plan: Plan, log: (line: str
   log(`    ${open.maxOpen}/${open.requested} open at once, RSS ${rssMb} MB (max ${maxRssMb} MB), ${open.errors} errors`);
   return { ...open, rssMb, maxRssMb };
 }
+
+/** Runs a scenario and returns its result with the server's CPU µs per request (when it has a pid). */
+async function withCpu(pid: number | undefined, run: () => Promise<HttpResult>): Promise<[HttpResult, number | undefined]> {
+  const before = pid ? cpuMsOf(pid) : 0;
+  const r = await run();
+  if (!pid || r.requests === 0) return [r, undefined];
+  return [r, Math.round(((cpuMsOf(pid) - before) * 1000) / r.requests)];
+}
+
+const cpuNote = (us: number | undefined) => (us === undefined ? '' : `, ${us} µs CPU per request`);
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -89,8 +103,10 @@ export async function measureTarget(
   const warmMb = ep.pid ? memoryOf(ep.pid).rssMb : 0;
 
   log(`  saturation: ${plan.saturation.connections} connections, ${plan.saturation.seconds}s`);
-  const saturation = checkHttp('saturation', await gen.http({ url, connections: plan.saturation.connections, duration: plan.saturation.seconds, headers, body }));
-  log(`    ${saturation.rps} req/s, p50 ${saturation.latency.p50} ms, p99 ${saturation.latency.p99} ms`);
+  const [saturation, satCpu] = await withCpu(ep.pid, async () =>
+    checkHttp('saturation', await gen.http({ url, connections: plan.saturation.connections, duration: plan.saturation.seconds, headers, body })),
+  );
+  log(`    ${saturation.rps} req/s, p50 ${saturation.latency.p50} ms, p99 ${saturation.latency.p99} ms${cpuNote(satCpu)}`);
   log(`  serial: 1 connection, ${plan.serial.seconds}s`);
   const serial = checkHttp('serial', await gen.http({ url, connections: 1, duration: plan.serial.seconds, headers, body }));
   log(`    p50 ${serial.latency.p50} ms, p99 ${serial.latency.p99} ms`);
@@ -99,7 +115,18 @@ export async function measureTarget(
   if (ttfc.errors > 0 || ttfc.streams === 0) throw new Error(`streams: ${ttfc.streams} ok, ${ttfc.errors} failed`);
   log(`    first chunk p50 ${ttfc.ttfc.p50} ms, p99 ${ttfc.ttfc.p99} ms`);
 
-  const result: TargetResult = { saturation, serial, ttfc };
+  const bulk = ep.route('bulk');
+  const bulkUrl = `${bulk.origin}${bulk.path}`;
+  const large = async (stream: boolean) => {
+    const job = { url: bulkUrl, connections: plan.large.connections, duration: plan.large.seconds, headers, body: largeChatBody(bulk.model, stream) };
+    const [r, cpuUs] = await withCpu(ep.pid, async () => checkHttp(stream ? 'large, streamed' : 'large', await gen.http(job)));
+    log(`    ${stream ? 'streamed' : 'whole'}: ${r.rps} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${cpuNote(cpuUs)}`);
+    return { ...r, cpuUs };
+  };
+  log(`  large body: 32 KB in, 4 KB out (whole, then 400 chunks), ${plan.large.connections} connections, ${plan.large.seconds}s each`);
+  const largeResult = { whole: await large(false), streamed: await large(true) };
+
+  const result: TargetResult = { saturation, cpuUs: satCpu, large: largeResult, serial, ttfc };
   if (!ep.pid) return result;
 
   log(`  soak: 2 × ${plan.soak.half} requests`);

@@ -11,7 +11,7 @@ export const TARGET_NAMES = ['direct', 'floor', 'minimal', 'production', 'nowait
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Which emulator a request is meant for (see upstream.ts). */
-export type UpstreamKind = 'fast' | 'paced' | 'idle';
+export type UpstreamKind = 'fast' | 'paced' | 'idle' | 'bulk';
 
 /** A running target. */
 export interface Endpoint {
@@ -38,4 +38,26 @@ export const HEADERS: Readonly<Record<string, string>> = Object.freeze({
 export function chatBody(model: string, stream: boolean, words = 2): string {
   const content = words === 2 ? 'Hello benchmark' : Array.from({ length: words }, (_, i) => `w${i}`).join(' ');
   return JSON.stringify({ model, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) });
+}
+
+/** Characters of each earlier message of the large body (39 of them, about 28 KB). */
+const LARGE_TURN_CHARS = 720;
+/** Words of the last user message (about 4 KB): the emulator echoes it, 400 chunks when streamed. */
+const LARGE_LAST_WORDS = 400;
+
+/**
+ * The large-body scenario's chat body: 40 messages, about 32 KB, the last user message about
+ * 4 KB, which the emulator echoes (a 4 KB answer; 400 chunks when streamed).
+ *
+ * @example
+ * ```ts
+ * largeChatBody('bench-bulk', true).length; // ~32_800
+ * ```
+ */
+export function largeChatBody(model: string, stream: boolean): string {
+  const turn = (i: number) => `turn ${i}: ${'lorem ipsum dolor sit amet '.repeat(Math.ceil(LARGE_TURN_CHARS / 27))}`.slice(0, LARGE_TURN_CHARS);
+  const messages = Array.from({ length: 39 }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: turn(i) }));
+  const last = Array.from({ length: LARGE_LAST_WORDS }, (_, i) => `word${String(i).padStart(5, '0')}`).join(' ');
+  messages.push({ role: 'user', content: last });
+  return JSON.stringify({ model, messages, ...(stream ? { stream: true } : {}) });
 }

@@ -15,6 +15,7 @@ import type { Plan } from '../src/plan.js';
 const TINY: Plan = {
   warmup: { seconds: 1, connections: 2 },
   saturation: { seconds: 1, connections: 4 },
+  large: { seconds: 1, connections: 2 },
   serial: { seconds: 1 },
   ttfc: { concurrency: 2, perWorker: 2, staggerMs: 10 },
   soak: { half: 50, connections: 4 },
@@ -43,7 +44,14 @@ describe('npm run bench', () => {
       expect(res.ttfc.streams).toBe(record.plan.ttfc.concurrency * record.plan.ttfc.perWorker);
       expect(res.ttfc.errors).toBe(0);
       expect(Number.isFinite(row.derived!.rpsVsFloor)).toBe(true);
+      // the large-body scenario: 4 KB echoed whole and in 400 chunks, every answer a 2xx
+      expect(res.large!.whole.requests).toBeGreaterThan(0);
+      expect(res.large!.streamed.requests).toBeGreaterThan(0);
+      expect(Number.isFinite(row.derived!.largeVsFloor.streamed)).toBe(true);
     }
+    // CPU per request is read from /proc for the processes the bench started (not direct's upstream)
+    expect(record.rows[0]!.result!.cpuUs).toBeUndefined();
+    for (const row of record.rows.slice(1)) expect(row.result!.cpuUs).toBeGreaterThan(0);
     const floor = record.rows[1]!;
     expect(floor.derived!.rpsVsFloor).toBe(1);
     for (const row of record.rows.slice(1)) {
@@ -60,11 +68,16 @@ describe('npm run bench', () => {
     expect(record.rows[0]!.result!.memory).toBeUndefined();
 
     const tableLines = record.table.split('\n');
-    expect(tableLines[0]).toMatch(/^\| target \| req\/s @64 \| × floor \|/);
+    expect(tableLines[0]).toMatch(/^\| target \| req\/s @64 \| × floor \| CPU µs\/req \| large body req\/s \(× floor\): whole · 400 chunks \|/);
     expect(tableLines).toHaveLength(2 + record.rows.length);
-    expect(tableLines[3]).toMatch(/^\| floor: bare Node proxy \| \d+ \| 1\.00 \|/);
+    expect(tableLines[3]).toMatch(/^\| floor: bare Node proxy \| \d+ \| 1\.00 \| \d+ \| \d+ \(1\.00\) · \d+ \(1\.00\) \|/);
 
-    expect(record.goals.map((g) => g.goal)).toEqual(['minimal ≥ 85% of floor req/s']);
+    expect(record.goals.map((g) => g.goal)).toEqual([
+      'minimal ≥ 90% of floor req/s',
+      'minimal large body ≥ 75% of floor req/s',
+      'minimal added p50 ≤ 0.5 ms @1',
+      'minimal TTFC added p99 ≤ 5 ms @100 streams',
+    ]);
     expect(record.quick).toBe(true);
     const saved = JSON.parse(readFileSync(record.file!, 'utf8')) as BenchRecord;
     expect(saved.rows.map((r) => r.target)).toEqual(['direct', 'floor', 'minimal']);
