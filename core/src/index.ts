@@ -29,6 +29,7 @@ export type { OperationCodec, OperationResult, StreamAggregate } from './runner/
 export type { RunOutput } from './runner/runner.js';
 export { chatCodec } from './runner/codecs/chat.js';
 export { withoutGatewayFields } from './runner/options.js';
+export { encodeJson, jsonSourceOf, rememberJsonSource, setEncodedJson, spliceTopLevel } from './runner/json-text.js';
 export type { Router, DeploymentHealth } from './router/router.js';
 export { createRouter } from './router/router.js';
 export type { RouterState, AttemptEnd, MinuteUsage } from './router/state.js';

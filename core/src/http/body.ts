@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { GatewayError } from '../errors.js';
+import { rememberJsonSource } from '../runner/json-text.js';
 
 /** Limits applied to every JSON body. */
 export interface BodyLimits {
@@ -106,5 +107,6 @@ export async function readJsonBody(req: IncomingMessage, limits: BodyLimits, opt
       publicCode: 'json_too_deep',
     });
   }
+  rememberJsonSource(value, text);
   return value;
 }

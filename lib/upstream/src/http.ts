@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { GatewayError, type UpstreamResponse } from '@switchyard/core';
+import { encodeJson, GatewayError, type UpstreamResponse } from '@switchyard/core';
 
 // No cap on connections per upstream origin: a cap queues calls behind long-lived streams
 // (with 256, the 257th concurrent stream to one provider waited for another to end).
@@ -52,7 +52,7 @@ function prepare(req: UpstreamRequest): { method: NonNullable<UpstreamRequest['m
   const headers: Record<string, string> = { ...req.headers };
   let body: string | Uint8Array | undefined;
   if (req.body !== undefined && typeof req.body === 'object' && !(req.body instanceof Uint8Array)) {
-    body = JSON.stringify(req.body);
+    body = encodeJson(req.body); // the client's own bytes when the gateway holds them
     headers['content-type'] ??= 'application/json';
   } else {
     body = req.body;

@@ -34,6 +34,24 @@ describe('chat completions through the OpenAI provider to the OpenAI emulator', 
     expect((sent.body as { metadata?: unknown }).metadata).toBeUndefined(); // gateway metadata is not forwarded
   });
 
+  it('sends the client\'s own bytes upstream with only the model (and stream_options) spliced in', async () => {
+    // bytes a re-serialisation would change: spacing, 1.50, an unknown field, a nested "model"
+    const raw = '{ "model" : "gpt-4o", "temperature": 1.50,\n "messages": [{"role":"user","content":"hi","x_extra":{"model":"keep"}}], "future_field": [1.0] }';
+    const plain = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+    expect(plain.status).toBe(200);
+    expect(emu.requests[0]!.text).toBe(raw.replace('"gpt-4o"', '"gpt-4o-2024-08-06"'));
+
+    const streamed = raw.replace('"temperature"', '"stream": true, "temperature"');
+    const res = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed });
+    expect(await res.text()).toContain('data: [DONE]');
+    expect(emu.requests[1]!.text).toBe(`${streamed.replace('"gpt-4o"', '"gpt-4o-2024-08-06"').slice(0, -1)},"stream_options":{"include_usage":true}}`);
+
+    // a body with gateway fields is rebuilt without them (they never go upstream)
+    await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw.replace('"temperature"', '"litellm_session_id": "s1", "temperature"') });
+    expect(emu.requests[2]!.text).not.toContain('litellm_session_id');
+    expect(emu.requests[2]!.body).toMatchObject({ model: 'gpt-4o-2024-08-06', temperature: 1.5, future_field: [1] });
+  });
+
   it('streams chunk by chunk, always asking upstream for usage but hiding it unless asked', async () => {
     const stream = await t.client.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'one two three' }] });
     const chunks = [];

@@ -11,6 +11,7 @@ import { ChunkAggregator } from '../aggregate.js';
 import { checkChunk, checkCompletion, checkStreamEnd } from '../check.js';
 import type { OperationCodec, StreamAggregate } from '../codec.js';
 import { completionToChunks } from '../convert.js';
+import { jsonSourceOf, rememberJsonSource, setEncodedJson, spliceTopLevel } from '../json-text.js';
 import { withoutGatewayFields } from '../options.js';
 
 /** The body sent upstream: the deployment's model and defaults, usage always requested on streams. */
@@ -18,10 +19,23 @@ function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequ
   const rest = withoutGatewayFields(request);
   const out: ChatRequest = deployment.params ? { ...deployment.params, ...rest } : rest === request ? { ...request } : rest;
   out.model = deployment.model;
+  const edits: Record<string, unknown> = { model: deployment.model };
   if (request.stream === true && request.stream_options?.include_usage !== true) {
-    out.stream_options = { ...request.stream_options, include_usage: true };
+    out.stream_options = edits.stream_options = { ...request.stream_options, include_usage: true };
   }
+  // the client's bytes go upstream with only these values spliced in, when nothing else changed
+  const source = rest === request && !deployment.params ? jsonSourceOf(request) : undefined;
+  const spliced = source === undefined ? undefined : spliceTopLevel(source, edits);
+  if (spliced !== undefined) setEncodedJson(out, spliced);
   return out;
+}
+
+function validateChat(body: unknown): ChatRequest {
+  const request = validate(ChatRequestSchema, body);
+  // the validated copy equals the body (the schema only checks), so the body's text is its text
+  const source = jsonSourceOf(body);
+  if (source !== undefined) rememberJsonSource(request, source);
+  return request;
 }
 
 function aggregate(): StreamAggregate<ChatChunk, ChatCompletion> {
@@ -45,7 +59,7 @@ function aggregate(): StreamAggregate<ChatChunk, ChatCompletion> {
 export const chatCodec: OperationCodec<ChatRequest, ChatCompletion, ChatChunk> = {
   operation: 'chat',
   endpoint: '/v1/chat/completions',
-  validate: (body) => validate(ChatRequestSchema, body),
+  validate: validateChat,
   streams: (request) => request.stream === true,
   supports: () => true,
   prepare: upstreamRequest,
