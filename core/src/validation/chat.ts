@@ -92,3 +92,57 @@ export const ChatRequestSchema: z.ZodType<ChatRequest> = z.looseObject({
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   seed: z.number().int().nullable().optional(),
 }) as unknown as z.ZodType<ChatRequest>;
+
+const ROLES: ReadonlySet<unknown> = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const within = (v: unknown, min: number, max: number) => typeof v === 'number' && v >= min && v <= max;
+const count = (v: unknown, min: number, max: number) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** Top-level fields the quick check can judge; any other schema field present sends the body to the schema. */
+const QUICK_FIELDS: ReadonlyMap<string, (v: unknown) => boolean> = new Map(Object.entries({
+  model: (v: unknown) => typeof v === 'string' && v.length > 0,
+  stream: (v: unknown) => v === null || typeof v === 'boolean',
+  max_tokens: (v: unknown) => v === null || count(v, 1, Number.MAX_SAFE_INTEGER),
+  max_completion_tokens: (v: unknown) => v === null || count(v, 1, Number.MAX_SAFE_INTEGER),
+  temperature: (v: unknown) => v === null || within(v, 0, 2),
+  top_p: (v: unknown) => v === null || within(v, 0, 1),
+  n: (v: unknown) => v === null || count(v, 1, 128),
+  user: (v: unknown) => typeof v === 'string',
+  seed: (v: unknown) => v === null || Number.isSafeInteger(v),
+}));
+const SCHEMA_FIELDS: ReadonlySet<string> = new Set(Object.keys((ChatRequestSchema as unknown as { shape: object }).shape));
+
+/** A message of the plainest kind: a role and text content (assistant and tool messages included). */
+function plainMessage(m: unknown): boolean {
+  if (!isRecord(m) || !ROLES.has(m.role) || typeof m.content !== 'string') return false;
+  if (m.name !== undefined && typeof m.name !== 'string') return false;
+  if (m.tool_calls !== undefined) return false;
+  if (m.tool_call_id !== undefined ? typeof m.tool_call_id !== 'string' : m.role === 'tool') return false;
+  return true;
+}
+
+/**
+ * Whether `body` is a chat request of the common plain kind that {@link ChatRequestSchema}
+ * certainly accepts (text messages, the usual sampling fields): then it needs no schema pass
+ * and no copy. `false` means "ask the schema", which gives the error, if any, and its `param`.
+ *
+ * @example
+ * ```ts
+ * const request = plainChatRequest(body) ? (body as ChatRequest) : validate(ChatRequestSchema, body);
+ * ```
+ */
+export function plainChatRequest(body: unknown): body is ChatRequest {
+  if (!isRecord(body)) return false;
+  const messages = body.messages;
+  if (!Array.isArray(messages) || messages.length === 0 || messages.length > MAX_MESSAGES) return false;
+  for (const key in body) {
+    if (key === 'messages') continue;
+    const check = QUICK_FIELDS.get(key);
+    const value = body[key];
+    if (check ? !check(value) : SCHEMA_FIELDS.has(key) && value !== undefined) return false;
+  }
+  if (typeof body.model !== 'string') return false;
+  for (const m of messages) if (!plainMessage(m)) return false;
+  return true;
+}

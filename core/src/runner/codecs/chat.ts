@@ -4,7 +4,7 @@
  * the name it asked for, and no usage chunk (nor the `usage: null` OpenAI then adds to every
  * chunk) unless it asked for one. A stream must end with every choice finished.
  */
-import { ChatRequestSchema } from '../../validation/chat.js';
+import { ChatRequestSchema, plainChatRequest } from '../../validation/chat.js';
 import { validate } from '../../validation/issues.js';
 import type { CallContext, ChatChunk, ChatCompletion, ChatRequest, Deployment } from '../../types.js';
 import { ChunkAggregator } from '../aggregate.js';
@@ -31,6 +31,8 @@ function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequ
 }
 
 function validateChat(body: unknown): ChatRequest {
+  // the common plain body needs no schema pass and no copy (the schema would accept it as is)
+  if (plainChatRequest(body)) return body;
   const request = validate(ChatRequestSchema, body);
   // the validated copy equals the body (the schema only checks), so the body's text is its text
   const source = jsonSourceOf(body);
