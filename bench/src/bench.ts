@@ -88,10 +88,10 @@ export function build(projects: string[], what: string, log: (line: string) => v
 const PRODUCTION_DIRS = ['store-sqlite', 'session-tracker', 'cost-tracker', 'logger-file', 'otel', 'console'];
 
 /** Starts the gateway CLI on `configFile` (port 0) and waits until it listens. */
-export async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number): Promise<{ proc: Proc; port: number }> {
+export async function startGateway(configFile: string, dist: boolean, profileDir: string | undefined, workers?: number, nodeArgs: string[] = []): Promise<{ proc: Proc; port: number }> {
   const cli = script(dist, 'cli/src/main');
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const args = [...prof, ...cli, '--config', configFile, '--port', '0', ...(workers ? ['--workers', String(workers)] : [])];
+  const args = [...nodeArgs, ...prof, ...cli, '--config', configFile, '--port', '0', ...(workers ? ['--workers', String(workers)] : [])];
   const ready = workers ? /workers listening on port (\d+)/ : /listening on http:\/\/[^\s]+:(\d+)\/v1/;
   const { proc, match } = await startProcess(args, ready, { cwd: ROOT });
   return { proc, port: Number(match[1]) };

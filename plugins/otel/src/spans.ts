@@ -117,7 +117,7 @@ export class CallSpans {
     root.end(event.ctx.endedAt ?? event.ctx.startedAt);
   }
 
-  /** Records the spans of one finished call. */
+  /** Records the spans of one finished call (attribute sets built once and shared, not spread per span). */
   record(event: CallEvent): void {
     const { ctx, response, error } = event;
     const chat = asChatCompletion(response);
@@ -126,65 +126,42 @@ export class CallSpans {
     const { parent, links } = this.#parent(event, sessionId);
     const operation = ctx.operation;
     const publicModel = ctx.model ?? event.request?.model ?? 'unknown';
-    const session: Attributes = sessionId ? { 'session.id': sessionId, 'gen_ai.conversation.id': sessionId } : {};
-    const usage = usageAttributes(ctx.usage ?? chat?.usage);
-    const cost: Attributes = typeof ctx.cost === 'number' ? { 'switchyard.cost.usd': ctx.cost } : {};
-    const content = captureContent ? contentAttributes(event) : {};
-    const ttfc = ctx.stream && ctx.firstTokenAt !== undefined ? { 'gen_ai.response.time_to_first_chunk': (ctx.firstTokenAt - ctx.startedAt) / 1000 } : {};
+    // what the server span and the final attempt's span both carry
+    const outcome: Attributes = usageAttributes(ctx.usage ?? chat?.usage);
+    if (typeof ctx.cost === 'number') outcome['switchyard.cost.usd'] = ctx.cost;
+    if (captureContent) Object.assign(outcome, contentAttributes(event));
+    const request = requestAttributes(event);
+    if (sessionId) request['session.id'] = request['gen_ai.conversation.id'] = sessionId;
 
-    const server = tracer.startSpan(
-      `${operation} ${publicModel}`,
-      {
-        kind: SpanKind.SERVER,
-        startTime: ctx.startedAt,
-        links,
-        attributes: {
-          'gen_ai.operation.name': operation,
-          'gen_ai.request.model': publicModel,
-          ...(ctx.deployment ? { 'gen_ai.provider.name': providerName(ctx.deployment), 'switchyard.deployment.id': ctx.deployment.id } : {}),
-          ...requestAttributes(event),
-          ...responseAttributes(response),
-          ...usage,
-          ...ttfc,
-          ...cost,
-          ...session,
-          ...content,
-          'http.route': ctx.endpoint,
-          'http.response.status_code': event.status,
-          'switchyard.request_id': ctx.requestId,
-          'switchyard.outcome': event.outcome,
-          'switchyard.attempts': ctx.attempts.length,
-          ...(ctx.principal.keyId ? { 'switchyard.key.id': ctx.principal.keyId } : {}),
-          ...(ctx.principal.userId ? { 'user.id': ctx.principal.userId } : {}),
-          ...(error ? { 'error.type': errorType(error) } : {}),
-        },
-      },
-      parent,
-    );
+    const a: Attributes = Object.assign({ 'gen_ai.operation.name': operation, 'gen_ai.request.model': publicModel }, request, responseAttributes(response), outcome);
+    if (ctx.deployment) {
+      a['gen_ai.provider.name'] = providerName(ctx.deployment);
+      a['switchyard.deployment.id'] = ctx.deployment.id;
+    }
+    if (ctx.stream && ctx.firstTokenAt !== undefined) a['gen_ai.response.time_to_first_chunk'] = (ctx.firstTokenAt - ctx.startedAt) / 1000;
+    a['http.route'] = ctx.endpoint;
+    a['http.response.status_code'] = event.status;
+    a['switchyard.request_id'] = ctx.requestId;
+    a['switchyard.outcome'] = event.outcome;
+    a['switchyard.attempts'] = ctx.attempts.length;
+    if (ctx.principal.keyId) a['switchyard.key.id'] = ctx.principal.keyId;
+    if (ctx.principal.userId) a['user.id'] = ctx.principal.userId;
+    if (error) a['error.type'] = errorType(error);
+    const server = tracer.startSpan(`${operation} ${publicModel}`, { kind: SpanKind.SERVER, startTime: ctx.startedAt, links, attributes: a }, parent);
     if (error && event.status >= 500) server.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     const serverContext = trace.setSpan(parent, server);
 
-    ctx.attempts.forEach((attempt, i) => {
-      const final = i === ctx.attempts.length - 1 && !attempt.error;
-      const client = tracer.startSpan(
-        `${operation} ${attempt.deployment.model}`,
-        {
-          kind: SpanKind.CLIENT,
-          startTime: attempt.startedAt,
-          attributes: {
-            ...attemptAttributes(event, attempt),
-            ...requestAttributes(event),
-            ...session,
-            ...(attempt.firstChunkAt !== undefined && ctx.stream ? { 'gen_ai.response.time_to_first_chunk': (attempt.firstChunkAt - attempt.startedAt) / 1000 } : {}),
-            ...(final ? { ...responseAttributes(response, attempt.model ?? chat?.model), ...usage, ...cost, ...content } : {}),
-            ...(attempt.error ? { 'error.type': errorType(attempt.error) } : {}),
-          },
-        },
-        serverContext,
-      );
+    const last = ctx.attempts.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const attempt = ctx.attempts[i]!;
+      const c = Object.assign(attemptAttributes(event, attempt), request);
+      if (attempt.firstChunkAt !== undefined && ctx.stream) c['gen_ai.response.time_to_first_chunk'] = (attempt.firstChunkAt - attempt.startedAt) / 1000;
+      if (i === last && !attempt.error) Object.assign(c, responseAttributes(response, attempt.model ?? chat?.model), outcome);
+      if (attempt.error) c['error.type'] = errorType(attempt.error);
+      const client = tracer.startSpan(`${operation} ${attempt.deployment.model}`, { kind: SpanKind.CLIENT, startTime: attempt.startedAt, attributes: c }, serverContext);
       if (attempt.error) client.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error.message });
       client.end(attempt.endedAt ?? ctx.endedAt);
-    });
+    }
     server.end(ctx.endedAt);
   }
 }
