@@ -4,15 +4,14 @@
  */
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
-import type { Router } from './router/router.js';
+import type { Router, RouterState } from './types/index.js';
 import type { ConversationsService } from './conversations.js';
 import type { DeriveSecret, SessionOfResponse, SpendTotals } from './services.js';
-import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
 import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
-import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types.js';
+import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types/index.js';
 
 /**
  * Shared services plugins offer each other through the core (never by importing each

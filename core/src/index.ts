@@ -29,9 +29,7 @@ export type { OperationCodec, OperationResult, StreamAggregate } from './runner/
 export type { RunOutput } from './runner/runner.js';
 export { chatCodec } from './runner/codecs/chat.js';
 export { withoutGatewayFields } from './runner/options.js';
-export type { Router, DeploymentHealth } from './router/router.js';
 export { createRouter } from './router/router.js';
-export type { RouterState, AttemptEnd, MinuteUsage } from './router/state.js';
 export { createMemoryState } from './router/state.js';
 export { checkStreamEnd, invalidAnswer } from './runner/check.js';
 export { completionToChunks } from './runner/convert.js';
@@ -44,7 +42,7 @@ export { validate } from './validation/issues.js';
 export { ChatRequestSchema } from './validation/chat.js';
 export { VERSION } from './version.js';
 export { z } from 'zod';
-export type * from './types.js';
+export type * from './types/index.js';
 export { timeOrderedId } from './ids.js';
 export { toCallRecord } from './observe/call-record.js';
 export type { CallRecord, CallRecordOptions } from './observe/call-record.js';

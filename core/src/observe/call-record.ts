@@ -3,7 +3,7 @@
  * in-house loggers, built from a {@link CallEvent} in one place.
  */
 import { timeOrderedId } from '../ids.js';
-import type { CallEvent } from '../types.js';
+import type { CallEvent } from '../types/index.js';
 import { asChatCompletion } from '../runner/views.js';
 
 /**

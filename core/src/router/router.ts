@@ -5,54 +5,8 @@
  * never cooled down: there is nowhere else to go).
  */
 import type { RouterConfig } from '../config/router-schema.js';
-import type { GatewayError } from '../errors.js';
-import type { Deployment } from '../types.js';
-import type { AttemptEnd, RouterState } from './state.js';
+import type { Deployment, Router, RouterState } from '../types/index.js';
 import { STRATEGIES } from './strategies/index.js';
-
-/**
- * How a deployment is doing, for `GET /health`.
- *
- * @example
- * ```ts
- * const cooling = gateway.router.health(gateway.models.deployments).filter((h) => h.cooling_until !== null);
- * ```
- */
-export interface DeploymentHealth {
-  id: string;
-  model: string;
-  provider: string;
-  inflight: number;
-  /** Epoch ms until which it is skipped, or null. */
-  cooling_until: number | null;
-  /** Recent latency in ms (exponentially weighted), or null. */
-  latency_ms: number | null;
-  requests_last_minute: number;
-  last_error: string | null;
-}
-
-/**
- * The router of a gateway (`gateway.router` in a plugin, once the gateway is built).
- *
- * @example
- * ```ts
- * const [first] = gateway.router.order(gateway.models.lookup('gpt-4o'), false);
- * if (first && gateway.router.cooling(first)) console.log(`${first.id} is cooling down`);
- * ```
- */
-export interface Router {
-  /** The strategy's order of `deployments` for one call, deployments cooling down left out (unless all are). */
-  order(deployments: readonly Deployment[], stream: boolean): Deployment[];
-  begin(d: Deployment): void;
-  end(d: Deployment, result: AttemptEnd): void;
-  /** Records a failure of `d` (one of `groupSize` deployments) and cools it down when it failed too often. */
-  failed(d: Deployment, err: GatewayError, groupSize: number): void;
-  /** Whether `d` is cooling down now. */
-  cooling(d: Deployment): boolean;
-  health(deployments: readonly Deployment[]): DeploymentHealth[];
-  readonly state: RouterState;
-  readonly config: Readonly<Required<Pick<RouterConfig, 'retries' | 'cooldownMs' | 'allowedFails' | 'maxRetryAfterMs'>>> & RouterConfig;
-}
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {

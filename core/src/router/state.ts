@@ -3,71 +3,7 @@
  * latency and failures, and cooldowns. Reads are synchronous (they sit on every call); a
  * state shared between processes (Redis) keeps a local copy and replicates in the background.
  */
-
-/**
- * Requests and tokens a deployment took in the last minute.
- *
- * @example
- * ```ts
- * const { requests, tokens }: MinuteUsage = gateway.router.state.usage(deployment.id);
- * const full = deployment.rpm !== undefined && requests >= deployment.rpm;
- * ```
- */
-export interface MinuteUsage {
-  requests: number;
-  tokens: number;
-}
-
-/**
- * How an attempt ended, as the router records it.
- *
- * @example
- * ```ts
- * state.end('gpt-4o#0', { ok: true, latencyMs: 840, ttftMs: 120, tokens: 512 });
- * ```
- */
-export interface AttemptEnd {
-  ok: boolean;
-  /** Total latency of the attempt in ms. */
-  latencyMs: number;
-  /** Time to the first streamed chunk in ms (streams only). */
-  ttftMs?: number;
-  /** Tokens the attempt used, when known. */
-  tokens?: number;
-}
-
-/**
- * The router's state.
- *
- * @example
- * ```ts
- * const state = createMemoryState();
- * state.begin('gpt-4o#0');
- * state.end('gpt-4o#0', { ok: true, latencyMs: 120, tokens: 40 });
- * ```
- */
-export interface RouterState {
-  /** An attempt on `id` started. */
-  begin(id: string): void;
-  /** An attempt on `id` ended. */
-  end(id: string, result: AttemptEnd): void;
-  /** Attempts in flight on `id` (in every process sharing the state). */
-  inflight(id: string): number;
-  /** Usage of `id` over the last minute (sliding). */
-  usage(id: string): MinuteUsage;
-  /** Recent latency of `id` (exponentially weighted), or undefined before any call. */
-  latency(id: string, stream: boolean): number | undefined;
-  /** Counts a failure of `id`; returns the failures within the last minute. */
-  fail(id: string): number;
-  /** Skips `id` until `until` (epoch ms). */
-  coolDown(id: string, until: number, reason: string): void;
-  /** Until when `id` is cooling down (epoch ms), or 0. */
-  coolingUntil(id: string): number;
-  /** Why `id` last cooled down (for health reports). */
-  lastError(id: string): string | undefined;
-  /** Stops background replication (a shared state). */
-  close?(): Promise<void>;
-}
+import type { RouterState } from '../types/index.js';
 
 const MINUTE = 60_000;
 const ALPHA = 0.3;

@@ -1,7 +1,7 @@
 /**
  * Input and output of one in-process call through the pipeline (`gateway.call`).
  */
-import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, Principal } from '../types.js';
+import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, Principal } from '../types/index.js';
 
 /**
  * One call into the pipeline, as HTTP routes, batch workers and bridges make it.

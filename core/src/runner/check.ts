@@ -5,7 +5,7 @@
  * 200 that the client and the call log would take for an answer.
  */
 import { GatewayError } from '../errors.js';
-import type { ChatChunk, ChatCompletion } from '../types.js';
+import type { ChatChunk, ChatCompletion } from '../types/index.js';
 
 /**
  * A 502 for an upstream answer that is not what was asked for.

@@ -3,7 +3,7 @@
  * and range; unknown fields pass through to the provider.
  */
 import { z } from 'zod';
-import type { ChatRequest } from '../types.js';
+import type { ChatRequest } from '../types/index.js';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.looseObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/types.js';
+import type { Deployment } from '../../src/types/index.js';
 import { createMemoryState } from '../../src/router/state.js';
 import { createRouter } from '../../src/router/router.js';
 import { STRATEGIES } from '../../src/router/strategies/index.js';

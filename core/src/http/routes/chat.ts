@@ -3,7 +3,7 @@
  */
 import { publicErrorBody, toGatewayError } from '../../errors.js';
 import type { CallInput, CallOutput } from '../../runner/call-types.js';
-import type { CallContext, ChatChunk } from '../../types.js';
+import type { CallContext, ChatChunk } from '../../types/index.js';
 import type { RouteDefinition } from '../routes-api.js';
 import { sseResponse } from '../sse.js';
 

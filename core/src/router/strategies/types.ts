@@ -1,8 +1,8 @@
 /**
  * The seam every routing strategy fills: order the deployments of one model for one call.
  */
-import type { Deployment } from '../../types.js';
-import type { RouterState } from '../state.js';
+import type { Deployment } from '../../types/index.js';
+import type { RouterState } from '../../types/index.js';
 
 /** What a strategy sees. */
 export interface StrategyInput {

@@ -6,7 +6,7 @@
  */
 import { ChatRequestSchema } from '../../validation/chat.js';
 import { validate } from '../../validation/issues.js';
-import type { CallContext, ChatChunk, ChatCompletion, ChatRequest, Deployment } from '../../types.js';
+import type { CallContext, ChatChunk, ChatCompletion, ChatRequest, Deployment } from '../../types/index.js';
 import { ChunkAggregator } from '../aggregate.js';
 import { checkChunk, checkCompletion, checkStreamEnd } from '../check.js';
 import type { OperationCodec, StreamAggregate } from '../codec.js';
