@@ -2,6 +2,7 @@
  * What a plugin's `apply(gateway)` receives: a tap-only view of the hooks, the provider
  * registry, shared services, settings, diagnostics and an in-process caller.
  */
+import type { RouterConfig } from './config/router-schema.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
 import type { Router, RouterState } from './types/index.js';
@@ -25,6 +26,11 @@ import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, Provi
  * ```
  */
 export interface GatewayServices {
+  /**
+   * The router the call runner asks for each call's order of deployments (`@switchyard/router`,
+   * which the core loads unless a plugin provides `router`). Plugins read it as `gateway.router`.
+   */
+  router?: Router;
   /** The router's state shared between processes (a plugin such as `@switchyard/router-redis` provides it). */
   routerState?: RouterState;
   /**
@@ -97,6 +103,8 @@ export interface GatewaySettings {
   readonly secret: string;
   /** Directory for local state (SQLite file, logs) unless a plugin is told otherwise. */
   readonly dataDir: string;
+  /** The `router:` section (strategy, cooldowns, retries, fallbacks), as the router plugin reads it. */
+  readonly router: Readonly<RouterConfig>;
 }
 
 /**

@@ -9,9 +9,10 @@ import type Koa from 'koa';
 import { consoleDiagnostics, type Diagnostics } from './diagnostics.js';
 import { DEFAULT_PLUGINS, withDefaults } from './config/defaults.js';
 import { interpolateEnv } from './config/env.js';
+import { builtIns, withRouterState } from './config/built-ins.js';
 import { resolvePlugins } from './config/resolve-plugins.js';
 import { parseSize } from './config/size.js';
-import type { PluginSpec, SwitchyardConfig } from './config/schema.js';
+import type { SwitchyardConfig } from './config/schema.js';
 import { validateConfig } from './config/validate.js';
 import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
@@ -25,9 +26,8 @@ import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
 import { createModelTable, createProviderRegistry } from './models/table.js';
 import { Background } from './runner/background.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
-import { createRouter } from './router/router.js';
 import type { Router } from './types/index.js';
-import { createMemoryState } from './router/state.js';
+import { retryPolicy } from './runner/retry-policy.js';
 import type { OperationCodec } from './runner/codec.js';
 import { chatCodec } from './runner/codecs/chat.js';
 import { createRunner, type RunCall, type RunOutput } from './runner/runner.js';
@@ -139,21 +139,6 @@ function isLoopback(host: string): boolean {
 }
 
 /**
- * The config's plugins, plus the router-state plugin that `router.redis` names (unless one is
- * listed): the config key is all a user writes to share routing between processes.
- */
-function withRouterState(cfg: SwitchyardConfig): PluginSpec[] {
-  const listed = cfg.plugins ?? [];
-  const url = cfg.router?.redis;
-  if (!url) return listed;
-  const named = (p: PluginSpec) => (typeof p === 'string' ? p : Array.isArray(p) ? p[0] : p.name);
-  if (listed.some((p) => named(p) === ROUTER_REDIS)) return listed;
-  return [...listed, [ROUTER_REDIS, { url }]];
-}
-
-const ROUTER_REDIS = '@switchyard/router-redis';
-
-/**
  * Builds a gateway from a config.
  *
  * @example
@@ -168,7 +153,11 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
   const own = await resolvePlugins(withRouterState(cfg), options.configDir);
-  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own);
+  const configured = cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own;
+  const parts = await builtIns(configured);
+  const applied = orderPlugins([...parts, ...configured]);
+  // `gateway.plugins` lists the config's plugins; the built-in parts are the gateway's own
+  const plugins = applied.filter((p) => !parts.includes(p));
 
   const hooks = createHooks();
   guardHooks(hooks, diagnostics);
@@ -180,6 +169,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     storePrompts: cfg.storePrompts ?? false,
     secret: cfg.secret ?? process.env.SWITCHYARD_SECRET ?? '',
     dataDir: path.resolve(options.configDir ?? process.cwd(), cfg.dataDir ?? '.switchyard'),
+    router: Object.freeze({ ...cfg.router }),
   });
   let run: RunCall | undefined;
   let router: Router | undefined;
@@ -291,13 +281,14 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
-  await applyPlugins(plugins, apiFor, cfg.pluginTimeoutMs ?? 10_000);
+  await applyPlugins(applied, apiFor, cfg.pluginTimeoutMs ?? 10_000);
 
   models = inFile(options.configFile, () => createModelTable(cfg.models ?? [], providers));
   const table = models;
-  const runRouter = createRouter(cfg.router ?? {}, services.routerState ?? createMemoryState(), { price: (d) => services.pricing?.perToken(d) });
+  const runRouter = services.router;
+  if (!runRouter) throw new GatewayError('GW_ERR_PLUGIN_DEPENDENCY_MISSING', 'no loaded plugin set services.router: a plugin that provides "router" must set it in apply()');
   router = runRouter;
-  const runner = createRunner({ hooks, providers, models: table, router: runRouter, finish, background });
+  const runner = createRunner({ hooks, providers, models: table, router: runRouter, policy: retryPolicy(cfg.router), finish, background });
   run = runner;
   const chat = (input: CallInput) => runner(chatCodec, input) as Promise<CallOutput>;
 

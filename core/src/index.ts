@@ -29,8 +29,6 @@ export type { OperationCodec, OperationResult, StreamAggregate } from './runner/
 export type { RunOutput } from './runner/runner.js';
 export { chatCodec } from './runner/codecs/chat.js';
 export { withoutGatewayFields } from './runner/options.js';
-export { createRouter } from './router/router.js';
-export { createMemoryState } from './router/state.js';
 export { checkStreamEnd, invalidAnswer } from './runner/check.js';
 export { completionToChunks } from './runner/convert.js';
 export { createCallContext } from './runner/context.js';

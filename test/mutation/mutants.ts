@@ -159,7 +159,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'shuffle-stuck',
-    file: 'core/src/router/strategies/types.ts',
+    file: 'lib/routing/src/strategies/types.ts',
     bug: 'simple-shuffle keeps the config order: every call goes to the first deployment',
     edits: one('  keyed.sort((a, b) => b.key - a.key);', '  keyed.sort(() => 0);'),
   },
@@ -235,7 +235,7 @@ export const MUTANTS: Mutant[] = [
   // --- added with the call runner, the router, auth and hardening (after the 31 above)
   {
     id: 'router-cooldown-one-fail-early',
-    file: 'core/src/router/router.ts',
+    file: 'lib/routing/src/router.ts',
     bug: 'a deployment cools down at allowedFails failures, not after them (one failure early)',
     edits: one('fails > cfg.allowedFails', 'fails >= cfg.allowedFails'),
   },
@@ -337,7 +337,7 @@ export const COVERING_TESTS: Record<string, Covering> = {
   'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort'] },
   'core/src/config/': { include: ['core/test/config', 'test/first-hour/config'] },
   'core/src/http/': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/hardening/requests'] },
-  'core/src/router/': { include: ['core/test/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
+  'lib/routing/': { include: ['lib/routing/', 'plugins/router/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
   'core/src/runner/attempts.ts': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort', 'test/e2e/router-reliability'] },
   'lib/upstream/': { include: ['lib/upstream/', 'core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
   'lib/store/': { include: ['test/stores/', 'plugins/store-sqlite/', 'plugins/store-postgres/'] },

@@ -18,6 +18,7 @@ import { createCallContext } from './context.js';
 import type { FinishCall } from './observers.js';
 import { callOptions } from './options.js';
 import { relay } from './relay.js';
+import type { RetryPolicy } from './retry-policy.js';
 
 /** What the runner needs from the gateway. */
 export interface RunnerDeps {
@@ -25,6 +26,7 @@ export interface RunnerDeps {
   providers: ProviderRegistry;
   models: ResolvingModelTable;
   router: Router;
+  policy: RetryPolicy;
   finish: FinishCall;
   background: Background;
 }
@@ -52,7 +54,7 @@ async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
  *
  * @example
  * ```ts
- * const run = createRunner({ hooks, providers, models, router, finish, background });
+ * const run = createRunner({ hooks, providers, models, router, policy: retryPolicy(config.router), finish, background });
  * const out = await run(chatCodec, { body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] } });
  * ```
  */

@@ -48,7 +48,8 @@ export interface Router {
   cooling(d: Deployment): boolean;
   health(deployments: readonly Deployment[]): DeploymentHealth[];
   readonly state: RouterState;
-  readonly config: Readonly<Required<Pick<RouterConfig, 'retries' | 'cooldownMs' | 'allowedFails' | 'maxRetryAfterMs'>>> & RouterConfig;
+  /** The `router:` config as the router applies it (cooldown defaults filled in; retries and fallbacks are the call runner's). */
+  readonly config: Readonly<Required<Pick<RouterConfig, 'cooldownMs' | 'allowedFails'>>> & Readonly<RouterConfig>;
 }
 
 /**

@@ -3,8 +3,7 @@
  * most room left (as a share of their limit) go first; one at or over a limit goes last,
  * where only a retry reaches it. Deployments without limits count as having room.
  */
-import type { Deployment } from '../../types/index.js';
-import type { RouterState } from '../../types/index.js';
+import type { Deployment, RouterState } from '@switchyard/core';
 import { rankBy, type RouterStrategy } from './types.js';
 
 /**

@@ -3,7 +3,7 @@
  * latency and failures, and cooldowns. Reads are synchronous (they sit on every call); a
  * state shared between processes (Redis) keeps a local copy and replicates in the background.
  */
-import type { RouterState } from '../types/index.js';
+import type { RouterState } from '@switchyard/core';
 
 const MINUTE = 60_000;
 const ALPHA = 0.3;

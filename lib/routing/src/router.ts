@@ -4,11 +4,17 @@
  * deployment after `allowedFails` failures within a minute (a model with one deployment is
  * never cooled down: there is nowhere else to go).
  */
-import type { RouterConfig } from '../config/router-schema.js';
-import type { Deployment, Router, RouterState } from '../types/index.js';
+import type { Deployment, Router, RouterConfig, RouterState } from '@switchyard/core';
 import { STRATEGIES } from './strategies/index.js';
 
-/** Options of {@link createRouter}. */
+/**
+ * Options of {@link createRouter}.
+ *
+ * @example
+ * ```ts
+ * const router = createRouter(config, createMemoryState(), { price: (d) => gateway.services.pricing?.perToken(d) });
+ * ```
+ */
 export interface RouterOptions {
   random?: () => number;
   clock?: () => number;
@@ -31,7 +37,7 @@ export function createRouter(config: RouterConfig, state: RouterState, options: 
   const clock = options.clock ?? Date.now;
   // the configured price wins, then the pricing service's (cost-based routing)
   const price = (d: Deployment) => perToken(d) ?? options.price?.(d);
-  const cfg = { retries: 2, cooldownMs: 5_000, allowedFails: 3, maxRetryAfterMs: 30_000, ...config };
+  const cfg = { cooldownMs: 5_000, allowedFails: 3, ...config };
   return {
     state,
     config: cfg,

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/types/index.js';
-import { createMemoryState } from '../../src/router/state.js';
-import { createRouter } from '../../src/router/router.js';
-import { STRATEGIES } from '../../src/router/strategies/index.js';
-import { GatewayError } from '../../src/errors.js';
+import { GatewayError, type Deployment } from '@switchyard/core';
+import { createMemoryState } from '../src/state.js';
+import { createRouter } from '../src/router.js';
+import { STRATEGIES } from '../src/strategies/index.js';
 
 /** A seeded PRNG (mulberry32), so distributions are the same on every run. */
 function seeded(seed = 42): () => number {

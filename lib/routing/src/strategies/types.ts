@@ -1,10 +1,16 @@
 /**
  * The seam every routing strategy fills: order the deployments of one model for one call.
  */
-import type { Deployment } from '../../types/index.js';
-import type { RouterState } from '../../types/index.js';
+import type { Deployment, RouterState } from '@switchyard/core';
 
-/** What a strategy sees. */
+/**
+ * What a strategy sees.
+ *
+ * @example
+ * ```ts
+ * const input: StrategyInput = { candidates, state, stream: false, random: Math.random, price: () => undefined };
+ * ```
+ */
 export interface StrategyInput {
   /** The model's deployments that are not cooling down (never empty). */
   readonly candidates: readonly Deployment[];
@@ -45,7 +51,14 @@ export function weightedOrder<T>(items: readonly T[], weight: (item: T) => numbe
   return keyed.map((k) => k.item);
 }
 
-/** `items` sorted by `score` ascending, ties broken at random (so equal deployments share load). */
+/**
+ * `items` sorted by `score` ascending, ties broken at random (so equal deployments share load).
+ *
+ * @example
+ * ```ts
+ * rankBy(candidates, (d) => state.inflight(d.id), Math.random);
+ * ```
+ */
 export function rankBy<T>(items: readonly T[], score: (item: T) => number, random: () => number): T[] {
   return items
     .map((item) => ({ item, score: score(item), tie: random() }))

@@ -2,7 +2,7 @@
  * `simple-shuffle` (the default): a weighted random pick by `weight`, else by `rpm`, else by
  * `tpm`, else equal shares.
  */
-import type { Deployment } from '../../types/index.js';
+import type { Deployment } from '@switchyard/core';
 import { weightedOrder, type RouterStrategy } from './types.js';
 
 const shareOf = (d: Deployment): number => d.weight ?? d.rpm ?? d.tpm ?? 1;

@@ -1,7 +1,7 @@
 /**
  * The routing strategies by name.
  */
-import type { RouterStrategyName } from '../../config/router-schema.js';
+import type { RouterStrategyName } from '@switchyard/core';
 import { costBased } from './cost-based.js';
 import { latencyBased } from './latency-based.js';
 import { leastBusy } from './least-busy.js';
@@ -9,7 +9,14 @@ import { simpleShuffle } from './simple-shuffle.js';
 import type { RouterStrategy } from './types.js';
 import { usageBased } from './usage-based.js';
 
-/** Every strategy, by its config name. */
+/**
+ * Every strategy, by its config name.
+ *
+ * @example
+ * ```ts
+ * const order = STRATEGIES['least-busy']({ candidates, state, stream: false, random: Math.random, price: () => undefined });
+ * ```
+ */
 export const STRATEGIES: Readonly<Record<RouterStrategyName, RouterStrategy>> = Object.freeze({
   'simple-shuffle': simpleShuffle,
   'least-busy': leastBusy,
