@@ -194,7 +194,7 @@ export interface PluginApi {
   readonly routes: readonly ServedRoute[];
   /**
    * Adds an HTTP route (`/v1/...` is also served without `/v1`). Call it in `apply()`; routes
-   * are served in plugin order after the core's (chat completions, models, health).
+   * are served in plugin order after the core's (models, health).
    *
    * @example
    * ```ts

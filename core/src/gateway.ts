@@ -18,8 +18,8 @@ import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
 import { createHooks, type GatewayHooks, type GatewayLifecycle } from './hooks.js';
 import { createApp } from './http/app.js';
+import { LiveRequests } from './http/live.js';
 import { createHttpServer, defaultServerLimits, type ServerLimits } from './http/server.js';
-import { chatRoute } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
 import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
@@ -29,7 +29,6 @@ import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { Router } from './types/index.js';
 import { retryPolicy } from './runner/retry-policy.js';
 import type { OperationCodec } from './runner/codec.js';
-import { chatCodec } from './runner/codecs/chat.js';
 import { createRunner, type RunCall, type RunOutput } from './runner/runner.js';
 import { createFinish } from './runner/observers.js';
 import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin-loader.js';
@@ -89,6 +88,7 @@ export interface Gateway {
   readonly version: string;
   /** The full hook table (core side). */
   readonly hooks: GatewayHooks;
+  /** The config's plugins, in the order applied (not the built-in parts the core loads by name: the router, chat). */
   readonly plugins: readonly GatewayPlugin[];
   readonly providers: ProviderRegistry;
   readonly models: ModelTable;
@@ -173,10 +173,10 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   });
   let run: RunCall | undefined;
   let router: Router | undefined;
-  // operations plugins may call in-process by name (gateway.call / api.call); chat is built in
-  const operations = new Map<string, OperationCodec>([['chat', chatCodec as unknown as OperationCodec]]);
-  const codecFor = (operation: string | undefined): OperationCodec => {
-    const codec = operations.get(operation ?? 'chat');
+  // operations plugins register (chat: the built-in @switchyard/chat), callable by name (gateway.call / api.call)
+  const operations = new Map<string, OperationCodec>();
+  const codecFor = (operation = 'chat'): OperationCodec => {
+    const codec = operations.get(operation);
     if (!codec) throw new GatewayError('GW_ERR_INVALID_REQUEST', `No loaded plugin serves the operation "${operation}".`, { publicCode: 'operation_not_supported' });
     return codec;
   };
@@ -186,15 +186,17 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
   // what shutdown may have to cut: HTTP requests being served and in-process calls
-  const live = new Set<AbortController>();
+  const live = new LiveRequests();
   /** In-process calls, with the signal of their caller (a route's, when a plugin serves a request through one). */
   const inProcess = new Map<AbortController, AbortSignal | undefined>();
   let settled: (() => void) | undefined;
   /**
    * An in-process call that shutdown can cut (its own signal still aborts it too); a stream
-   * counts as running until it ends.
+   * counts as running until it ends. A route serving its own request (chat completions,
+   * embeddings) runs as is: the request is tracked and cut already.
    */
   const cuttable = async <Res, Chunk>(codec: OperationCodec, input: CallInput): Promise<RunOutput<Res, Chunk>> => {
+    if (live.serves(input.signal)) return run!(codec, input) as Promise<RunOutput<Res, Chunk>>;
     const ac = new AbortController();
     const outer = input.signal;
     const onAbort = () => ac.abort(outer!.reason);
@@ -252,7 +254,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return models;
     },
     diagnostics: prefixed(diagnostics, plugin.name),
-    call: (input) => {
+    call: async (input) => {
       if (!run) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
       return cuttable(codecFor(input.operation), input);
     },
@@ -290,7 +292,6 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   router = runRouter;
   const runner = createRunner({ hooks, providers, models: table, router: runRouter, policy: retryPolicy(cfg.router), finish, background });
   run = runner;
-  const chat = (input: CallInput) => runner(chatCodec, input) as Promise<CallOutput>;
 
   let state: 'ready' | 'draining' = 'ready';
   let inflight = 0;
@@ -324,7 +325,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         ).then(() => running() === 0);
   let closing: Promise<CloseReport> | undefined;
 
-  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments)), ...pluginRoutes];
+  const routes: RouteDefinition[] = [...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments)), ...pluginRoutes];
   served = Object.freeze(routes.map((r) => Object.freeze({ method: r.method, path: r.path, ...(r.page ? { page: r.page } : {}) })));
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({
@@ -335,7 +336,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     routes,
     track,
     live,
-    plugins: plugins.map((p) => p.name),
+    plugins: applied.map((p) => p.name),
   });
   const defaults = defaultServerLimits();
   const limits: ServerLimits = {
@@ -366,7 +367,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     get inflight() {
       return callsRunning();
     },
-    call: (input) => cuttable(codecFor(input.operation), input) as Promise<CallOutput>,
+    call: async (input) => cuttable(codecFor(input.operation), input) as Promise<CallOutput>,
     callback: () => listener,
     async listen(opts = {}) {
       const server = createHttpServer(listener, limits, diagnostics);

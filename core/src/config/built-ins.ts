@@ -1,6 +1,6 @@
 /**
  * Plugins the core loads by package name without the config listing them: the parts every
- * gateway needs (the router), unless a plugin of the config provides the same capability,
+ * gateway needs (the router, chat completions), unless a plugin of the config provides the same capability,
  * and the router state that `router.redis` names.
  */
 import { GatewayError } from '../errors.js';
@@ -15,10 +15,13 @@ import type { PluginSpec, SwitchyardConfig } from './schema.js';
  *
  * @example
  * ```ts
- * BUILT_INS.map((b) => b.name); // ['@switchyard/router']
+ * BUILT_INS.map((b) => b.name); // ['@switchyard/router', '@switchyard/chat']
  * ```
  */
-export const BUILT_INS: readonly { name: string; provides: string }[] = [{ name: '@switchyard/router', provides: 'router' }];
+export const BUILT_INS: readonly { name: string; provides: string }[] = [
+  { name: '@switchyard/router', provides: 'router' },
+  { name: '@switchyard/chat', provides: 'chat' },
+];
 
 /**
  * The built-in parts the config's plugins leave to the core, resolved.

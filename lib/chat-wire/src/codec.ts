@@ -4,14 +4,11 @@
  * the name it asked for, and no usage chunk (nor the `usage: null` OpenAI then adds to every
  * chunk) unless it asked for one. A stream must end with every choice finished.
  */
-import { ChatRequestSchema } from '../../validation/chat.js';
-import { validate } from '../../validation/issues.js';
-import type { CallContext, ChatChunk, ChatCompletion, ChatRequest, Deployment } from '../../types/index.js';
-import { ChunkAggregator } from '../aggregate.js';
-import { checkChunk, checkCompletion, checkStreamEnd } from '../check.js';
-import type { OperationCodec, StreamAggregate } from '../codec.js';
-import { completionToChunks } from '../convert.js';
-import { withoutGatewayFields } from '../options.js';
+import { validate, withoutGatewayFields, type CallContext, type ChatChunk, type ChatCompletion, type ChatRequest, type Deployment, type OperationCodec, type StreamAggregate } from '@switchyard/core';
+import { ChunkAggregator } from './aggregate.js';
+import { checkChunk, checkCompletion, checkStreamEnd } from './check.js';
+import { completionToChunks } from './convert.js';
+import { ChatRequestSchema } from './schema.js';
 
 /** The body sent upstream: the deployment's model and defaults, usage always requested on streams. */
 function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequest {
@@ -39,7 +36,7 @@ function aggregate(): StreamAggregate<ChatChunk, ChatCompletion> {
  *
  * @example
  * ```ts
- * const out = await runner.run(chatCodec, { body: { model: 'mock/echo', messages } });
+ * const out = await gateway.run(chatCodec, { body: { model: 'mock/echo', messages } }); // in a plugin
  * ```
  */
 export const chatCodec: OperationCodec<ChatRequest, ChatCompletion, ChatChunk> = {

@@ -3,7 +3,7 @@
  * messages or choices: every operation's call goes through the same hooks, and only chat
  * calls (and what looks like them) have these.
  */
-import type { CallRequest, CallResponse, ChatCompletion, ChatRequest } from '../types/index.js';
+import type { CallRequest, CallResponse, ChatCompletion, ChatRequest } from '@switchyard/core';
 
 /**
  * The request as a chat request, when it is one (it has `messages`).

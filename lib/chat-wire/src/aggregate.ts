@@ -2,7 +2,7 @@
  * Builds the completion a stream amounts to, so `postCall`, `log` and `cost` see a
  * streamed call exactly like a non-streamed one.
  */
-import type { ChatChunk, ChatCompletion, ChatToolCall, FinishReason, Usage } from '../types/index.js';
+import type { ChatChunk, ChatCompletion, ChatToolCall, FinishReason, Usage } from '@switchyard/core';
 
 interface ChoiceAcc {
   content: string[];

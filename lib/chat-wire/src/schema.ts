@@ -2,8 +2,7 @@
  * The schema of `POST /v1/chat/completions` bodies. Known fields are checked for type
  * and range; unknown fields pass through to the provider.
  */
-import { z } from 'zod';
-import type { ChatRequest } from '../types/index.js';
+import { z, type ChatRequest } from '@switchyard/core';
 
 const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.looseObject({
@@ -49,7 +48,14 @@ const Tool = z.looseObject({
   }),
 });
 
-/** Most messages in one request (as OpenAI's API): bounds the work one request can ask for. */
+/**
+ * Most messages in one request (as OpenAI's API): bounds the work one request can ask for.
+ *
+ * @example
+ * ```ts
+ * if (messages.length > MAX_MESSAGES) throw tooMany();
+ * ```
+ */
 export const MAX_MESSAGES = 2048;
 
 const nullableNumber = (min: number, max: number) => z.number().min(min).max(max).nullable().optional();

@@ -2,7 +2,7 @@
  * Conversions between whole completions and chunk streams, for when the client asked for
  * one and the provider (or a short-circuiting plugin) produced the other.
  */
-import type { ChatChunk, ChatCompletion } from '../types/index.js';
+import type { ChatChunk, ChatCompletion } from '@switchyard/core';
 import { ChunkAggregator } from './aggregate.js';
 
 /**

@@ -1,11 +1,9 @@
 /**
- * `POST /v1/chat/completions`: JSON or server-sent events from the chat pipeline.
+ * `POST /v1/chat/completions`: the body through the call runner as the `chat` operation,
+ * the answer as JSON or server-sent events.
  */
-import { publicErrorBody, toGatewayError } from '../../errors.js';
-import type { CallInput, CallOutput } from '../../runner/call-types.js';
-import type { CallContext, ChatChunk } from '../../types/index.js';
-import type { RouteDefinition } from '../routes-api.js';
-import { sseResponse } from '../sse.js';
+import { publicErrorBody, sseResponse, toGatewayError, type CallContext, type ChatChunk, type PluginApi, type RouteDefinition } from '@switchyard/core';
+import { chatCodec } from '@switchyard/chat-wire';
 
 async function* chatFrames(chunks: AsyncIterable<ChatChunk>, ctx: CallContext): AsyncGenerator<string> {
   try {
@@ -22,15 +20,15 @@ async function* chatFrames(chunks: AsyncIterable<ChatChunk>, ctx: CallContext): 
  *
  * @example
  * ```ts
- * routes.push(chatRoute(pipeline));
+ * gateway.addRoute(chatRoute(gateway));
  * ```
  */
-export function chatRoute(call: (input: CallInput) => Promise<CallOutput>): RouteDefinition {
+export function chatRoute(api: PluginApi): RouteDefinition {
   return {
     method: 'POST',
     path: '/v1/chat/completions',
     async handler(req) {
-      const out = await call({
+      const out = await api.run(chatCodec, {
         body: req.body,
         headers: req.headers,
         requestId: req.requestId,
