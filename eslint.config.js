@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules over every package's sources and tests, and the
 // architecture's import rules: plugins never import tapable or koa, and never another plugin
 // (sources or tests: tests get other plugins from the test kit); libraries (lib/*) are fine.
+// The core's sources import no @switchyard package; a library's import no plugin.
 import { readdirSync, readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
@@ -47,5 +48,22 @@ export default tseslint.config(
   {
     files: ['core/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  // the core depends on no library or plugin (it loads its built-in parts by package name at run time)
+  {
+    files: ['core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@switchyard/*'], message: 'The core imports no library or plugin: ask for a service, or load a plugin by name (config/built-ins.ts).' }] }],
+    },
+  },
+  // a library builds on the core and other libraries, never on a plugin
+  {
+    files: ['lib/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [NO_TAPABLE_KOA, { group: ['@switchyard/*', '!@switchyard/core', ...libraries.map((l) => `!${l}`)], message: 'A library never imports a plugin: plugins build on libraries.' }] },
+      ],
+    },
   },
 );

@@ -3,7 +3,8 @@
  * deployments with each strategy and recording the attempt (begin + end), with no I/O. Run
  * after `npm run bench` on the same machine; it is CPU only and short.
  */
-import { createMemoryState, createRouter, ROUTER_STRATEGIES, type Deployment } from '@switchyard/core';
+import { ROUTER_STRATEGIES, type Deployment } from '@switchyard/core';
+import { createMemoryState, createRouter } from '@switchyard/routing';
 
 const N = Number(process.env.ROUTER_BENCH_CALLS ?? 300_000);
 const deployments: Deployment[] = [0, 1, 2].map((i) => ({

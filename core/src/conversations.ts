@@ -5,7 +5,7 @@
  * `services.conversations`, the second calls it and puts the open conversation on
  * `ctx.state.conversation` for the call.
  */
-import type { CallContext, Deployment, Principal } from './types.js';
+import type { CallContext, Deployment, Principal } from './types/index.js';
 
 /**
  * An item of a conversation: a Responses input or output item with its id.

@@ -2,17 +2,17 @@
  * What a plugin's `apply(gateway)` receives: a tap-only view of the hooks, the provider
  * registry, shared services, settings, diagnostics and an in-process caller.
  */
+import type { RouterConfig } from './config/router-schema.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { PluginHooks } from './hooks.js';
-import type { Router } from './router/router.js';
+import type { Router, RouterState } from './types/index.js';
 import type { ConversationsService } from './conversations.js';
 import type { DeriveSecret, SessionOfResponse, SpendTotals } from './services.js';
-import type { RouterState } from './router/state.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { OperationCodec } from './runner/codec.js';
 import type { RunOutput } from './runner/runner.js';
 import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
-import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types.js';
+import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, ProviderAdapter, Usage } from './types/index.js';
 
 /**
  * Shared services plugins offer each other through the core (never by importing each
@@ -26,6 +26,11 @@ import type { CallEvent, CallRequest, CallResponse, Deployment, Principal, Provi
  * ```
  */
 export interface GatewayServices {
+  /**
+   * The router the call runner asks for each call's order of deployments (`@switchyard/router`,
+   * which the core loads unless a plugin provides `router`). Plugins read it as `gateway.router`.
+   */
+  router?: Router;
   /** The router's state shared between processes (a plugin such as `@switchyard/router-redis` provides it). */
   routerState?: RouterState;
   /**
@@ -98,6 +103,8 @@ export interface GatewaySettings {
   readonly secret: string;
   /** Directory for local state (SQLite file, logs) unless a plugin is told otherwise. */
   readonly dataDir: string;
+  /** The `router:` section (strategy, cooldowns, retries, fallbacks), as the router plugin reads it. */
+  readonly router: Readonly<RouterConfig>;
 }
 
 /**
@@ -187,7 +194,7 @@ export interface PluginApi {
   readonly routes: readonly ServedRoute[];
   /**
    * Adds an HTTP route (`/v1/...` is also served without `/v1`). Call it in `apply()`; routes
-   * are served in plugin order after the core's (chat completions, models, health).
+   * are served in plugin order after the core's (models, health).
    *
    * @example
    * ```ts

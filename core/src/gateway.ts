@@ -9,26 +9,26 @@ import type Koa from 'koa';
 import { consoleDiagnostics, type Diagnostics } from './diagnostics.js';
 import { DEFAULT_PLUGINS, withDefaults } from './config/defaults.js';
 import { interpolateEnv } from './config/env.js';
+import { builtIns, withRouterState } from './config/built-ins.js';
 import { resolvePlugins } from './config/resolve-plugins.js';
 import { parseSize } from './config/size.js';
-import type { PluginSpec, SwitchyardConfig } from './config/schema.js';
+import type { SwitchyardConfig } from './config/schema.js';
 import { validateConfig } from './config/validate.js';
 import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
 import { createHooks, type GatewayHooks, type GatewayLifecycle } from './hooks.js';
 import { createApp } from './http/app.js';
+import { LiveRequests } from './http/live.js';
 import { createHttpServer, defaultServerLimits, type ServerLimits } from './http/server.js';
-import { chatRoute } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
 import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
 import { createModelTable, createProviderRegistry } from './models/table.js';
 import { Background } from './runner/background.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
-import { createRouter, type Router } from './router/router.js';
-import { createMemoryState } from './router/state.js';
+import type { Router } from './types/index.js';
+import { retryPolicy } from './runner/retry-policy.js';
 import type { OperationCodec } from './runner/codec.js';
-import { chatCodec } from './runner/codecs/chat.js';
 import { createRunner, type RunCall, type RunOutput } from './runner/runner.js';
 import { createFinish } from './runner/observers.js';
 import { applyPlugins, orderPlugins, type GatewayPlugin } from './plugin-loader.js';
@@ -88,6 +88,7 @@ export interface Gateway {
   readonly version: string;
   /** The full hook table (core side). */
   readonly hooks: GatewayHooks;
+  /** The config's plugins, in the order applied (not the built-in parts the core loads by name: the router, chat). */
   readonly plugins: readonly GatewayPlugin[];
   readonly providers: ProviderRegistry;
   readonly models: ModelTable;
@@ -138,21 +139,6 @@ function isLoopback(host: string): boolean {
 }
 
 /**
- * The config's plugins, plus the router-state plugin that `router.redis` names (unless one is
- * listed): the config key is all a user writes to share routing between processes.
- */
-function withRouterState(cfg: SwitchyardConfig): PluginSpec[] {
-  const listed = cfg.plugins ?? [];
-  const url = cfg.router?.redis;
-  if (!url) return listed;
-  const named = (p: PluginSpec) => (typeof p === 'string' ? p : Array.isArray(p) ? p[0] : p.name);
-  if (listed.some((p) => named(p) === ROUTER_REDIS)) return listed;
-  return [...listed, [ROUTER_REDIS, { url }]];
-}
-
-const ROUTER_REDIS = '@switchyard/router-redis';
-
-/**
  * Builds a gateway from a config.
  *
  * @example
@@ -167,7 +153,11 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const cfg = validateConfig(inFile(options.configFile, () => interpolateEnv(config, options.env ?? process.env)), options.configFile);
   const diagnostics = options.diagnostics ?? consoleDiagnostics(cfg.logLevel ?? 'info');
   const own = await resolvePlugins(withRouterState(cfg), options.configDir);
-  const plugins = orderPlugins(cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own);
+  const configured = cfg.extends === 'default' ? withDefaults(await resolvePlugins(DEFAULT_PLUGINS), own) : own;
+  const parts = await builtIns(configured);
+  const applied = orderPlugins([...parts, ...configured]);
+  // `gateway.plugins` lists the config's plugins; the built-in parts are the gateway's own
+  const plugins = applied.filter((p) => !parts.includes(p));
 
   const hooks = createHooks();
   guardHooks(hooks, diagnostics);
@@ -179,13 +169,14 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     storePrompts: cfg.storePrompts ?? false,
     secret: cfg.secret ?? process.env.SWITCHYARD_SECRET ?? '',
     dataDir: path.resolve(options.configDir ?? process.cwd(), cfg.dataDir ?? '.switchyard'),
+    router: Object.freeze({ ...cfg.router }),
   });
   let run: RunCall | undefined;
   let router: Router | undefined;
-  // operations plugins may call in-process by name (gateway.call / api.call); chat is built in
-  const operations = new Map<string, OperationCodec>([['chat', chatCodec as unknown as OperationCodec]]);
-  const codecFor = (operation: string | undefined): OperationCodec => {
-    const codec = operations.get(operation ?? 'chat');
+  // operations plugins register (chat: the built-in @switchyard/chat), callable by name (gateway.call / api.call)
+  const operations = new Map<string, OperationCodec>();
+  const codecFor = (operation = 'chat'): OperationCodec => {
+    const codec = operations.get(operation);
     if (!codec) throw new GatewayError('GW_ERR_INVALID_REQUEST', `No loaded plugin serves the operation "${operation}".`, { publicCode: 'operation_not_supported' });
     return codec;
   };
@@ -195,15 +186,17 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const reportBackground = (err: unknown) => diagnostics.error('background work failed', err);
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
   // what shutdown may have to cut: HTTP requests being served and in-process calls
-  const live = new Set<AbortController>();
+  const live = new LiveRequests();
   /** In-process calls, with the signal of their caller (a route's, when a plugin serves a request through one). */
   const inProcess = new Map<AbortController, AbortSignal | undefined>();
   let settled: (() => void) | undefined;
   /**
    * An in-process call that shutdown can cut (its own signal still aborts it too); a stream
-   * counts as running until it ends.
+   * counts as running until it ends. A route serving its own request (chat completions,
+   * embeddings) runs as is: the request is tracked and cut already.
    */
   const cuttable = async <Res, Chunk>(codec: OperationCodec, input: CallInput): Promise<RunOutput<Res, Chunk>> => {
+    if (live.serves(input.signal)) return run!(codec, input) as Promise<RunOutput<Res, Chunk>>;
     const ac = new AbortController();
     const outer = input.signal;
     const onAbort = () => ac.abort(outer!.reason);
@@ -261,7 +254,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
       return models;
     },
     diagnostics: prefixed(diagnostics, plugin.name),
-    call: (input) => {
+    call: async (input) => {
       if (!run) throw new GatewayError('GW_ERR_PLUGIN', `plugin ${plugin.name} made a call before the gateway was built`);
       return cuttable(codecFor(input.operation), input);
     },
@@ -290,15 +283,15 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     background: (work) => background.add(work, (err) => diagnostics.error(`${plugin.name}: background work failed`, err)),
     report: async (e) => finish(e.ctx, e.request, e.outcome, e.status, e.response, e.error, e.payload),
   });
-  await applyPlugins(plugins, apiFor, cfg.pluginTimeoutMs ?? 10_000);
+  await applyPlugins(applied, apiFor, cfg.pluginTimeoutMs ?? 10_000);
 
   models = inFile(options.configFile, () => createModelTable(cfg.models ?? [], providers));
   const table = models;
-  const runRouter = createRouter(cfg.router ?? {}, services.routerState ?? createMemoryState(), { price: (d) => services.pricing?.perToken(d) });
+  const runRouter = services.router;
+  if (!runRouter) throw new GatewayError('GW_ERR_PLUGIN_DEPENDENCY_MISSING', 'no loaded plugin set services.router: a plugin that provides "router" must set it in apply()');
   router = runRouter;
-  const runner = createRunner({ hooks, providers, models: table, router: runRouter, finish, background });
+  const runner = createRunner({ hooks, providers, models: table, router: runRouter, policy: retryPolicy(cfg.router), finish, background });
   run = runner;
-  const chat = (input: CallInput) => runner(chatCodec, input) as Promise<CallOutput>;
 
   let state: 'ready' | 'draining' = 'ready';
   let inflight = 0;
@@ -332,7 +325,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
         ).then(() => running() === 0);
   let closing: Promise<CloseReport> | undefined;
 
-  const routes: RouteDefinition[] = [chatRoute(chat), ...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments)), ...pluginRoutes];
+  const routes: RouteDefinition[] = [...modelRoutes(table), ...healthRoutes(() => state, () => runRouter.health(table.deployments)), ...pluginRoutes];
   served = Object.freeze(routes.map((r) => Object.freeze({ method: r.method, path: r.path, ...(r.page ? { page: r.page } : {}) })));
   const serverCfg = cfg.server ?? {};
   const { app, listener } = createApp({
@@ -343,7 +336,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     routes,
     track,
     live,
-    plugins: plugins.map((p) => p.name),
+    plugins: applied.map((p) => p.name),
   });
   const defaults = defaultServerLimits();
   const limits: ServerLimits = {
@@ -374,7 +367,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
     get inflight() {
       return callsRunning();
     },
-    call: (input) => cuttable(codecFor(input.operation), input) as Promise<CallOutput>,
+    call: async (input) => cuttable(codecFor(input.operation), input) as Promise<CallOutput>,
     callback: () => listener,
     async listen(opts = {}) {
       const server = createHttpServer(listener, limits, diagnostics);

@@ -7,7 +7,7 @@
  * with `gateway.addRoute()`.
  */
 import tapable from 'tapable';
-import type { AuthRequest, CallContext, CallEvent, CallRequest, CallResponse, ChatChunk, CostEvent, Deployment, Principal } from './types.js';
+import type { AuthRequest, CallContext, CallEvent, CallRequest, CallResponse, ChatChunk, CostEvent, Deployment, Principal } from './types/index.js';
 
 const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncWaterfallHook } = tapable;
 

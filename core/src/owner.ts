@@ -10,7 +10,7 @@
  *    answers exactly as for an id that never existed; lists never include it; ids that
  *    encode an owner (signed native response ids) are checked with {@link canSee}.
  */
-import type { Principal } from './types.js';
+import type { Principal } from './types/index.js';
 
 /**
  * The owner string of a principal: its key id; without a key, `user:<id>` or `team:<id>`;

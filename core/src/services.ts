@@ -3,7 +3,7 @@
  * their contracts; added to `GatewayServices` by declaration merging. Per-call settings that
  * plugins may override live here too.
  */
-import type { Principal } from './types.js';
+import type { Principal } from './types/index.js';
 
 /**
  * Finds the session of a stored response, for calls that continue it with

@@ -91,7 +91,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'aggregate-tool-args-last-fragment',
-    file: 'core/src/runner/aggregate.ts',
+    file: 'lib/chat-wire/src/aggregate.ts',
     bug: 'the stream aggregate keeps only the last fragment of a tool call’s arguments',
     edits: one('if (tc.function?.arguments) call.args.push(tc.function.arguments);', 'if (tc.function?.arguments) call.args = [tc.function.arguments];'),
   },
@@ -110,7 +110,7 @@ export const MUTANTS: Mutant[] = [
   // --- the behaviours that rested on one test
   {
     id: 'usage-null-shown',
-    file: 'core/src/runner/codecs/chat.ts',
+    file: 'lib/chat-wire/src/codec.ts',
     bug: 'the `usage: null` the gateway caused upstream to add reaches a client that did not ask for usage',
     edits: one('      chunk.usage = undefined;\n', ''),
   },
@@ -147,7 +147,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'short-circuit-stream-usage-unasked',
-    file: 'core/src/runner/convert.ts',
+    file: 'lib/chat-wire/src/convert.ts',
     bug: 'a short-circuited (cached) stream sends a usage chunk the client did not ask for',
     edits: one('  if (includeUsage && completion.usage) chunks.push(', '  if (completion.usage) chunks.push('),
   },
@@ -159,7 +159,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'shuffle-stuck',
-    file: 'core/src/router/strategies/types.ts',
+    file: 'lib/routing/src/strategies/types.ts',
     bug: 'simple-shuffle keeps the config order: every call goes to the first deployment',
     edits: one('  keyed.sort((a, b) => b.key - a.key);', '  keyed.sort(() => 0);'),
   },
@@ -235,7 +235,7 @@ export const MUTANTS: Mutant[] = [
   // --- added with the call runner, the router, auth and hardening (after the 31 above)
   {
     id: 'router-cooldown-one-fail-early',
-    file: 'core/src/router/router.ts',
+    file: 'lib/routing/src/router.ts',
     bug: 'a deployment cools down at allowedFails failures, not after them (one failure early)',
     edits: one('fails > cfg.allowedFails', 'fails >= cfg.allowedFails'),
   },
@@ -265,7 +265,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'aggregate-loses-stream-usage',
-    file: 'core/src/runner/aggregate.ts',
+    file: 'lib/chat-wire/src/aggregate.ts',
     bug: 'a streamed call’s usage is lost: no tokens, no cost, no tpm for streams',
     edits: one('    if (chunk.usage) this.#usage = chunk.usage;\n', ''),
   },
@@ -337,7 +337,8 @@ export const COVERING_TESTS: Record<string, Covering> = {
   'core/src/': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort'] },
   'core/src/config/': { include: ['core/test/config', 'test/first-hour/config'] },
   'core/src/http/': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/hardening/requests'] },
-  'core/src/router/': { include: ['core/test/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
+  'lib/chat-wire/': { include: ['lib/chat-wire/', 'plugins/chat/', 'core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort'] },
+  'lib/routing/': { include: ['lib/routing/', 'plugins/router/', 'test/e2e/router-reliability', 'test/e2e/router-strategies'] },
   'core/src/runner/attempts.ts': { include: ['core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/client-abort', 'test/e2e/router-reliability'] },
   'lib/upstream/': { include: ['lib/upstream/', 'core/test/', 'test/e2e/chat-', 'plugins/provider-openai/test', 'plugins/provider-mock/test', 'test/e2e/upstream-keepalive', 'test/e2e/client-abort'] },
   'lib/store/': { include: ['test/stores/', 'plugins/store-sqlite/', 'plugins/store-postgres/'] },

@@ -18,7 +18,8 @@ export interface KnownApi {
 }
 
 /**
- * Known paths and who serves them. Chat completions, models and health are the core's own.
+ * Known paths and who serves them. Models and health are the core's own, chat completions the
+ * built-in `@switchyard/chat`'s.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  * rendered in the OpenAI error shape by the core.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Principal } from '../types.js';
+import type { Principal } from '../types/index.js';
 
 /**
  * HTTP methods routes may use.

@@ -8,7 +8,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import { requestIdFrom } from '../runner/context.js';
-import type { Principal } from '../types.js';
+import type { Principal } from '../types/index.js';
 import { readJsonBody, type BodyLimits } from './body.js';
 import { writeError, writeRouteResponse } from './respond.js';
 import type { RouteDefinition, RouteRequest } from './routes-api.js';

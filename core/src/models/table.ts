@@ -4,7 +4,7 @@
  */
 import { GatewayError } from '../errors.js';
 import type { ModelTable, ProviderRegistry } from '../gateway-api.js';
-import type { Deployment, ProviderAdapter } from '../types.js';
+import type { Deployment, ProviderAdapter } from '../types/index.js';
 import { MODEL_KEYS, PRICING_KEYS, type ModelConfig } from '../config/schema.js';
 import { unknownKeys } from '../config/suggest.js';
 

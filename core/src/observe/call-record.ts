@@ -3,8 +3,7 @@
  * in-house loggers, built from a {@link CallEvent} in one place.
  */
 import { timeOrderedId } from '../ids.js';
-import type { CallEvent } from '../types.js';
-import { asChatCompletion } from '../runner/views.js';
+import type { CallEvent, ChatCompletion } from '../types/index.js';
 
 /**
  * One finished call as loggers write it (JSON-safe, flat), made by {@link toCallRecord}.
@@ -129,7 +128,8 @@ const built = new WeakMap<CallEvent, { bare?: CallRecord; full?: CallRecord }>()
 
 function build(event: CallEvent): CallRecord {
   const { ctx, request, response, error } = event;
-  const chat = asChatCompletion(response);
+  // a chat completion (it has choices) says why it stopped
+  const chat = Array.isArray(response?.choices) ? (response as ChatCompletion) : undefined;
   const usage = ctx.usage ?? chat?.usage;
   const record: CallRecord = {
     id: (event.id ??= timeOrderedId()),

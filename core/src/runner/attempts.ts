@@ -9,11 +9,12 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../gateway-api.js';
-import { isContextWindowError, isRetryable, retryAfterMs } from '../router/failures.js';
-import type { Router } from '../router/router.js';
-import type { CallContext, CallRequest, CallResponse, Deployment, UpstreamAttempt } from '../types.js';
+import { isContextWindowError, isRetryable, retryAfterMs } from './failures.js';
+import type { Router } from '../types/index.js';
+import type { CallContext, CallRequest, CallResponse, Deployment, UpstreamAttempt } from '../types/index.js';
 import { scrubError } from './scrub.js';
 import type { OperationCodec } from './codec.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { now } from './context.js';
 import type { CallOptions } from './options.js';
 
@@ -28,6 +29,8 @@ export interface AttemptDeps {
   providers: ProviderRegistry;
   models: ResolvingModelTable;
   router: Router;
+  /** Retries, fallbacks and timeouts (the `router:` config, the runner's part). */
+  policy: RetryPolicy;
 }
 
 /**
@@ -117,7 +120,7 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
   options: CallOptions,
 ): Promise<Served<Res, Chunk>> {
   const { router, models, providers, hooks } = deps;
-  const cfg = router.config;
+  const cfg = deps.policy;
   const groups = [request.model];
   const tried = new Set(groups);
   let fallbacks = 0;
@@ -156,7 +159,7 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
       }
       previous = d;
       try {
-        const served = await once(codec, providers.get(d.provider)!, request, d, ctx, options, router);
+        const served = await once(codec, providers.get(d.provider)!, request, d, ctx, options, router, cfg.streamTimeoutMs);
         ctx.deployment = d;
         ctx.responseHeaders['x-switchyard-deployment'] = d.id;
         ctx.responseHeaders['x-switchyard-attempts'] = String(ctx.attempts.length);
@@ -202,10 +205,11 @@ async function once<Req extends CallRequest, Res extends CallResponse, Chunk>(
   ctx: CallContext,
   options: CallOptions,
   router: Router,
+  streamTimeoutMs: number | undefined,
 ): Promise<Served<Res, Chunk>> {
   const attempt: UpstreamAttempt = { deployment: d, startedAt: now() };
   ctx.attempts.push(attempt);
-  const timeout = ctx.stream ? (options.streamTimeoutMs ?? options.timeoutMs ?? router.config.streamTimeoutMs) : options.timeoutMs;
+  const timeout = ctx.stream ? (options.streamTimeoutMs ?? options.timeoutMs ?? streamTimeoutMs) : options.timeoutMs;
   const sig = attemptSignal(ctx, timeout);
   router.begin(d);
   const fail = (err: unknown): never => {

@@ -1,7 +1,7 @@
 /**
  * Input and output of one in-process call through the pipeline (`gateway.call`).
  */
-import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, Principal } from '../types.js';
+import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, Principal } from '../types/index.js';
 
 /**
  * One call into the pipeline, as HTTP routes, batch workers and bridges make it.
@@ -13,7 +13,7 @@ import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, P
  * ```
  */
 export interface CallInput {
-  /** Only `chat` today; other operations come with their plugins. */
+  /** The operation, as its plugin registered it (default `chat`: the built-in `@switchyard/chat`; `embeddings`, `responses`, ...). */
   operation?: Operation;
   /** The request body as the client sent it (validated by the pipeline). */
   body: unknown;
@@ -25,7 +25,7 @@ export interface CallInput {
    */
   principal?: Principal;
   signal?: AbortSignal;
-  /** Endpoint recorded with the call (default `/v1/chat/completions`). */
+  /** Endpoint recorded with the call (default: the operation's own, e.g. `/v1/chat/completions`). */
   endpoint?: string;
   /** Metadata recorded with the call, merged over the body's `metadata`. */
   metadata?: Record<string, unknown>;

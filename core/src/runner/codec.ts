@@ -5,7 +5,7 @@
  * runner does everything else the same way for every operation: hooks, routing, attempts,
  * recording, logs and cost.
  */
-import type { Usage, CallRequest, CallResponse, CallContext, Deployment, ProviderAdapter, ProviderCall } from '../types.js';
+import type { Usage, CallRequest, CallResponse, CallContext, Deployment, ProviderAdapter, ProviderCall } from '../types/index.js';
 
 /**
  * What a provider returned for one attempt: what a codec's `send` resolves with.

@@ -2,7 +2,7 @@
  * Creation of the per-call context.
  */
 import { timeOrderedId } from '../ids.js';
-import type { CallContext, GatewayState, Operation, Principal } from '../types.js';
+import type { CallContext, GatewayState, Operation, Principal } from '../types/index.js';
 
 const NEVER = new AbortController().signal;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

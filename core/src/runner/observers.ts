@@ -7,7 +7,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { GatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
-import type { CallContext, CallEvent, CallOutcome, CallRequest, CallResponse } from '../types.js';
+import type { CallContext, CallEvent, CallOutcome, CallRequest, CallResponse } from '../types/index.js';
 import type { Background } from './background.js';
 import { now } from './context.js';
 

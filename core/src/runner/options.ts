@@ -5,7 +5,7 @@
  * `x-litellm-num-retries`). These fields are the gateway's: they never go upstream.
  */
 import { GatewayError } from '../errors.js';
-import type { CallContext, CallRequest } from '../types.js';
+import type { CallContext, CallRequest } from '../types/index.js';
 
 /**
  * Top-level body fields that are for the gateway, not the provider (metadata, the session id

@@ -8,8 +8,8 @@
  */
 import type { GatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
-import type { Router } from '../router/router.js';
-import type { CallContext, CallRequest, CallResponse, ChatChunk } from '../types.js';
+import type { Router } from '../types/index.js';
+import type { CallContext, CallRequest, CallResponse, ChatChunk } from '../types/index.js';
 import { attemptError, clientClosed, type Served } from './attempts.js';
 import type { Background } from './background.js';
 import type { OperationCodec } from './codec.js';

@@ -8,8 +8,8 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../gateway-api.js';
-import type { Router } from '../router/router.js';
-import type { CallContext, CallRequest, CallResponse } from '../types.js';
+import type { Router } from '../types/index.js';
+import type { CallContext, CallRequest, CallResponse } from '../types/index.js';
 import { serve } from './attempts.js';
 import type { Background } from './background.js';
 import type { CallInput, CallOutput } from './call-types.js';
@@ -18,6 +18,7 @@ import { createCallContext } from './context.js';
 import type { FinishCall } from './observers.js';
 import { callOptions } from './options.js';
 import { relay } from './relay.js';
+import type { RetryPolicy } from './retry-policy.js';
 
 /** What the runner needs from the gateway. */
 export interface RunnerDeps {
@@ -25,6 +26,7 @@ export interface RunnerDeps {
   providers: ProviderRegistry;
   models: ResolvingModelTable;
   router: Router;
+  policy: RetryPolicy;
   finish: FinishCall;
   background: Background;
 }
@@ -52,7 +54,7 @@ async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
  *
  * @example
  * ```ts
- * const run = createRunner({ hooks, providers, models, router, finish, background });
+ * const run = createRunner({ hooks, providers, models, router, policy: retryPolicy(config.router), finish, background });
  * const out = await run(chatCodec, { body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] } });
  * ```
  */

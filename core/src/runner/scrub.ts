@@ -5,7 +5,7 @@
  * downstream sees the clean text.
  */
 import { GatewayError } from '../errors.js';
-import type { CallContext, Deployment } from '../types.js';
+import type { CallContext, Deployment } from '../types/index.js';
 
 /** Shapes of well-known credentials, redacted even when the gateway does not know the value. */
 const KNOWN_SHAPES = [

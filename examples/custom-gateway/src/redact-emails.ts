@@ -2,7 +2,8 @@
  * An in-house `transform` plugin: masks e-mail addresses in user messages before they
  * leave the gateway. A complete plugin in ~20 lines.
  */
-import { asChatRequest, definePlugin, type ChatMessage } from '@switchyard/core';
+import { definePlugin, type ChatMessage } from '@switchyard/core';
+import { asChatRequest } from '@switchyard/chat-wire';
 
 const PLUGIN_NAME = '@acme/redact-emails';
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;

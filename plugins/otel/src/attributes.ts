@@ -2,7 +2,8 @@
  * GenAI semantic-convention attributes of a call and of its upstream attempts.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { asChatCompletion, asChatRequest, type CallEvent, type CallResponse, type Deployment, type GatewayError, type UpstreamAttempt, type Usage } from '@switchyard/core';
+import type { CallEvent, CallResponse, Deployment, GatewayError, UpstreamAttempt, Usage } from '@switchyard/core';
+import { asChatCompletion, asChatRequest } from '@switchyard/chat-wire';
 
 /** `gen_ai.provider.name` values of the semantic conventions, by Switchyard provider id. */
 export const PROVIDER_NAMES: Readonly<Record<string, string>> = {

@@ -3,7 +3,8 @@
  * chunk per upstream attempt (semantic conventions), plus gateway request counters.
  */
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-import { asChatCompletion, type CallEvent } from '@switchyard/core';
+import type { CallEvent } from '@switchyard/core';
+import { asChatCompletion } from '@switchyard/chat-wire';
 import { errorType, providerName, serverAttributes } from './attributes.js';
 
 // bucket boundaries advised by the GenAI semantic conventions

@@ -17,7 +17,8 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { asChatCompletion, type CallEvent } from '@switchyard/core';
+import type { CallEvent } from '@switchyard/core';
+import { asChatCompletion } from '@switchyard/chat-wire';
 import {
   attemptAttributes,
   contentAttributes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkAggregator, GatewayError, type ChatChunk } from '@switchyard/core';
+import { GatewayError, type ChatChunk } from '@switchyard/core';
+import { ChunkAggregator } from '@switchyard/chat-wire';
 import { type EventSourceMessage } from '@switchyard/upstream';
 import { toChatChunks } from '../src/stream.js';
 import type { GeminiResponse } from '../src/wire.js';

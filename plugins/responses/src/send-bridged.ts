@@ -5,11 +5,6 @@
  * that fails first gets its real status (and the runner may try another deployment).
  */
 import {
-  ChatRequestSchema,
-  ChunkAggregator,
-  chatCodec,
-  checkStreamEnd,
-  completionToChunks,
   invalidAnswer,
   validate,
   type ChatChunk,
@@ -18,6 +13,7 @@ import {
   type ProviderAdapter,
   type ProviderCall,
 } from '@switchyard/core';
+import { ChatRequestSchema, ChunkAggregator, chatCodec, checkStreamEnd, completionToChunks } from '@switchyard/chat-wire';
 import { stateOf } from './call-state.js';
 import { conversationHistory } from './conversation.js';
 import type { ResponsesDeps } from './deps.js';

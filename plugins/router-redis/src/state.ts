@@ -7,7 +7,8 @@
  * is everyone's). While Redis is unreachable the state is this process's own.
  */
 import { Redis } from 'ioredis';
-import { createMemoryState, type AttemptEnd, type MinuteUsage, type RouterState } from '@switchyard/core';
+import type { AttemptEnd, MinuteUsage, RouterState } from '@switchyard/core';
+import { createMemoryState } from '@switchyard/routing';
 
 /** Options of the shared state. */
 export interface RedisStateOptions {

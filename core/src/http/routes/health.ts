@@ -3,7 +3,7 @@
  * open; and `GET /health`, each deployment's state as the router sees it (behind the
  * gateway's auth: it names deployments, never their keys or addresses).
  */
-import type { DeploymentHealth } from '../../router/router.js';
+import type { DeploymentHealth } from '../../types/index.js';
 import type { RouteDefinition } from '../routes-api.js';
 
 /**

@@ -1,0 +1,178 @@
+/**
+ * The provider contract: a deployment, what an adapter is asked for each upstream call,
+ * and what it answers.
+ */
+import type { Readable } from 'node:stream';
+import type { CallContext } from './call.js';
+import type { ChatChunk, ChatCompletion, ChatRequest } from './chat.js';
+import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings.js';
+
+/**
+ * A configured upstream target for a public model name, as a provider receives it on `call.deployment`.
+ *
+ * @example
+ * ```ts
+ * async chat(request, { deployment, signal }) {
+ *   const url = `${deployment.apiBase ?? 'https://api.acme.ai/v1'}/chat/completions`;
+ *   const res = await upstreamBuffered({ url, body: request, signal, timeoutMs: deployment.timeoutMs, provider: deployment.provider });
+ *   return { type: 'completion', body: parseJson<ChatCompletion>(res.text, deployment.provider) };
+ * }
+ * ```
+ */
+export interface Deployment {
+  /** Stable id, `<public name>#<index>` unless configured. */
+  id: string;
+  /** The public model name clients ask for. */
+  name: string;
+  /** Provider id (`openai`, `anthropic`, `mock`, ...). */
+  provider: string;
+  /** Upstream model id. */
+  model: string;
+  apiBase?: string;
+  apiKey?: string;
+  /** Upstream timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Extra body parameters merged into every request to this deployment. */
+  params?: Record<string, unknown>;
+  /** Provider-specific options (validated by the provider's `validateDeployment`). */
+  options: Record<string, unknown>;
+  /** Price overrides in USD per token, from the config (cost plugins prefer them to price data). */
+  pricing?: DeploymentPricing;
+  /** Relative share of traffic (simple-shuffle routing). */
+  weight?: number;
+  /** Requests per minute the deployment may take. */
+  rpm?: number;
+  /** Tokens per minute the deployment may take. */
+  tpm?: number;
+  /** Largest prompt in tokens (context-window check). */
+  maxInputTokens?: number;
+}
+
+/**
+ * Per-deployment price overrides in USD per token (a model entry's `inputCostPerToken`, ...).
+ *
+ * @example
+ * ```ts
+ * const p: DeploymentPricing = deployment.pricing ?? {};
+ * const usd = usage.prompt_tokens * (p.inputCostPerToken ?? 0) + usage.completion_tokens * (p.outputCostPerToken ?? 0);
+ * ```
+ */
+export interface DeploymentPricing {
+  inputCostPerToken?: number;
+  outputCostPerToken?: number;
+  cacheReadCostPerToken?: number;
+  cacheWriteCostPerToken?: number;
+  inputCostPerTokenBatches?: number;
+  outputCostPerTokenBatches?: number;
+}
+
+/**
+ * The result of a provider's chat call: a whole completion or a stream of chunks.
+ *
+ * @example
+ * ```ts
+ * async chat(request): Promise<ChatResult> {
+ *   const body = answer(request); // a ChatCompletion
+ *   if (!request.stream) return { type: 'completion', body };
+ *   const chunks = completionToChunks(body, request.stream_options?.include_usage === true);
+ *   return { type: 'stream', chunks: (async function* () { yield* chunks; })() };
+ * }
+ * ```
+ */
+export type ChatResult =
+  | { type: 'completion'; body: ChatCompletion; upstreamRequestId?: string }
+  | { type: 'stream'; chunks: AsyncIterable<ChatChunk>; upstreamRequestId?: string };
+
+/**
+ * What a provider gets for each upstream call.
+ *
+ * @example
+ * ```ts
+ * async embeddings(request, call: ProviderCall) {
+ *   const res = await upstreamBuffered({ url: `${call.deployment.apiBase}/embeddings`, body: request, signal: call.signal, provider: 'acme' });
+ *   return { body: parseJson<EmbeddingsResponse>(res.text, 'acme') };
+ * }
+ * ```
+ */
+export interface ProviderCall {
+  deployment: Deployment;
+  ctx: CallContext;
+  /** Aborts the upstream request (client gone, timeout, shutdown). */
+  signal: AbortSignal;
+}
+
+/**
+ * A provider adapter: turns an OpenAI chat request into the provider's wire format and
+ * back. Registered by a provider plugin with `gateway.providers.register(...)`.
+ *
+ * @example
+ * ```ts
+ * gateway.providers.register({
+ *   id: 'echo',
+ *   async chat(request) {
+ *     return { type: 'completion', body: makeCompletion(request) };
+ *   },
+ * });
+ * ```
+ */
+export interface ProviderAdapter {
+  /** The id deployments name in `provider:` and clients use in `provider/model`. */
+  readonly id: string;
+  /** Serve a chat completion; `request.stream` says which result kind is expected. */
+  chat(request: ChatRequest, call: ProviderCall): Promise<ChatResult>;
+  /** Serve embeddings (providers that have them). */
+  embeddings?(request: EmbeddingsRequest, call: ProviderCall): Promise<{ body: EmbeddingsResponse; upstreamRequestId?: string }>;
+  /** Validates provider-specific deployment options at boot; throw to reject. */
+  validateDeployment?(deployment: Deployment): void;
+  /** Model ids this provider advertises in `/v1/models` as `provider/model`. */
+  readonly models?: readonly string[];
+  /**
+   * Defaults applied to `provider/model` deployments that are not in the config; `pricing` also
+   * to configured deployments of this provider that set no price (e.g. the mock's zero price).
+   */
+  readonly defaults?: Partial<Pick<Deployment, 'apiBase' | 'apiKey' | 'timeoutMs' | 'options' | 'pricing'>>;
+  /**
+   * OpenAI-style APIs the provider serves natively (e.g. `responses`, `files`, `batches`),
+   * reachable through {@link ProviderAdapter.passthrough}. Others are bridged by plugins.
+   */
+  readonly nativeApis?: readonly string[];
+  /** Forwards a request to one of the provider's native APIs with the deployment's URL and auth. */
+  passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse>;
+}
+
+/**
+ * An upstream HTTP response: status, lower-cased headers and the body stream (what
+ * `@switchyard/upstream`'s `upstreamFetch` returns, and what a pass-through hands back).
+ *
+ * @example
+ * ```ts
+ * const res = await adapter.passthrough!({ method: 'GET', path: '/responses/resp_1' }, call);
+ * if (res.status !== 200) await res.body.dump();
+ * ```
+ */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body: a Node stream that can also be read whole (`text()`) or discarded (`dump()`). */
+  body: Readable & { text(): Promise<string>; dump(opts?: { limit?: number }): Promise<void> };
+}
+
+/**
+ * A request forwarded to a provider's native OpenAI-style API.
+ *
+ * @example
+ * ```ts
+ * const res = await adapter.passthrough!({ method: 'GET', path: '/responses/resp_1' }, call);
+ * ```
+ */
+export interface PassthroughRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below the API root, e.g. `/responses` or `/responses/resp_1/input_items`. */
+  path: string;
+  /** Query string without `?`. */
+  query?: string;
+  /** JSON body. */
+  body?: unknown;
+  /** Whether an SSE answer is expected. */
+  stream?: boolean;
+}

@@ -1,0 +1,42 @@
+/**
+ * `POST /v1/chat/completions`: the body through the call runner as the `chat` operation,
+ * the answer as JSON or server-sent events.
+ */
+import { publicErrorBody, sseResponse, toGatewayError, type CallContext, type ChatChunk, type PluginApi, type RouteDefinition } from '@switchyard/core';
+import { chatCodec } from '@switchyard/chat-wire';
+
+async function* chatFrames(chunks: AsyncIterable<ChatChunk>, ctx: CallContext): AsyncGenerator<string> {
+  try {
+    for await (const chunk of chunks) yield `data: ${JSON.stringify(chunk)}\n\n`;
+    yield 'data: [DONE]\n\n';
+  } catch (err) {
+    // headers are sent: the error travels as a frame the OpenAI SDK raises as APIError
+    yield `data: ${JSON.stringify(publicErrorBody(toGatewayError(err), ctx.requestId))}\n\n`;
+  }
+}
+
+/**
+ * The chat completions route.
+ *
+ * @example
+ * ```ts
+ * gateway.addRoute(chatRoute(gateway));
+ * ```
+ */
+export function chatRoute(api: PluginApi): RouteDefinition {
+  return {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    async handler(req) {
+      const out = await api.run(chatCodec, {
+        body: req.body,
+        headers: req.headers,
+        requestId: req.requestId,
+        principal: req.principal,
+        signal: req.signal,
+      });
+      if (out.type === 'stream') return sseResponse(chatFrames(out.chunks, out.ctx), out.ctx.responseHeaders);
+      return { status: 200, headers: out.ctx.responseHeaders, body: out.body };
+    },
+  };
+}
