@@ -113,7 +113,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   const wanted = opts.targets ?? TARGET_NAMES.filter((t) => (t !== 'workers2' && t !== 'nowait') || !opts.quick);
   const outDir = opts.outDir ?? path.join(BENCH_DIR, 'results');
   const wantDist = (opts.mode ?? (opts.quick ? 'source' : 'dist')) === 'dist';
-  const gatewayProjects = ['core', 'cli', 'plugins/provider-openai', ...PRODUCTION_DIRS.map((d) => `plugins/${d}`)].filter((p) =>
+  const gatewayProjects = ['core', 'cli', 'plugins/provider-openai', 'plugins/chat', 'plugins/router', ...PRODUCTION_DIRS.map((d) => `plugins/${d}`)].filter((p) =>
     existsSync(path.join(ROOT, p, 'tsconfig.json')),
   );
   const dist = wantDist && build(gatewayProjects, 'the gateway', log);
