@@ -18,6 +18,10 @@ export interface BatchesDeps {
   chunkLines: number;
   /** How often a batch's coordinator looks whether its chunks ended, in ms. */
   pollMs: number;
+  /** `auto`: a batch whose model is on a deployment that batches natively runs there; `gateway`: every batch runs here. */
+  mode: 'auto' | 'gateway';
+  /** How often a native batch is polled upstream, in ms. */
+  nativePollMs: number;
   /** Lines of one chunk run at once. */
   concurrency: number;
   /** Queues a batch's job (in the transaction that creates it). */

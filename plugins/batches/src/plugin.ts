@@ -29,6 +29,13 @@ const OptionsSchema = z.strictObject({
   pollMs: z.number().int().min(10).max(60_000).default(1000),
   /** How long a batch may run before it expires, in seconds (OpenAI's `24h` window; shorter for tests). */
   windowSeconds: z.number().int().min(1).max(7 * 86_400).default(86_400),
+  /**
+   * `auto`: a batch whose model is served by a deployment that batches natively (OpenAI, Azure)
+   * is passed through to it; `gateway`: the gateway executes every batch.
+   */
+  mode: z.enum(['auto', 'gateway']).default('auto'),
+  /** How often a native batch is polled at its deployment, in ms (default 60 s). */
+  nativePollMs: z.number().int().min(10).max(3_600_000).default(60_000),
   /** Execute batches in this process (false: serve the API only). */
   worker: z.boolean().default(true),
 });
@@ -62,6 +69,8 @@ export function batches(options?: BatchesOptions): GatewayPlugin {
         windowSeconds: opts.windowSeconds,
         chunkLines: opts.chunkLines,
         pollMs: opts.pollMs,
+        mode: opts.mode,
+        nativePollMs: opts.nativePollMs,
         enqueue: async (batchId, trx) => {
           await store.jobs.enqueue<BatchPayload>(BATCH_JOB_KIND, { batchId }, { key: batchId, trx, maxAttempts: 10 });
         },

@@ -14,6 +14,8 @@ import { newId, nowSec } from '../ids.js';
 import type { LineCharge, StoredBatch } from '../repo.js';
 import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.js';
 import { blobLines, checkLine } from './lines.js';
+import { nativeRunner } from '../native/run.js';
+import { nativeDeployment } from '../native/upstream.js';
 
 /** The job kind of batches. */
 export const BATCH_JOB_KIND = 'batches.run';
@@ -70,11 +72,16 @@ function addUsage(total: Usage, body: unknown): void {
 export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<BatchPayload>; chunk: JobHandler<ChunkPayload> } {
   const { repo, api } = deps;
 
-  async function validateBatch(s: StoredBatch): Promise<BatchObject | undefined> {
+  /**
+   * Checks every line; a batch whose model batches natively (and the mode allows it) takes
+   * one model (OpenAI and Azure refuse a file that mixes them) and is marked native.
+   */
+  async function validateBatch(s: StoredBatch): Promise<{ batch: BatchObject; native?: true } | undefined> {
     const b = s.batch;
     const errors: BatchError[] = [];
     const seen = new Set<string>();
     const models = new Set<string>();
+    const lineModels: Array<{ no: number; model: string }> = [];
     let total = 0;
     let failedLines = 0;
     const knownModel = (m: string) => api.models.lookup(m).length > 0;
@@ -85,8 +92,26 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
         if (errors.length < MAX_ERRORS) errors.push(r.error);
       } else {
         total += 1;
-        models.add(String(r.line.body.model));
+        const model = String(r.line.body.model);
+        models.add(model);
+        // kept only while the file mixes models (a one-model file keeps none)
+        if (models.size > 1 || lineModels.length === 0 || lineModels[0]!.model !== model) lineModels.push({ no, model });
       }
+    }
+    const first = lineModels[0]?.model;
+    const native = deps.mode === 'auto' ? [...models].map((m) => ({ m, d: nativeDeployment(api, m) })).find((x) => x.d) : undefined;
+    if (native && models.size > 1) {
+      for (const l of lineModels) {
+        if (l.model === first || errors.length >= MAX_ERRORS) continue;
+        failedLines += 1;
+        errors.push({
+          code: 'model_mismatch',
+          message: `Line ${l.no}: the model '${l.model}' differs from the batch's model '${first}' (line 1 of the requests); a batch that runs natively on a ${native.d!.provider} deployment ('${native.m}') takes one model.`,
+          param: 'body.model',
+          line: l.no,
+        });
+      }
+      errors.sort((x, y) => (x.line ?? 0) - (y.line ?? 0));
     }
     if (failedLines > 0 || total === 0) {
       if (total === 0 && failedLines === 0) errors.push({ code: 'empty_file', message: 'The input file has no requests.', param: null, line: null });
@@ -94,9 +119,21 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await repo.saveBatch(failed, undefined, ['validating', 'cancelling']);
       return undefined;
     }
-    const next: BatchObject = { ...b, status: 'in_progress', in_progress_at: nowSec(), model: models.size === 1 ? [...models][0]! : null, request_counts: { total, completed: 0, failed: 0 } };
-    if (await repo.saveBatch(next, undefined, ['validating'])) return next;
-    return (await repo.batch(b.id, undefined))?.batch;
+    const model = models.size === 1 ? [...models][0]! : null;
+    if (native) {
+      // stays `validating` until the upstream says otherwise
+      const next: BatchObject = { ...b, model, request_counts: { total, completed: 0, failed: 0 } };
+      const exec = { ...s.exec, native: { deployment: native.d!.id } };
+      await deps.store.transaction(async (trx: AnyKysely) => {
+        await repo.saveExec(b.id, exec, trx);
+        await repo.saveBatch(next, trx, ['validating', 'cancelling']);
+      });
+      return { batch: next, native: true };
+    }
+    const next: BatchObject = { ...b, status: 'in_progress', in_progress_at: nowSec(), model, request_counts: { total, completed: 0, failed: 0 } };
+    if (await repo.saveBatch(next, undefined, ['validating'])) return { batch: next };
+    const now = (await repo.batch(b.id, undefined))?.batch;
+    return now ? { batch: now } : undefined;
   }
 
   async function runLines(job: RunningJob<ChunkPayload>, s: StoredBatch, batch: BatchObject, range: { from: number; to: number }): Promise<'done' | 'cancelled' | 'expired'> {
@@ -168,7 +205,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
   }
 
   /** Writes each line that never ran as a `batch_expired` error line. */
-  async function expireRest(job: RunningJob<BatchPayload>, s: StoredBatch, batch: BatchObject): Promise<void> {
+  async function expireRest(job: RunningJob<unknown>, s: StoredBatch, batch: BatchObject): Promise<void> {
     const done = await repo.doneLines(batch.id);
     for await (const { no, text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
       if (done.has(no)) continue;
@@ -302,6 +339,8 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
     }
   }
 
+  const native = nativeRunner(deps, { finalize, recordCost, expireRest });
+
   const chunkKey = (batchId: string, k: number) => `${batchId}:${k}`;
 
   /**
@@ -316,8 +355,13 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await recordCost(s, s.batch);
       return { status: s.batch.status };
     }
+    if (s.exec.native) return native.step(job, s);
     let batch: BatchObject | undefined = s.batch;
-    if (batch.status === 'validating') batch = await validateBatch(s);
+    if (batch.status === 'validating') {
+      const v = await validateBatch(s);
+      if (v?.native) return native.step(job, (await repo.batch(s.batch.id, undefined))!);
+      batch = v?.batch;
+    }
     if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
     try {
       const chunks = Math.ceil(batch.request_counts.total / deps.chunkLines);

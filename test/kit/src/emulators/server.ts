@@ -47,6 +47,8 @@ export interface Fault {
 /** What a handler gets. */
 export interface EmulatorExchange {
   req: RecordedRequest;
+  /** The body's bytes (a multipart upload is parsed from these). */
+  raw: Buffer;
   res: http.ServerResponse;
   fault?: Fault;
 }
@@ -89,7 +91,8 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -122,7 +125,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
         res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
         return void res.end(JSON.stringify(fault.body ?? { error: { message: `emulated ${fault.status}`, type: 'server_error', param: null, code: null } }));
       }
-      const handled = await handler({ req: recorded, res, fault });
+      const handled = await handler({ req: recorded, raw, res, fault });
       if (handled === false && !res.headersSent) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `emulator: no route ${recorded.method} ${recorded.path}`, type: 'invalid_request_error', param: null, code: null } }));

@@ -1,0 +1,240 @@
+/**
+ * Native Files/Batches pass-through to OpenAI (the emulator's Files and Batches APIs), through
+ * the official SDK: the input uploaded there (multipart, each line's model the deployment's),
+ * the batch created there and polled, status and counts reflected, the output copied back as
+ * gateway files (line ids as upstream wrote them), each line in the call log, the cost once
+ * (across retrieves and a restart), cancel upstream, upstream errors in the OpenAI shape, an
+ * upstream down while polling (never failed on a blip), one model per native batch, and the
+ * emulator's own Files and Batches.
+ */
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import costTracker from '@switchyard/cost-tracker';
+import { batches, createTestGateway, mockProvider, openaiProvider, sessionTracker, sqliteStore, startOpenAIEmulator, tempDbFile, type OpenAIEmulator, type TestGateway } from '@switchyard/test-kit';
+
+const IN = 0.001;
+const OUT = 0.002;
+let emu: OpenAIEmulator;
+let t: TestGateway;
+let db: string;
+
+const chatLine = (id: string, model = 'gpt-pub', content = `hello ${id}`) => ({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content }] } });
+const upload = async (client: OpenAI, lines: unknown[]) =>
+  client.files.create({ file: await toFile(Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'), 'in.jsonl'), purpose: 'batch' });
+const terminal = (b: OpenAI.Batches.Batch) => ['completed', 'failed', 'cancelled', 'expired'].includes(b.status);
+async function until(client: OpenAI, id: string, done: (b: OpenAI.Batches.Batch) => boolean): Promise<OpenAI.Batches.Batch> {
+  for (;;) {
+    const b = await client.batches.retrieve(id);
+    if (done(b)) return b;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+interface OutLine {
+  id: string;
+  custom_id: string;
+  response: { status_code: number; request_id: string; body: { model: string; usage: { prompt_tokens: number; completion_tokens: number }; choices: Array<{ message: { content: string } }> } } | null;
+  error: unknown;
+}
+async function lines(client: OpenAI, id: string | null | undefined): Promise<OutLine[]> {
+  if (!id) return [];
+  return (await (await client.files.content(id)).text())
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as OutLine);
+}
+const gateway = (file: string, mode: 'auto' | 'gateway' = 'auto') =>
+  createTestGateway({
+    plugins: [sqliteStore({ file }), sessionTracker(), costTracker(), batches({ pollMs: 20, nativePollMs: 20, mode }), mockProvider(), openaiProvider()],
+    models: [
+      { name: 'gpt-pub', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey, inputCostPerToken: IN, outputCostPerToken: OUT },
+      { name: 'm', provider: 'mock', model: 'echo' },
+      { name: 'm2', provider: 'mock', model: 'echo' },
+    ],
+  });
+const upstreamPaths = () => emu.requests.map((r) => `${r.method} ${r.path.replace(/(file-|batch_)emu\d+/g, '$1ID')}`);
+
+beforeAll(async () => {
+  emu = await startOpenAIEmulator({ batchPolls: 2 });
+  db = tempDbFile();
+  t = await gateway(db);
+});
+afterAll(async () => {
+  await t?.close();
+  await emu?.close();
+});
+
+describe('the OpenAI emulator speaks Files and Batches', () => {
+  it('upload, retrieve, content, list, delete; a batch progresses as it is polled and completes; cancel', async () => {
+    const c = new OpenAI({ apiKey: emu.apiKey, baseURL: emu.baseURL, maxRetries: 0 });
+    const f = await upload(c, [chatLine('a', 'gpt-4o'), chatLine('b', 'gpt-4o'), { ...chatLine('c', 'gpt-4o'), body: { model: 'gpt-4o', messages: [] } }]);
+    expect(f).toMatchObject({ object: 'file', purpose: 'batch', filename: 'in.jsonl', status: 'processed' });
+    expect((await c.files.retrieve(f.id)).bytes).toBe(f.bytes);
+    expect((await c.files.list()).data.map((x) => x.id)).toContain(f.id);
+    const b = await c.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    expect(b.status).toBe('validating');
+    expect((await c.batches.retrieve(b.id)).status).toBe('in_progress');
+    const done = await c.batches.retrieve(b.id);
+    expect(done).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 2, failed: 1 } });
+    const out = await lines(c, done.output_file_id);
+    expect(out.map((l) => l.custom_id).sort()).toEqual(['a', 'b']);
+    expect(out[0]!.response!.body.choices[0]!.message.content).toMatch(/^echo: hello /);
+    expect((await lines(c, done.error_file_id))[0]!.response!.status_code).toBe(400);
+    expect((await c.batches.list()).data.map((x) => x.id)).toContain(b.id);
+    expect(await c.files.delete(f.id)).toMatchObject({ id: f.id, deleted: true });
+    await expect(c.files.retrieve(f.id)).rejects.toMatchObject({ status: 404 });
+
+    emu.batches.held = true;
+    const f2 = await upload(c, [chatLine('x', 'gpt-4o')]);
+    const b2 = await c.batches.create({ input_file_id: f2.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    expect((await c.batches.cancel(b2.id)).status).toBe('cancelling');
+    expect((await c.batches.retrieve(b2.id)).status).toBe('cancelled');
+    emu.batches.held = false;
+  });
+});
+
+describe('native pass-through to OpenAI', () => {
+  it('a batch of an OpenAI model runs upstream: gateway ids only, output copied back, call log, counts, cost once across retrieves and a restart', { timeout: 60_000 }, async () => {
+    emu.reset();
+    emu.batches.polls = 3;
+    const linesRunBefore = emu.batches.linesRun;
+    const input = Array.from({ length: 12 }, (_, i) => chatLine(`r${i}`));
+    const f = await upload(t.client, input);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { k: 'v' } });
+    const seen = new Set<string>();
+    const b = await until(t.client, created.id, (x) => (seen.add(x.status), terminal(x)));
+    expect(b.status).toBe('completed');
+    expect(seen.has('in_progress')).toBe(true);
+    expect(b.id).toBe(created.id);
+    expect(b.input_file_id).toBe(f.id);
+    expect(b.metadata).toEqual({ k: 'v' });
+    expect(b.request_counts).toEqual({ total: 12, completed: 12, failed: 0 });
+    expect(b.output_file_id).toMatch(/^file-/);
+    expect(b.output_file_id).not.toMatch(/emu/);
+    expect(b.error_file_id).toBeNull();
+    expect(emu.batches.linesRun - linesRunBefore).toBe(12);
+
+    // upstream: one multipart upload whose lines name the deployment's model, one create, polls, one download
+    const paths = upstreamPaths();
+    expect(paths.filter((p) => p === 'POST /v1/files')).toHaveLength(1);
+    expect(paths.filter((p) => p === 'POST /v1/batches')).toHaveLength(1);
+    expect(paths.filter((p) => p === 'GET /v1/batches/batch_ID').length).toBeGreaterThanOrEqual(3);
+    expect(paths.filter((p) => p === 'GET /v1/files/file-ID/content')).toHaveLength(1);
+    const up = emu.requests.find((r) => r.path === '/v1/files')!;
+    expect(String(up.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+    expect(up.text).toContain('name="purpose"');
+    const sent = up.text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { custom_id: string; body: { model: string } });
+    expect(sent).toHaveLength(12);
+    expect(new Set(sent.map((l) => l.body.model))).toEqual(new Set(['gpt-4o']));
+    const createBody = emu.requests.find((r) => r.path === '/v1/batches')!.body as { input_file_id: string; metadata: unknown };
+    expect(createBody.input_file_id).toMatch(/^file-emu/);
+    expect(createBody.metadata).toEqual({ k: 'v' });
+
+    // the output as upstream wrote it (its line ids), served as the gateway's file
+    const out = await lines(t.client, b.output_file_id);
+    expect(out.map((l) => l.custom_id).sort()).toEqual(input.map((l) => l.custom_id).sort());
+    for (const l of out) {
+      expect(l.id).toMatch(/^batch_req_emu/);
+      expect(l.response!.body.choices[0]!.message.content).toBe(`echo: hello ${l.custom_id}`);
+    }
+    expect((await t.client.files.retrieve(b.output_file_id!)).purpose).toBe('batch_output');
+    expect(b.usage!.total_tokens).toBeGreaterThan(0);
+
+    // each line in the call log (the batch is its session), priced at batch prices
+    const session = (await (await fetch(`${t.origin}/v1/sessions/${b.id}`)).json()) as { calls: Array<{ model: string; metadata: { custom_id: string }; cost: number | null }> };
+    expect(session.calls).toHaveLength(12);
+    expect(new Set(session.calls.map((c) => c.metadata.custom_id))).toEqual(new Set(input.map((l) => l.custom_id)));
+    const tokens = out.reduce((a, l) => ({ i: a.i + l.response!.body.usage.prompt_tokens, o: a.o + l.response!.body.usage.completion_tokens }), { i: 0, o: 0 });
+    const spend = async () => ((await (await fetch(`${t.origin}/spend/logs?limit=1000`)).json()) as { data: Array<{ session_id: string; cost: number; endpoint: string }> }).data.filter((r) => r.session_id === b.id);
+    for (let i = 0; i < 5; i++) await t.client.batches.retrieve(b.id);
+    let rows = await spend();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.endpoint).toBe('/v1/batches');
+    expect(rows[0]!.cost).toBeCloseTo((tokens.i * IN + tokens.o * OUT) / 2, 9);
+    await t.close();
+    t = await gateway(db);
+    expect((await t.client.batches.retrieve(b.id)).status).toBe('completed');
+    rows = await spend();
+    expect(rows).toHaveLength(1);
+    emu.batches.polls = 2;
+  });
+
+  it('shows request_counts and estimated_completion_at while upstream is in progress', async () => {
+    emu.batches.polls = 6;
+    const f = await upload(t.client, Array.from({ length: 30 }, (_, i) => chatLine(`e${i}`)));
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const mid = await until(t.client, created.id, (x) => terminal(x) || (x.status === 'in_progress' && x.request_counts!.completed > 0));
+    expect(mid.status).toBe('in_progress');
+    expect(mid.request_counts!.total).toBe(30);
+    const eta = (mid as unknown as { estimated_completion_at: number | null }).estimated_completion_at;
+    expect(eta).toBeGreaterThanOrEqual(mid.in_progress_at!);
+    const end = await until(t.client, created.id, terminal);
+    expect(end.status).toBe('completed');
+    expect('estimated_completion_at' in end).toBe(false);
+    emu.batches.polls = 2;
+  });
+
+  it('cancel goes upstream; the batch ends cancelled', async () => {
+    emu.reset();
+    emu.batches.held = true;
+    const f = await upload(t.client, [chatLine('c1'), chatLine('c2')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await until(t.client, created.id, (x) => x.status === 'in_progress');
+    expect((await t.client.batches.cancel(created.id)).status).toBe('cancelling');
+    expect(upstreamPaths()).toContain('POST /v1/batches/batch_ID/cancel');
+    const end = await until(t.client, created.id, terminal);
+    expect(end.status).toBe('cancelled');
+    expect(end.cancelled_at).toBeGreaterThanOrEqual(end.created_at);
+    emu.batches.held = false;
+  });
+
+  it('an upstream down while polling is tried again later, never a failed batch', async () => {
+    emu.reset();
+    const f = await upload(t.client, [chatLine('d1'), chatLine('d2')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await until(t.client, created.id, (x) => x.status !== 'validating');
+    emu.fault({ status: 503, pathIncludes: '/v1/batches/', times: 3 });
+    emu.fault({ reset: true, pathIncludes: '/v1/batches/', times: 2 });
+    const end = await until(t.client, created.id, terminal);
+    expect(end.status).toBe('completed');
+    expect(end.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
+  });
+
+  it('an upstream that refuses the batch gives a failed batch with its error (OpenAI shape), never a 500', async () => {
+    emu.reset();
+    emu.fault({ status: 400, pathIncludes: '/v1/batches', body: { error: { message: 'Enqueued token limit reached for gpt-4o.', type: 'invalid_request_error', param: null, code: 'token_limit_exceeded' } } });
+    const f = await upload(t.client, [chatLine('x1')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const end = await until(t.client, created.id, terminal);
+    expect(end.status).toBe('failed');
+    expect(end.errors!.data![0]).toMatchObject({ code: 'token_limit_exceeded' });
+    expect(end.errors!.data![0]!.message).toContain('Enqueued token limit reached');
+  });
+
+  it('a file mixing models for a native deployment fails naming each line; the gateway still runs mixed models elsewhere', async () => {
+    const f = await upload(t.client, [chatLine('a'), chatLine('b'), chatLine('c', 'm'), chatLine('d'), chatLine('e', 'm2')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const end = await until(t.client, created.id, terminal);
+    expect(end.status).toBe('failed');
+    expect(end.errors!.data!.map((e) => [e.line, e.code, e.param])).toEqual([
+      [3, 'model_mismatch', 'body.model'],
+      [5, 'model_mismatch', 'body.model'],
+    ]);
+    expect(end.errors!.data![0]!.message).toContain("Line 3: the model 'm' differs from the batch's model 'gpt-pub'");
+    const mixed = await upload(t.client, [chatLine('a', 'm'), chatLine('b', 'm2')]);
+    const ok = await until(t.client, (await t.client.batches.create({ input_file_id: mixed.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id, terminal);
+    expect(ok).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+  });
+
+  it("mode 'gateway' executes an OpenAI model's batch in the gateway (mixed models allowed), nothing sent to the upstream Batches API", async () => {
+    emu.reset();
+    const g = await gateway(tempDbFile(), 'gateway');
+    try {
+      const f = await upload(g.client, [chatLine('a'), chatLine('b', 'm')]);
+      const end = await until(g.client, (await g.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id, terminal);
+      expect(end).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+      expect(upstreamPaths()).toEqual(['POST /v1/chat/completions']);
+    } finally {
+      await g.close();
+    }
+  });
+});
