@@ -41,7 +41,7 @@ async function lines(client: OpenAI, fileId: string | null | undefined): Promise
 beforeAll(async () => {
   emu = await startOpenAIEmulator({ latencyMs: 150 });
   t = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), auth({ masterKey: MASTER, cacheTtlMs: 0 }), batches({ concurrency: 2, pollMs: 50 }), mockProvider(), openaiProvider()],
+    plugins: [sqliteStore({ file: tempDbFile() }), auth({ masterKey: MASTER, cacheTtlMs: 0 }), batches({ concurrency: 2, pollMs: 50, mode: 'gateway' }), mockProvider(), openaiProvider()],
     models: [
       { name: 'm', provider: 'mock', model: 'echo' },
       { name: 'bad', provider: 'mock', model: 'error-400' },
@@ -166,7 +166,7 @@ describe('batches executed by the gateway', () => {
 describe('expiry', () => {
   it('a batch past its window expires; unfinished lines are batch_expired error lines', async () => {
     const g = await createTestGateway({
-      plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: 1, windowSeconds: 1, pollMs: 50 }), openaiProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: 1, windowSeconds: 1, pollMs: 50, mode: 'gateway' }), openaiProvider()],
       models: [{ name: 'slow', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
     });
     try {
