@@ -3,6 +3,7 @@
  */
 import type { PluginApi } from '@switchyard/core';
 import type { AnyKysely, Store } from '@switchyard/store';
+import type { DeploymentSlots } from './batches/slots.js';
 import type { BatchesRepo } from './repo.js';
 
 /** The plugin's environment. */
@@ -24,6 +25,8 @@ export interface BatchesDeps {
   nativePollMs: number;
   /** Lines of one chunk run at once. */
   concurrency: number;
+  /** Per-deployment limits on lines in flight (of every batch this process runs). */
+  slots: DeploymentSlots;
   /** Queues a batch's job (in the transaction that creates it). */
   enqueue(batchId: string, trx: AnyKysely): Promise<void>;
   /** Wakes this process's workers (after the commit). */

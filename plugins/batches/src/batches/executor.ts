@@ -15,6 +15,7 @@ import type { LineCharge, StoredBatch } from '../repo.js';
 import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.js';
 import { blobLines, checkLine } from './lines.js';
 import { nativeRunner } from '../native/run.js';
+import type { Slot } from './slots.js';
 import { nativeDeployment } from '../native/upstream.js';
 
 /** The job kind of batches. */
@@ -156,7 +157,10 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       let line: OutputLine;
       let ok: boolean;
       let charge: LineCharge | undefined;
+      let slot: Slot | undefined;
       try {
+        // a deployment with a batch concurrency limit: wait for one of its slots
+        slot = await deps.slots.acquire(api.models.lookup(String((body as { model?: unknown }).model)), job.signal);
         const out = await api.call({
           operation,
           body,
@@ -167,7 +171,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
           sessionId: batch.id,
           metadata: { batch_id: batch.id, custom_id: customId },
           // priced here at batch prices and recorded once for the batch, not per line
-          state: { batchLine: true },
+          state: { batchLine: true, batchSlot: slot.deployment },
         });
         if (out.type !== 'completion') throw new Error('a batch line streamed');
         charge = chargeOf(out.ctx);
@@ -179,6 +183,8 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
         const g = toGatewayError(err);
         line = { id: newId('line'), custom_id: customId, response: { status_code: g.status, request_id: rid, body: g.toJSON() }, error: null };
         ok = false;
+      } finally {
+        slot?.release();
       }
       await job.transaction((trx) => repo.addResult(batch.id, no, line, ok, trx, charge));
     };

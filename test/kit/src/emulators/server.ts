@@ -66,6 +66,8 @@ export interface Emulator {
   fault(fault: Fault): void;
   /** Clears faults and recorded requests. */
   reset(): void;
+  /** Most requests in flight at once (being answered) since the last `reset`. */
+  peakInFlight(): number;
   /** Connections open at the emulator now (a leak check: the gateway's pool keeps only what it reuses). */
   connections(): Promise<number>;
   close(): Promise<void>;
@@ -88,7 +90,16 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
   let seen = 0;
   const waiters: Array<{ n: number; resolve(): void }> = [];
   const record = options.record ?? true;
+  let inFlight = 0;
+  let peak = 0;
   const server = http.createServer(async (req, res) => {
+    inFlight += 1;
+    peak = Math.max(peak, inFlight);
+    let counted = true;
+    res.on('close', () => {
+      if (counted) inFlight -= 1;
+      counted = false;
+    });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
@@ -144,7 +155,9 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
     requests,
     received: (n) => (seen >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     fault: (f) => void faults.push({ times: 1, ...f }),
+    peakInFlight: () => peak,
     reset: () => {
+      peak = inFlight;
       faults.length = 0;
       requests.length = 0;
       seen = 0;
