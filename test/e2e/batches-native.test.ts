@@ -185,6 +185,12 @@ describe('native pass-through to OpenAI', () => {
     expect(end.status).toBe('cancelled');
     expect(end.cancelled_at).toBeGreaterThanOrEqual(end.created_at);
     emu.batches.held = false;
+    // the input's copy at the deployment goes with the gateway's file
+    const upstreamId = (emu.requests.find((r) => r.path === '/v1/batches')!.body as { input_file_id: string }).input_file_id;
+    expect(emu.batches.files.has(upstreamId)).toBe(true);
+    expect(await t.client.files.delete(f.id)).toMatchObject({ deleted: true });
+    expect(upstreamPaths()).toContain('DELETE /v1/files/file-ID');
+    expect(emu.batches.files.has(upstreamId)).toBe(false);
   });
 
   it('an upstream down while polling is tried again later, never a failed batch', async () => {

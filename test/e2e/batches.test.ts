@@ -161,6 +161,23 @@ describe('batches executed by the gateway', () => {
     expect(out.length).toBeLessThan(40);
     expect(emu.requests.filter((r) => r.path.endsWith('/chat/completions')).length).toBe(out.length);
   });
+
+  it('deleting the input file of a running batch is a 409 (file_in_use); the batch completes; the delete works once it ended', async () => {
+    emu.reset();
+    const input = Array.from({ length: 8 }, (_, i) => chatLine(`del${i}`, 'slow'));
+    const f = await file(A, input);
+    const created = await A.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await emu.received(1);
+    const err = (await A.files.delete(f.id).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.status).toBe(409);
+    expect(err.error).toMatchObject({ type: 'invalid_request_error', param: 'file_id', code: 'file_in_use' });
+    expect(err.message).toContain(created.id);
+    expect((await A.files.retrieve(f.id)).id).toBe(f.id);
+    const b = await until(A, created.id, terminal);
+    expect(b).toMatchObject({ status: 'completed', request_counts: { total: 8, completed: 8, failed: 0 } });
+    expect(await A.files.delete(f.id)).toMatchObject({ id: f.id, deleted: true });
+  });
 });
 
 describe('expiry', () => {
