@@ -577,6 +577,11 @@ export interface ProviderAdapter {
    * e.g. the Azure deployment name in the lines of a native batch.
    */
   upstreamModel?(deployment: Deployment): string;
+  /**
+   * The path a native API's request names for a gateway endpoint (default: the same), e.g.
+   * Azure's `/chat/completions` for `/v1/chat/completions` in a native batch.
+   */
+  upstreamPath?(deployment: Deployment, path: string): string;
 }
 
 /**

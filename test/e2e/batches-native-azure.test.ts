@@ -1,7 +1,8 @@
 /**
  * Native Files/Batches pass-through to Azure OpenAI (the Azure emulator, which shares the
  * OpenAI emulator's Files and Batches): at the dated URLs (`/openai/files?api-version=…`) and
- * the v1 surface, each line naming the Azure deployment, the output copied back under gateway ids.
+ * the v1 surface, each line naming the Azure deployment and Azure's `/chat/completions`, the
+ * output copied back under gateway ids.
  */
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
@@ -56,5 +57,10 @@ it.each([
   const upload = emu.requests.find((r) => r.method === 'POST' && filesPath.test(r.path))!;
   expect(upload, 'the upload went to the Files API').toBeDefined();
   expect(upload.headers['api-key']).toBe(emu.apiKey);
+  // Azure's lines name `/chat/completions` and the deployment (the client wrote OpenAI's `/v1/...` and the gateway's model)
+  const sent = upload.text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { url: string; body: { model: string } });
+  expect(sent).toHaveLength(5);
+  for (const l of sent) expect(l).toMatchObject({ url: '/chat/completions', body: { model: 'gpt-4o-mini' } });
+  expect((emu.requests.find((r) => r.method === 'POST' && batchesPath.test(r.path))!.body as { endpoint: string }).endpoint).toBe('/chat/completions');
   expect(emu.requests.some((r) => r.method === 'POST' && batchesPath.test(r.path))).toBe(true);
 });

@@ -135,6 +135,8 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
         nativeApis: ['responses', 'conversations', 'files', 'batches'],
         passthrough: azurePassthrough,
         upstreamModel: (d) => (d.options as AzureDeploymentOptions).azureDeployment ?? d.model,
+        // Azure's batch lines and batches name `/chat/completions`, without OpenAI's `/v1`
+        upstreamPath: (_d, path) => path.replace(/^\/v1\//, '/'),
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => {
           validateAzureDeployment(d.options);

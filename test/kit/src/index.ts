@@ -45,4 +45,4 @@ export { storeContract, type OpenedStore, type StoreTarget } from './contracts/s
 export { jobsContract } from './contracts/jobs.js';
 export { blobsContract, bytesOf, type BlobTarget } from './contracts/blobs.js';
 export { batchesState, batchesRoute } from './emulators/openai-batches.js';
-export type { EmulatedBatches, EmulatedChat } from './emulators/openai-batches.js';
+export type { EmulatedBatches, EmulatedChat, BatchesDialect } from './emulators/openai-batches.js';

@@ -70,6 +70,7 @@ function callUsage(u: Record<string, unknown> | undefined): CallUsage | undefine
 export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
   const { api, repo } = deps;
   const again = (job: RunningJob<unknown>) => job.release(deps.nativePollMs);
+  const endpointOf = (d: Deployment, endpoint: string) => api.providers.get(d.provider)?.upstreamPath?.(d, endpoint) ?? endpoint;
 
   /** Fails the gateway batch with these errors (from the upstream's answer). */
   async function fail(b: BatchObject, data: BatchError[]): Promise<{ status: string }> {
@@ -94,10 +95,12 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
       if (!upstreamFileId) {
         const adapter = api.providers.get(d.provider);
         const model = adapter?.upstreamModel?.(d) ?? d.model;
-        // each line names the deployment's model (the client named the gateway's)
+        const url = endpointOf(d, b.endpoint);
+        // each line names the deployment's model (the client named the gateway's) and its URL for the endpoint
         const lines = async function* () {
           for await (const { text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
-            const o = JSON.parse(text) as { body: Record<string, unknown> };
+            const o = JSON.parse(text) as { url: string; body: Record<string, unknown> };
+            o.url = url;
             o.body = { ...d.params, ...o.body, model };
             yield Buffer.from(`${JSON.stringify(o)}\n`);
           }
@@ -112,7 +115,7 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
       const up = await nativeJson<UpstreamBatch>(
         api,
         d,
-        { method: 'POST', path: '/batches', body: { input_file_id: upstreamFileId, endpoint: b.endpoint, completion_window: b.completion_window, ...(b.metadata ? { metadata: b.metadata } : {}) } },
+        { method: 'POST', path: '/batches', body: { input_file_id: upstreamFileId, endpoint: endpointOf(d, b.endpoint), completion_window: b.completion_window, ...(b.metadata ? { metadata: b.metadata } : {}) } },
         job.signal,
       );
       const exec = { ...s.exec, native: { ...native, upstreamFileId, upstreamBatchId: up.id } };

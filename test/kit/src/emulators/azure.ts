@@ -38,7 +38,7 @@ export interface AzureEmulatorOptions {
 export interface AzureEmulator extends Emulator {
   readonly apiKey: string;
   readonly bearerToken: string;
-  /** The emulated Files and Batches (OpenAI's, at `/openai/files…`, `/openai/batches…`; a line's model is a deployment name). */
+  /** The emulated Files and Batches (OpenAI's, at `/openai/files…`, `/openai/batches…`; a line's model is a deployment name, its url `/chat/completions`). */
   readonly batches: EmulatedBatches;
 }
 
@@ -266,7 +266,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       if (batchesPath) {
         if (!batchesPath[1] && !version) return notFound(res), true;
         res.setHeader('apim-request-id', `apim-files-${++counter}`);
-        return (await batchesRoute(batchesApi, x, batchesPath[2]!, emulatedBatchChat, (m) => deployments.has(m))) || (notFound(res), true);
+        return (await batchesRoute(batchesApi, x, batchesPath[2]!, emulatedBatchChat, { chatUrl: '/chat/completions', knownModel: (m) => deployments.has(m) })) || (notFound(res), true);
       }
       return notFound(res), true;
     },

@@ -44,7 +44,11 @@ export interface EmulatedBatches {
 let counter = 0;
 const id = (prefix: string) => `${prefix}emu${(++counter).toString().padStart(6, '0')}`;
 const now = () => Math.floor(Date.now() / 1000);
-const CHAT_URLS = new Set(['/v1/chat/completions', '/chat/completions']);
+/** The chat URL a line and a batch name: OpenAI's `/v1/chat/completions`, Azure's `/chat/completions`. */
+export interface BatchesDialect {
+  chatUrl: string;
+  knownModel(model: string): boolean;
+}
 
 function invalid(res: EmulatorExchange['res'], status: number, message: string, param: string | null, code: string | null = null): true {
   sendJson(res, status, { error: { message, type: 'invalid_request_error', param, code } });
@@ -83,7 +87,7 @@ function parseUpload(x: EmulatorExchange): Promise<{ fields: Record<string, stri
   });
 }
 
-function runBatch(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, knownModel: (m: string) => boolean): void {
+function runBatch(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, dialect: BatchesDialect): void {
   const input = state.files.get(b.object.input_file_id);
   const lines = (input?.data.toString('utf8') ?? '').split('\n').filter((l) => l.trim() !== '');
   const parsed = lines.map((l) => JSON.parse(l) as { custom_id: string; url: string; body: ChatRequest });
@@ -102,8 +106,8 @@ function runBatch(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, known
   for (const l of parsed) {
     const rid = `req_emu${++counter}`;
     let r: { status: number; body: unknown };
-    if (!CHAT_URLS.has(l.url)) r = { status: 400, body: { error: { message: `Unsupported url ${l.url}.`, type: 'invalid_request_error', param: 'url', code: null } } };
-    else if (!knownModel(l.body.model)) r = { status: 404, body: { error: { message: `The model \`${l.body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } } };
+    if (l.url !== dialect.chatUrl) r = { status: 400, body: { error: { message: `Unsupported url ${l.url}; expected ${dialect.chatUrl}.`, type: 'invalid_request_error', param: 'url', code: null } } };
+    else if (!dialect.knownModel(l.body.model)) r = { status: 404, body: { error: { message: `The model \`${l.body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } } };
     else {
       state.linesRun += 1;
       r = chat(l.body);
@@ -131,7 +135,7 @@ function runBatch(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, known
   });
 }
 
-function advance(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, knownModel: (m: string) => boolean): void {
+function advance(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, dialect: BatchesDialect): void {
   const o = b.object;
   if (o.status === 'cancelling') {
     Object.assign(o, { status: 'cancelled', cancelled_at: now() });
@@ -146,7 +150,7 @@ function advance(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, knownM
     return;
   }
   o.in_progress_at ??= now();
-  runBatch(state, b, chat, knownModel);
+  runBatch(state, b, chat, dialect);
 }
 
 /**
@@ -155,10 +159,10 @@ function advance(state: EmulatedBatches, b: EmuBatch, chat: EmulatedChat, knownM
  *
  * @example
  * ```ts
- * if (path.startsWith('/v1/files') || path.startsWith('/v1/batches')) return batchesRoute(state, x, path.slice(3), chat, () => true);
+ * if (path.startsWith('/v1/files') || path.startsWith('/v1/batches')) return batchesRoute(state, x, path.slice(3), chat, { chatUrl: '/v1/chat/completions', knownModel: () => true });
  * ```
  */
-export async function batchesRoute(state: EmulatedBatches, x: EmulatorExchange, path: string, chat: EmulatedChat, knownModel: (m: string) => boolean): Promise<boolean> {
+export async function batchesRoute(state: EmulatedBatches, x: EmulatorExchange, path: string, chat: EmulatedChat, dialect: BatchesDialect): Promise<boolean> {
   const { req, res } = x;
   const query = new URL(req.path, 'http://x').searchParams;
   if (req.method === 'POST' && path === '/files') {
@@ -212,7 +216,7 @@ export async function batchesRoute(state: EmulatedBatches, x: EmulatorExchange, 
     const input = state.files.get(body.input_file_id);
     if (!input) return invalid(res, 400, `Invalid 'input_file_id': '${body.input_file_id}'. File not found.`, 'input_file_id', 'invalid_value');
     if (input.object.purpose !== 'batch') return invalid(res, 400, 'The input file must have purpose batch.', 'input_file_id', 'invalid_value');
-    if (!body.endpoint || !CHAT_URLS.has(body.endpoint) && body.endpoint !== '/v1/embeddings' && body.endpoint !== '/v1/responses') return invalid(res, 400, `Invalid 'endpoint': '${body.endpoint}'.`, 'endpoint', 'invalid_value');
+    if (body.endpoint !== dialect.chatUrl) return invalid(res, 400, `Invalid 'endpoint': '${body.endpoint}'.`, 'endpoint', 'invalid_value');
     if (body.completion_window !== '24h') return invalid(res, 400, `Invalid 'completion_window': '${body.completion_window}'.`, 'completion_window', 'invalid_value');
     const t = now();
     const b: EmuBatch = {
@@ -254,7 +258,7 @@ export async function batchesRoute(state: EmulatedBatches, x: EmulatorExchange, 
     const b = state.batches.get(decodeURIComponent(bm[1]!));
     if (!b) return invalid(res, 404, `No batch found with id '${bm[1]}'.`, null, 'batch_not_found');
     if (req.method === 'GET' && !bm[2]) {
-      advance(state, b, chat, knownModel);
+      advance(state, b, chat, dialect);
       return sendJson(res, 200, b.object), true;
     }
     if (req.method === 'POST' && bm[2]) {

@@ -123,7 +123,7 @@ export function completionBody(body: ChatRequest, id: string, created: number, a
  *
  * @example
  * ```ts
- * batchesRoute(state, x, '/batches/b1', emulatedBatchChat, () => true);
+ * batchesRoute(state, x, '/batches/b1', emulatedBatchChat, { chatUrl: '/v1/chat/completions', knownModel: () => true });
  * ```
  */
 export function emulatedBatchChat(body: ChatRequest): { status: number; body: unknown } {
@@ -211,7 +211,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       if (path!.startsWith('/v1/assistants') || path!.startsWith('/v1/threads')) {
         return assistantsRoute(assistantsApi, x, path!.slice(3), new URL(x.req.path, 'http://x').searchParams);
       }
-      if (/^\/v1\/(files|batches)(\/|$)/.test(path!)) return batchesRoute(batchesApi, x, path!.slice(3), emulatedBatchChat, (m) => !m.startsWith('missing-'));
+      if (/^\/v1\/(files|batches)(\/|$)/.test(path!)) return batchesRoute(batchesApi, x, path!.slice(3), emulatedBatchChat, { chatUrl: '/v1/chat/completions', knownModel: (m) => !m.startsWith('missing-') });
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;
