@@ -94,6 +94,8 @@ export interface BatchExec {
   principal: Record<string, unknown>;
   /** Blob of the input file, read line by line by the executor. */
   inputBlobId: string;
+  /** Result blobs written by a finalisation not yet committed (swept by the next attempt after a crash). */
+  pendingBlobs?: string[];
   /** Set when the batch runs natively at a deployment (OpenAI, Azure): where, and under which ids. */
   native?: NativeBatch;
 }
@@ -218,6 +220,9 @@ export function batchesRepo(store: Store) {
         .where('status', 'in', ['validating', 'in_progress', 'finalizing', 'cancelling'])
         .execute()) as Array<{ id: string; object_json: string }>;
       return rows.filter((r) => (JSON.parse(r.object_json) as BatchObject).input_file_id === fileId).map((r) => r.id);
+    },
+    async blobReferenced(blobId: string): Promise<boolean> {
+      return (await db.selectFrom(TABLES.files).select('id').where('blob_id', '=', blobId).executeTakeFirst()) !== undefined;
     },
     async upstreamFile(fileId: string, deployment: string): Promise<string | undefined> {
       const row = (await db.selectFrom(TABLES.upstreamFiles).select('upstream_id').where('file_id', '=', fileId).where('deployment', '=', deployment).executeTakeFirst()) as

@@ -235,6 +235,9 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await deps.store.blobs.delete(blob.id);
       return undefined;
     }
+    // journalled until the final commit: a crash before it leaves the blob to the next attempt's sweep
+    const now = await repo.batch(batch.id, undefined);
+    if (now) await repo.saveExec(batch.id, { ...now.exec, pendingBlobs: [...(now.exec.pendingBlobs ?? []), blob.id] });
     void owner;
     const file: FileObject = {
       id: newId('file'),
@@ -308,6 +311,18 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
     });
   }
 
+  /**
+   * Deletes the result blobs an earlier attempt wrote but never committed (killed between
+   * writing the output files and the final transaction): no file row points at them.
+   */
+  async function sweepPending(batchId: string): Promise<void> {
+    const stored = await repo.batch(batchId, undefined);
+    const pending = stored?.exec.pendingBlobs ?? [];
+    if (pending.length === 0) return;
+    for (const id of pending) if (!(await repo.blobReferenced(id))) await deps.store.blobs.delete(id).catch(() => undefined);
+    await repo.saveExec(batchId, { ...stored!.exec, pendingBlobs: undefined });
+  }
+
   async function finalize(s: StoredBatch, batch: BatchObject, how: 'done' | 'cancelled' | 'expired'): Promise<void> {
     // the stored batch: a cancel since the job read it set cancelling_at
     let b = (await repo.batch(batch.id, undefined))?.batch ?? batch;
@@ -321,6 +336,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       }
     }
     const usage: Usage = { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 };
+    await sweepPending(b.id);
     const out = await writeFile(b, true, usage, s.owner);
     const err = await writeFile(b, false, usage, s.owner);
     const counts = await repo.resultCounts(b.id);
@@ -338,6 +354,8 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await deps.store.transaction(async (trx: AnyKysely) => {
         for (const f of [out, err]) if (f) await repo.insertFile({ file: f.file, owner: s.owner, blobId: f.blobId }, trx);
         if (!(await repo.saveBatch(end, trx, ['in_progress', 'finalizing', 'cancelling']))) throw new Error('batch already ended');
+        const stored = await repo.batch(b.id, undefined, trx);
+        if (stored) await repo.saveExec(b.id, { ...stored.exec, pendingBlobs: undefined }, trx);
       });
     } catch (e) {
       for (const f of [out, err]) if (f) await deps.store.blobs.delete(f.blobId).catch(() => undefined);

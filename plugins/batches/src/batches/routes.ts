@@ -57,7 +57,7 @@ export function estimatedCompletion(inProgressAt: number | null, total: number, 
 export async function view(deps: BatchesDeps, s: StoredBatch): Promise<BatchObject> {
   const b = s.batch;
   if (!ACTIVE.includes(b.status) && b.status !== 'cancelling') return b;
-  const counts = s.exec.native && b.status !== 'finalizing' ? b.request_counts : { total: b.request_counts.total, ...(await deps.repo.resultCounts(b.id)) };
+  const counts = s.exec.native ? b.request_counts : { total: b.request_counts.total, ...(await deps.repo.resultCounts(b.id)) };
   const eta = b.status === 'in_progress' ? estimatedCompletion(b.in_progress_at, counts.total, counts.completed + counts.failed) : null;
   return { ...b, request_counts: counts, estimated_completion_at: eta };
 }
