@@ -379,11 +379,13 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await recordCost(s, s.batch);
       return { status: s.batch.status };
     }
-    if (s.exec.native) return native.step(job, s);
+    // interrupted (shutdown, lease lost): back to the queue at once, the next step resumes
+    const nativeStep = (stored: StoredBatch) => native.step(job, stored).catch((err: unknown) => (isInterrupted(err) || job.signal.aborted ? job.release(0) : Promise.reject(err)));
+    if (s.exec.native) return nativeStep(s);
     let batch: BatchObject | undefined = s.batch;
     if (batch.status === 'validating') {
       const v = await validateBatch(s);
-      if (v?.native) return native.step(job, (await repo.batch(s.batch.id, undefined))!);
+      if (v?.native) return nativeStep((await repo.batch(s.batch.id, undefined))!);
       batch = v?.batch;
     }
     if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
