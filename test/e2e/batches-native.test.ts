@@ -158,6 +158,25 @@ describe('native pass-through to OpenAI', () => {
     emu.batches.polls = 2;
   });
 
+  it('the poller is a durable job: a gateway restarted while the batch runs upstream follows it to the end, nothing created twice', { timeout: 60_000 }, async () => {
+    emu.reset();
+    emu.batches.held = true;
+    const f = await upload(t.client, [chatLine('p1'), chatLine('p2'), chatLine('p3')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await until(t.client, created.id, (x) => x.status === 'in_progress');
+    await t.close();
+    emu.batches.held = false;
+    t = await gateway(db);
+    const end = await until(t.client, created.id, terminal);
+    expect(end).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 3, failed: 0 } });
+    expect((await lines(t.client, end.output_file_id)).map((l) => l.custom_id).sort()).toEqual(['p1', 'p2', 'p3']);
+    const paths = upstreamPaths();
+    expect(paths.filter((p) => p === 'POST /v1/files')).toHaveLength(1);
+    expect(paths.filter((p) => p === 'POST /v1/batches')).toHaveLength(1);
+    const session = (await (await fetch(`${t.origin}/v1/sessions/${end.id}`)).json()) as { calls: unknown[] };
+    expect(session.calls).toHaveLength(3);
+  });
+
   it('shows request_counts and estimated_completion_at while upstream is in progress', async () => {
     emu.batches.polls = 6;
     const f = await upload(t.client, Array.from({ length: 30 }, (_, i) => chatLine(`e${i}`)));
