@@ -212,6 +212,22 @@ describe('native pass-through to OpenAI', () => {
     expect(emu.batches.files.has(upstreamId)).toBe(false);
   });
 
+  it('a cancel the upstream refuses is the client\'s answer in the OpenAI error shape; the batch runs on', async () => {
+    emu.reset();
+    emu.batches.held = true;
+    const f = await upload(t.client, [chatLine('n1')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await until(t.client, created.id, (x) => x.status === 'in_progress');
+    emu.fault({ status: 409, pathIncludes: '/cancel', body: { error: { message: 'Batch is finalizing and cannot be cancelled.', type: 'invalid_request_error', param: null, code: 'batch_not_cancellable' } } });
+    const err = (await t.client.batches.cancel(created.id).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.status).toBe(409);
+    expect(err.error).toMatchObject({ message: 'Batch is finalizing and cannot be cancelled.', type: 'invalid_request_error', code: 'batch_not_cancellable' });
+    expect((await t.client.batches.retrieve(created.id)).status).toBe('in_progress');
+    emu.batches.held = false;
+    expect((await until(t.client, created.id, terminal)).status).toBe('completed');
+  });
+
   it('an upstream down while polling is tried again later, never a failed batch', async () => {
     emu.reset();
     const f = await upload(t.client, [chatLine('d1'), chatLine('d2')]);

@@ -64,7 +64,7 @@ export interface BatchObject {
   metadata: Record<string, string> | null;
   /**
    * Extra field (not OpenAI's): when the batch should end at its line rate so far, epoch
-   * seconds; on batches in progress only, null until a line has ended.
+   * seconds while `in_progress` once a line has ended, else null; absent on ended batches.
    */
   estimated_completion_at?: number | null;
 }
