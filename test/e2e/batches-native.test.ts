@@ -127,7 +127,8 @@ describe('native pass-through to OpenAI', () => {
     expect(new Set(sent.map((l) => l.body.model))).toEqual(new Set(['gpt-4o']));
     const createBody = emu.requests.find((r) => r.path === '/v1/batches')!.body as { input_file_id: string; metadata: unknown };
     expect(createBody.input_file_id).toMatch(/^file-emu/);
-    expect(createBody.metadata).toEqual({ k: 'v' });
+    // the client's metadata, and the marker a retried create is found by
+    expect(createBody.metadata).toEqual({ k: 'v', switchyard_batch_id: b.id });
 
     // the output as upstream wrote it (its line ids), served as the gateway's file
     const out = await lines(t.client, b.output_file_id);
@@ -175,6 +176,26 @@ describe('native pass-through to OpenAI', () => {
     expect(paths.filter((p) => p === 'POST /v1/batches')).toHaveLength(1);
     const session = (await (await fetch(`${t.origin}/v1/sessions/${end.id}`)).json()) as { calls: unknown[] };
     expect(session.calls).toHaveLength(3);
+  });
+
+  it('a gateway stopped while the upstream create is in flight finds that batch after the restart instead of creating a second', { timeout: 60_000 }, async () => {
+    emu.reset();
+    emu.batches.held = true;
+    const before = emu.batches.batches.size;
+    emu.fault({ delayMs: 400, pathIncludes: '/v1/batches' });
+    const f = await upload(t.client, [chatLine('k1'), chatLine('k2')]);
+    const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    // the create has reached the upstream; the gateway goes before its answer comes back
+    for (let n = 1; !emu.requests.some((r) => r.method === 'POST' && r.path === '/v1/batches'); n++) await emu.received(n);
+    await t.close();
+    while (emu.batches.batches.size === before) await new Promise((r) => setTimeout(r, 20));
+    emu.batches.held = false;
+    t = await gateway(db);
+    const end = await until(t.client, created.id, terminal);
+    expect(end).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+    expect(emu.batches.batches.size - before).toBe(1);
+    expect(upstreamPaths().filter((p) => p === 'POST /v1/batches')).toHaveLength(1);
+    expect(upstreamPaths()).toContain('GET /v1/batches?limit=100');
   });
 
   it('shows request_counts and estimated_completion_at while upstream is in progress', async () => {

@@ -108,6 +108,8 @@ export interface NativeBatch {
   upstreamFileId?: string;
   /** The batch's id there (set once created). */
   upstreamBatchId?: string;
+  /** A create was sent and its answer not yet recorded: the next attempt looks for it upstream first. */
+  creating?: boolean;
 }
 
 /** What one successful line cost (at batch prices) and where it ran. */

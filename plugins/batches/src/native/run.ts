@@ -43,6 +43,9 @@ interface UpstreamBatch {
 
 const ACTIVE: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
 
+/** The upstream batch's metadata key naming the gateway batch (unless the client's metadata already has OpenAI's 16 keys). */
+const MARKER = 'switchyard_batch_id';
+
 function callUsage(u: Record<string, unknown> | undefined): CallUsage | undefined {
   if (!u) return undefined;
   const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
@@ -112,13 +115,19 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
         // the id map first: a restart reuses the upload instead of sending it again
         await repo.addUpstreamFile(b.input_file_id, d.id, upstreamFileId);
       }
-      const up = await nativeJson<UpstreamBatch>(
-        api,
-        d,
-        { method: 'POST', path: '/batches', body: { input_file_id: upstreamFileId, endpoint: endpointOf(d, b.endpoint), completion_window: b.completion_window, ...(b.metadata ? { metadata: b.metadata } : {}) } },
-        job.signal,
-      );
-      const exec = { ...s.exec, native: { ...native, upstreamFileId, upstreamBatchId: up.id } };
+      // a create whose answer was lost (killed, timed out) is found by its marker, not made twice
+      let up = native.creating ? await findUpstream(d, b.id, job.signal) : undefined;
+      if (!up) {
+        await repo.saveExec(b.id, { ...s.exec, native: { ...native, upstreamFileId, creating: true } });
+        const metadata = b.metadata && Object.keys(b.metadata).length >= 16 ? b.metadata : { ...b.metadata, [MARKER]: b.id };
+        up = await nativeJson<UpstreamBatch>(
+          api,
+          d,
+          { method: 'POST', path: '/batches', body: { input_file_id: upstreamFileId, endpoint: endpointOf(d, b.endpoint), completion_window: b.completion_window, metadata } },
+          job.signal,
+        );
+      }
+      const exec = { ...s.exec, native: { deployment: native.deployment, upstreamFileId, upstreamBatchId: up.id } };
       await job.transaction(async (trx) => {
         await repo.saveExec(b.id, exec, trx);
         await repo.saveBatch(reflect(b, up), trx, ACTIVE);
@@ -129,6 +138,12 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
       if (transient(err)) return again(job);
       return fail(b, [errorOf(err)]);
     }
+  }
+
+  /** The upstream batch an earlier attempt created for `batchId` (its marker in the metadata), among the newest 100. */
+  async function findUpstream(d: Deployment, batchId: string, signal: AbortSignal): Promise<UpstreamBatch | undefined> {
+    const page = await nativeJson<{ data?: Array<UpstreamBatch & { metadata?: Record<string, string> | null }> }>(api, d, { method: 'GET', path: '/batches', query: 'limit=100' }, signal);
+    return page.data?.find((x) => x.metadata?.[MARKER] === batchId);
   }
 
   /** The gateway batch with the upstream's status, counts and times (a local cancel stays). */
