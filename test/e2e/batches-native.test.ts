@@ -121,6 +121,8 @@ describe('native pass-through to OpenAI', () => {
     expect(paths.filter((p) => p === 'GET /v1/files/file-ID/content')).toHaveLength(1);
     const up = emu.requests.find((r) => r.path === '/v1/files')!;
     expect(String(up.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+    // streamed from the blob store as it is read (chunked), never assembled whole first
+    expect(up.headers['transfer-encoding']).toBe('chunked');
     expect(up.text).toContain('name="purpose"');
     const sent = up.text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { custom_id: string; body: { model: string } });
     expect(sent).toHaveLength(12);
