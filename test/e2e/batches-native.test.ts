@@ -265,7 +265,7 @@ describe('native pass-through to OpenAI', () => {
 
   it('an upstream that refuses the batch gives a failed batch with its error (OpenAI shape), never a 500', async () => {
     emu.reset();
-    emu.fault({ status: 400, pathIncludes: '/v1/batches', body: { error: { message: 'Enqueued token limit reached for gpt-4o.', type: 'invalid_request_error', param: null, code: 'token_limit_exceeded' } } });
+    emu.fault({ status: 400, method: 'POST', pathIncludes: '/v1/batches', body: { error: { message: 'Enqueued token limit reached for gpt-4o.', type: 'invalid_request_error', param: null, code: 'token_limit_exceeded' } } });
     const f = await upload(t.client, [chatLine('x1')]);
     const created = await t.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
     const end = await until(t.client, created.id, terminal);
@@ -287,6 +287,39 @@ describe('native pass-through to OpenAI', () => {
     const mixed = await upload(t.client, [chatLine('a', 'm'), chatLine('b', 'm2')]);
     const ok = await until(t.client, (await t.client.batches.create({ input_file_id: mixed.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id, terminal);
     expect(ok).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+  });
+
+  it('an OpenAI-compatible server without the Batches API (404) gets its batches executed by the gateway, mixed models included', { timeout: 60_000 }, async () => {
+    const bare = await startOpenAIEmulator({ batchesApi: false });
+    const g = await createTestGateway({
+      plugins: [sqliteStore({ file: tempDbFile() }), batches({ pollMs: 20, nativePollMs: 20 }), mockProvider(), openaiProvider()],
+      models: [
+        { name: 'local', provider: 'openai', model: 'llama3', apiBase: bare.baseURL, apiKey: bare.apiKey },
+        { name: 'm', provider: 'mock', model: 'echo' },
+      ],
+    });
+    try {
+      for (const input of [[chatLine('a', 'local'), chatLine('b', 'local')], [chatLine('a', 'local'), chatLine('b', 'm')]]) {
+        bare.reset();
+        const f = await upload(g.client, input);
+        const end = await until(g.client, (await g.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id, terminal);
+        expect(end).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+        const paths = bare.requests.map((r) => `${r.method} ${r.path}`);
+        expect(paths[0]).toBe('GET /v1/batches?limit=1');
+        expect(paths.filter((p) => p === 'POST /v1/chat/completions')).toHaveLength(input.filter((l) => l.body.model === 'local').length);
+        expect(paths.some((p) => p.startsWith('POST /v1/files') || p === 'POST /v1/batches')).toBe(false);
+      }
+      // the probe said nothing (503): the upload's 404 hands the batch to the gateway instead
+      bare.reset();
+      bare.fault({ status: 503, pathIncludes: '/v1/batches?limit=1' });
+      const f = await upload(g.client, [chatLine('c', 'local')]);
+      const end = await until(g.client, (await g.client.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id, terminal);
+      expect(end).toMatchObject({ status: 'completed', request_counts: { total: 1, completed: 1, failed: 0 } });
+      expect(bare.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/batches?limit=1', 'POST /v1/files', 'POST /v1/chat/completions']);
+    } finally {
+      await g.close();
+      await bare.close();
+    }
   });
 
   it("mode 'gateway' executes an OpenAI model's batch in the gateway (mixed models allowed), nothing sent to the upstream Batches API", async () => {

@@ -16,7 +16,7 @@ import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.j
 import { blobLines, checkLine } from './lines.js';
 import { nativeRunner } from '../native/run.js';
 import type { Slot } from './slots.js';
-import { nativeDeployment } from '../native/upstream.js';
+import { hasBatchesApi, nativeDeployment } from '../native/upstream.js';
 
 /** The job kind of batches. */
 export const BATCH_JOB_KIND = 'batches.run';
@@ -77,7 +77,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
    * Checks every line; a batch whose model batches natively (and the mode allows it) takes
    * one model (OpenAI and Azure refuse a file that mixes them) and is marked native.
    */
-  async function validateBatch(s: StoredBatch): Promise<{ batch: BatchObject; native?: true } | undefined> {
+  async function validateBatch(s: StoredBatch, signal: AbortSignal): Promise<{ batch: BatchObject; native?: true } | undefined> {
     const b = s.batch;
     const errors: BatchError[] = [];
     const seen = new Set<string>();
@@ -100,7 +100,9 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       }
     }
     const first = lineModels[0]?.model;
-    const native = deps.mode === 'auto' ? [...models].map((m) => ({ m, d: nativeDeployment(api, m) })).find((x) => x.d) : undefined;
+    let native = deps.mode === 'auto' ? [...models].map((m) => ({ m, d: nativeDeployment(api, m) })).find((x) => x.d) : undefined;
+    // an OpenAI-compatible server without the Batches API (vLLM, Ollama, ...): executed here
+    if (native && (await hasBatchesApi(api, native.d!, signal)) === 'no') native = undefined;
     if (native && models.size > 1) {
       for (const l of lineModels) {
         if (l.model === first || errors.length >= MAX_ERRORS) continue;
@@ -384,7 +386,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
     if (s.exec.native) return nativeStep(s);
     let batch: BatchObject | undefined = s.batch;
     if (batch.status === 'validating') {
-      const v = await validateBatch(s);
+      const v = await validateBatch(s, job.signal);
       if (v?.native) return nativeStep((await repo.batch(s.batch.id, undefined))!);
       batch = v?.batch;
     }

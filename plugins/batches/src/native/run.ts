@@ -18,7 +18,7 @@ import { nowSec } from '../ids.js';
 import type { LineCharge, StoredBatch } from '../repo.js';
 import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.js';
 import { blobLines } from '../batches/lines.js';
-import { deploymentById, multipartUpload, nativeJson, nativeSend, transient } from './upstream.js';
+import { deploymentById, missingApi, multipartUpload, nativeJson, nativeSend, transient } from './upstream.js';
 
 /** What the executor lends the native runner to end a batch as it ends its own. */
 export interface NativeEnds {
@@ -136,8 +136,20 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
     } catch (err) {
       if (job.signal.aborted) throw err;
       if (transient(err)) return again(job);
+      // the server has no Files/Batches API after all (nothing was created there): run it here
+      if (missingApi(err) && !native.creating) return runHere(job, s);
       return fail(b, [errorOf(err)]);
     }
+  }
+
+  /** Hands a batch that cannot run upstream to the gateway's executor (the job's next run). */
+  async function runHere(job: RunningJob<unknown>, s: StoredBatch): Promise<JobRelease> {
+    const { native: _dropped, ...exec } = s.exec;
+    await job.transaction(async (trx) => {
+      await repo.saveExec(s.batch.id, exec, trx);
+      await repo.saveBatch({ ...s.batch, status: 'in_progress', in_progress_at: nowSec() }, trx, ['validating']);
+    });
+    return job.release(0);
   }
 
   /** The upstream batch an earlier attempt created for `batchId` (its marker in the metadata), among the newest 100. */

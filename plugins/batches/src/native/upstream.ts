@@ -103,3 +103,36 @@ export function transient(err: unknown): boolean {
   if (err.code === 'GW_ERR_PROVIDER_CONNECTION' || err.code === 'GW_ERR_PROVIDER_TIMEOUT') return true;
   return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
 }
+
+/**
+ * Whether the deployment's server has the Batches API: OpenAI and Azure do, many
+ * OpenAI-compatible servers behind the same provider (vLLM, Ollama, ...) answer 404 or 405.
+ * A failure that may pass says nothing: `unknown`.
+ *
+ * @example
+ * ```ts
+ * if ((await hasBatchesApi(api, d, signal)) === 'no') runInGateway();
+ * ```
+ */
+export async function hasBatchesApi(api: PluginApi, d: Deployment, signal: AbortSignal): Promise<'yes' | 'no' | 'unknown'> {
+  try {
+    const res = await nativeSend(api, d, { method: 'GET', path: '/batches', query: 'limit=1' }, signal);
+    await res.body.dump();
+    return 'yes';
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return missingApi(err) ? 'no' : 'unknown';
+  }
+}
+
+/**
+ * Whether an upstream error says the API is not there (404, 405, 501 on the collection).
+ *
+ * @example
+ * ```ts
+ * if (missingApi(err)) fallBackToGateway();
+ * ```
+ */
+export function missingApi(err: unknown): boolean {
+  return err instanceof GatewayError && (err.status === 404 || err.status === 405 || err.status === 501);
+}

@@ -25,6 +25,8 @@ export interface OpenAIEmulatorOptions {
   record?: boolean;
   /** Retrieves of a native batch before it completes (default 2; see openai-batches.ts). */
   batchPolls?: number;
+  /** Serve the Files and Batches APIs (default true; false: an OpenAI-compatible server without them, 404). */
+  batchesApi?: boolean;
 }
 
 /** A running OpenAI emulator; `baseURL` ends in `/v1`. */
@@ -211,7 +213,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       if (path!.startsWith('/v1/assistants') || path!.startsWith('/v1/threads')) {
         return assistantsRoute(assistantsApi, x, path!.slice(3), new URL(x.req.path, 'http://x').searchParams);
       }
-      if (/^\/v1\/(files|batches)(\/|$)/.test(path!)) return batchesRoute(batchesApi, x, path!.slice(3), emulatedBatchChat, { chatUrl: '/v1/chat/completions', knownModel: (m) => !m.startsWith('missing-') });
+      if (options.batchesApi !== false && /^\/v1\/(files|batches)(\/|$)/.test(path!)) return batchesRoute(batchesApi, x, path!.slice(3), emulatedBatchChat, { chatUrl: '/v1/chat/completions', knownModel: (m) => !m.startsWith('missing-') });
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;

@@ -42,6 +42,8 @@ export interface Fault {
   times?: number;
   /** Only requests whose path includes this. */
   pathIncludes?: string;
+  /** Only requests with this method (`POST`, ...). */
+  method?: string;
 }
 
 /** What a handler gets. */
@@ -118,7 +120,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
     }
-    const i = faults.findIndex((f) => !f.pathIncludes || recorded.path.includes(f.pathIncludes));
+    const i = faults.findIndex((f) => (!f.pathIncludes || recorded.path.includes(f.pathIncludes)) && (!f.method || f.method === recorded.method));
     let fault: Fault | undefined;
     if (i >= 0) {
       fault = faults[i]!;
