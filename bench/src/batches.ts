@@ -108,7 +108,7 @@ export async function runBatchesBench(opts: BatchesBenchOptions = {}): Promise<B
     writeFileSync(
       config,
       JSON.stringify({
-        plugins: ['@switchyard/store-sqlite', ['@switchyard/batches', { concurrency: 64, batchConcurrency: 1, chunkLines: lines, maxFileBytes: (fileMb + 1) * 1024 * 1024, pollMs: 50 }], '@switchyard/provider-openai'],
+        plugins: ['@switchyard/store-sqlite', ['@switchyard/batches', { concurrency: 64, batchConcurrency: 1, chunkLines: lines, maxFileBytes: (fileMb + 1) * 1024 * 1024, pollMs: 50, mode: 'gateway' }], '@switchyard/provider-openai'],
         models: [{ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: `http://127.0.0.1:${match[1]}/v1`, apiKey: 'sk-emulator' }],
         dataDir,
         logLevel: 'warn',

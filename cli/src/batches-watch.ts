@@ -1,7 +1,8 @@
 /**
  * `switchyard batches watch <batch_id>`: follows a batch on a running gateway and draws its
- * progress (lines done of total, status, estimated time left) with cli-progress, until the
- * batch ends. Exits 0 when it completed, 1 when it failed, expired or was cancelled.
+ * progress (lines done of total, status, estimated time left and the gateway's
+ * `estimated_completion_at`) with cli-progress, until the batch ends. Exits 0 when it
+ * completed, 1 when it failed, expired or was cancelled.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -22,7 +23,12 @@ interface BatchView {
   output_file_id?: string | null;
   error_file_id?: string | null;
   errors?: { data: Array<{ line: number | null; message: string }> } | null;
+  /** The gateway's estimate (epoch seconds) while the batch is in progress. */
+  estimated_completion_at?: number | null;
 }
+
+/** `HH:MM:SSZ` of an epoch-seconds time, or `-`. */
+const clock = (t: number | null | undefined) => (typeof t === 'number' ? `${new Date(t * 1000).toISOString().slice(11, 19)}Z` : '-');
 
 const ENDED = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
@@ -54,7 +60,7 @@ export async function batchesCommand(argv: string[], env: NodeJS.ProcessEnv = pr
     return 2;
   }
   const bar = new cliProgress.SingleBar(
-    { format: `${id} [{bar}] {value}/{total} lines | {status} | {failed} failed | ETA {eta_formatted}`, noTTYOutput: true, notTTYSchedule: interval, etaBuffer: 20 },
+    { format: `${id} [{bar}] {value}/{total} lines | {status} | {failed} failed | ETA {eta_formatted} (ends {ends})`, noTTYOutput: true, notTTYSchedule: interval, etaBuffer: 20 },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
@@ -72,7 +78,7 @@ export async function batchesCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       return 1;
     }
     const c = body.request_counts ?? { total: 0, completed: 0, failed: 0 };
-    const payload = { status: body.status, failed: c.failed };
+    const payload = { status: body.status, failed: c.failed, ends: clock(body.estimated_completion_at) };
     if (!started) {
       bar.start(c.total, c.completed + c.failed, payload);
       started = true;

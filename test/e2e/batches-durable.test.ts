@@ -60,7 +60,7 @@ const hits = () => {
 it('SIGKILL mid-batch, restart: same output as an uninterrupted run, no recorded line sent twice', { timeout: 180_000 }, async () => {
   // the uninterrupted run
   const g = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: CONCURRENCY, pollMs: 50 }), openaiProvider()],
+    plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: CONCURRENCY, pollMs: 50, mode: 'gateway' }), openaiProvider()],
     models: [{ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
   });
   const reference = await contents(g.client, await finished(g.client, await runBatch(g.client)));
@@ -75,7 +75,7 @@ it('SIGKILL mid-batch, restart: same output as an uninterrupted run, no recorded
     [
       'plugins:',
       '  - ["@switchyard/store-sqlite", { file: ./batches.db }]',
-      `  - ["@switchyard/batches", { leaseMs: 1000, pollMs: 100, concurrency: ${CONCURRENCY} }]`,
+      `  - ["@switchyard/batches", { leaseMs: 1000, pollMs: 100, concurrency: ${CONCURRENCY}, mode: gateway }]`,
       '  - "@switchyard/provider-openai"',
       'models:',
       `  - { name: gpt-4o, provider: openai, model: gpt-4o, apiBase: "${emu.baseURL}", apiKey: "${emu.apiKey}" }`,

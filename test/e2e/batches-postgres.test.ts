@@ -16,7 +16,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     gateways.push(
       await createTestGateway({
-        plugins: [postgresStore({ connectionString: server.connectionString, poolSize: 8 }), batches({ chunkLines: 10, concurrency: 4, batchConcurrency: 2, pollMs: 50 }), openaiProvider()],
+        plugins: [postgresStore({ connectionString: server.connectionString, poolSize: 8 }), batches({ chunkLines: 10, concurrency: 4, batchConcurrency: 2, pollMs: 50, mode: 'gateway' }), openaiProvider()],
         models: [{ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
       }),
     );

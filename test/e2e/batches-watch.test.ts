@@ -16,7 +16,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sy-watch-'));
 beforeAll(async () => {
   emu = await startOpenAIEmulator({ latencyMs: 30 });
   t = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: 2, pollMs: 50 }), openaiProvider()],
+    plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: 2, pollMs: 50, mode: 'gateway' }), openaiProvider()],
     models: [{ name: 'gpt-4o', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
   });
 });
@@ -33,11 +33,14 @@ async function create(lines: string[]): Promise<string> {
 }
 
 it('draws progress until the batch completes, then prints its counts and exits 0', { timeout: 60_000 }, async () => {
-  const id = await create(Array.from({ length: 40 }, (_, i) => line(`w${i}`)));
+  // enough lines (~2 s at the emulator's pace) for the CLI to start while they run
+  const id = await create(Array.from({ length: 150 }, (_, i) => line(`w${i}`)));
   const cli = startCli(['batches', 'watch', id, '--url', t.origin, '--interval', '50'], dir);
   expect(await cli.exited).toBe(0);
-  expect(cli.output()).toContain(`${id}: completed (40 completed, 0 failed of 40)`);
-  expect(cli.errors()).toMatch(/\/40 lines \| (validating|in_progress|finalizing|completed)/);
+  expect(cli.output()).toContain(`${id}: completed (150 completed, 0 failed of 150)`);
+  expect(cli.errors()).toMatch(/\/150 lines \| (validating|in_progress|finalizing|completed)/);
+  // the gateway's estimated_completion_at, drawn while lines were running
+  expect(cli.errors()).toMatch(/\/150 lines \| in_progress \| \d+ failed \| ETA \S+ \(ends \d\d:\d\d:\d\dZ\)/);
 });
 
 it('exits 1 for a failed batch, listing its bad lines, and for an unknown batch', { timeout: 60_000 }, async () => {

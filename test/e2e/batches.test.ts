@@ -41,7 +41,7 @@ async function lines(client: OpenAI, fileId: string | null | undefined): Promise
 beforeAll(async () => {
   emu = await startOpenAIEmulator({ latencyMs: 150 });
   t = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), auth({ masterKey: MASTER, cacheTtlMs: 0 }), batches({ concurrency: 2, pollMs: 50 }), mockProvider(), openaiProvider()],
+    plugins: [sqliteStore({ file: tempDbFile() }), auth({ masterKey: MASTER, cacheTtlMs: 0 }), batches({ concurrency: 2, pollMs: 50, mode: 'gateway' }), mockProvider(), openaiProvider()],
     models: [
       { name: 'm', provider: 'mock', model: 'echo' },
       { name: 'bad', provider: 'mock', model: 'error-400' },
@@ -161,12 +161,29 @@ describe('batches executed by the gateway', () => {
     expect(out.length).toBeLessThan(40);
     expect(emu.requests.filter((r) => r.path.endsWith('/chat/completions')).length).toBe(out.length);
   });
+
+  it('deleting the input file of a running batch is a 409 (file_in_use); the batch completes; the delete works once it ended', async () => {
+    emu.reset();
+    const input = Array.from({ length: 8 }, (_, i) => chatLine(`del${i}`, 'slow'));
+    const f = await file(A, input);
+    const created = await A.batches.create({ input_file_id: f.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await emu.received(1);
+    const err = (await A.files.delete(f.id).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.status).toBe(409);
+    expect(err.error).toMatchObject({ type: 'invalid_request_error', param: 'file_id', code: 'file_in_use' });
+    expect(err.message).toContain(created.id);
+    expect((await A.files.retrieve(f.id)).id).toBe(f.id);
+    const b = await until(A, created.id, terminal);
+    expect(b).toMatchObject({ status: 'completed', request_counts: { total: 8, completed: 8, failed: 0 } });
+    expect(await A.files.delete(f.id)).toMatchObject({ id: f.id, deleted: true });
+  });
 });
 
 describe('expiry', () => {
   it('a batch past its window expires; unfinished lines are batch_expired error lines', async () => {
     const g = await createTestGateway({
-      plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: 1, windowSeconds: 1, pollMs: 50 }), openaiProvider()],
+      plugins: [sqliteStore({ file: tempDbFile() }), batches({ concurrency: 1, windowSeconds: 1, pollMs: 50, mode: 'gateway' }), openaiProvider()],
       models: [{ name: 'slow', provider: 'openai', model: 'gpt-4o', apiBase: emu.baseURL, apiKey: emu.apiKey }],
     });
     try {

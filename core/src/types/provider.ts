@@ -138,6 +138,16 @@ export interface ProviderAdapter {
   readonly nativeApis?: readonly string[];
   /** Forwards a request to one of the provider's native APIs with the deployment's URL and auth. */
   passthrough?(request: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse>;
+  /**
+   * The model id a native API's request body names for `deployment` (default `deployment.model`),
+   * e.g. the Azure deployment name in the lines of a native batch.
+   */
+  upstreamModel?(deployment: Deployment): string;
+  /**
+   * The path a native API's request names for a gateway endpoint (default: the same), e.g.
+   * Azure's `/chat/completions` for `/v1/chat/completions` in a native batch.
+   */
+  upstreamPath?(deployment: Deployment, path: string): string;
 }
 
 /**
@@ -173,6 +183,26 @@ export interface PassthroughRequest {
   query?: string;
   /** JSON body. */
   body?: unknown;
+  /**
+   * A body sent as it is instead of `body`, streamed (never read whole), e.g. a multipart file
+   * upload to `/files`: its bytes, content type and, when known, length (else chunked).
+   */
+  raw?: PassthroughRawBody;
   /** Whether an SSE answer is expected. */
   stream?: boolean;
+}
+
+/**
+ * A streamed pass-through body ({@link PassthroughRequest.raw}).
+ *
+ * @example
+ * ```ts
+ * const raw: PassthroughRawBody = { stream: blob.stream, contentType: 'application/jsonl', length: blob.size };
+ * await adapter.passthrough!({ method: 'POST', path: '/files', raw }, call);
+ * ```
+ */
+export interface PassthroughRawBody {
+  stream: Readable | AsyncIterable<Uint8Array>;
+  contentType: string;
+  length?: number;
 }

@@ -4,7 +4,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { encodeJson, GatewayError, type UpstreamResponse } from '@switchyard/core';
+import { encodeJson, GatewayError, type PassthroughRawBody, type UpstreamResponse } from '@switchyard/core';
+import { Readable } from 'node:stream';
 
 // No cap on connections per upstream origin: a cap queues calls behind long-lived streams
 // (with 256, the 257th concurrent stream to one provider waited for another to end).
@@ -23,8 +24,10 @@ export interface UpstreamRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   url: string;
   headers?: Record<string, string>;
-  /** A string or bytes body; objects are JSON-encoded with content-type set. */
+  /** A string or bytes body; objects are JSON-encoded with content-type set; `raw` is streamed as it is. */
   body?: string | Uint8Array | Record<string, unknown>;
+  /** A streamed body (sent instead of `body`, with its content type): see `PassthroughRequest.raw`. */
+  raw?: PassthroughRawBody;
   signal?: AbortSignal;
   /** Time allowed for the response headers and between body chunks (default 600 s). */
   timeoutMs?: number;
@@ -48,8 +51,13 @@ export interface BufferedResponse {
   text: string;
 }
 
-function prepare(req: UpstreamRequest): { method: NonNullable<UpstreamRequest['method']>; headers: Record<string, string>; body: string | Uint8Array | undefined } {
+function prepare(req: UpstreamRequest): { method: NonNullable<UpstreamRequest['method']>; headers: Record<string, string>; body: string | Uint8Array | Readable | undefined } {
   const headers: Record<string, string> = { ...req.headers };
+  if (req.raw) {
+    headers['content-type'] = req.raw.contentType;
+    if (req.raw.length !== undefined) headers['content-length'] = String(req.raw.length);
+    return { method: req.method ?? 'POST', headers, body: req.raw.stream instanceof Readable ? req.raw.stream : Readable.from(req.raw.stream) };
+  }
   let body: string | Uint8Array | undefined;
   if (req.body !== undefined && typeof req.body === 'object' && !(req.body instanceof Uint8Array)) {
     body = encodeJson(req.body); // the client's own bytes when the gateway holds them

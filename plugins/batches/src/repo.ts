@@ -17,7 +17,7 @@ import type { BatchObject, FileObject, OutputLine } from './types.js';
  * await store.db.selectFrom(TABLES.files).select('id').execute();
  * ```
  */
-export const TABLES = { files: 'sy_files', batches: 'sy_batches', results: 'sy_batch_results' } as const;
+export const TABLES = { files: 'sy_files', batches: 'sy_batches', results: 'sy_batch_results', upstreamFiles: 'sy_file_upstream' } as const;
 
 /**
  * The plugin's migrations.
@@ -65,6 +65,20 @@ export const BATCHES_MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    // native pass-through: a gateway file uploaded to a deployment, under its upstream id
+    name: '002_file_upstream',
+    async up(db) {
+      await db.schema
+        .createTable(TABLES.upstreamFiles)
+        .ifNotExists()
+        .addColumn('file_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('deployment', 'varchar(200)', (c) => c.notNull())
+        .addColumn('upstream_id', 'varchar(200)', (c) => c.notNull())
+        .addPrimaryKeyConstraint(`${TABLES.upstreamFiles}_pk`, ['file_id', 'deployment'])
+        .execute();
+    },
+  },
 ];
 
 /** A stored file: the object, its owner and its blob. */
@@ -80,6 +94,22 @@ export interface BatchExec {
   principal: Record<string, unknown>;
   /** Blob of the input file, read line by line by the executor. */
   inputBlobId: string;
+  /** Result blobs written by a finalisation not yet committed (swept by the next attempt after a crash). */
+  pendingBlobs?: string[];
+  /** Set when the batch runs natively at a deployment (OpenAI, Azure): where, and under which ids. */
+  native?: NativeBatch;
+}
+
+/** A batch passed through to a deployment's own Batches API. */
+export interface NativeBatch {
+  /** The deployment id the batch runs on. */
+  deployment: string;
+  /** The input file's id there. */
+  upstreamFileId?: string;
+  /** The batch's id there (set once created). */
+  upstreamBatchId?: string;
+  /** A create was sent and its answer not yet recorded: the next attempt looks for it upstream first. */
+  creating?: boolean;
 }
 
 /** What one successful line cost (at batch prices) and where it ran. */
@@ -180,6 +210,37 @@ export function batchesRepo(store: Store) {
       if (from) q = q.where('status', 'in', [...from]);
       const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
+    },
+    async saveExec(batchId: string, exec: BatchExec, trx: AnyKysely = db): Promise<void> {
+      await trx.updateTable(TABLES.batches).set({ exec_json: JSON.stringify(exec) }).where('id', '=', batchId).execute();
+    },
+    /** Batches not ended whose input is `fileId` (a delete must wait for them). */
+    async activeBatchesOf(fileId: string): Promise<string[]> {
+      const rows = (await db
+        .selectFrom(TABLES.batches)
+        .select(['id', 'object_json'])
+        .where('status', 'in', ['validating', 'in_progress', 'finalizing', 'cancelling'])
+        .execute()) as Array<{ id: string; object_json: string }>;
+      return rows.filter((r) => (JSON.parse(r.object_json) as BatchObject).input_file_id === fileId).map((r) => r.id);
+    },
+    async blobReferenced(blobId: string): Promise<boolean> {
+      return (await db.selectFrom(TABLES.files).select('id').where('blob_id', '=', blobId).executeTakeFirst()) !== undefined;
+    },
+    async upstreamFile(fileId: string, deployment: string): Promise<string | undefined> {
+      const row = (await db.selectFrom(TABLES.upstreamFiles).select('upstream_id').where('file_id', '=', fileId).where('deployment', '=', deployment).executeTakeFirst()) as
+        | { upstream_id: string }
+        | undefined;
+      return row?.upstream_id;
+    },
+    async upstreamFiles(fileId: string): Promise<Array<{ deployment: string; upstreamId: string }>> {
+      const rows = (await db.selectFrom(TABLES.upstreamFiles).select(['deployment', 'upstream_id']).where('file_id', '=', fileId).execute()) as Array<{ deployment: string; upstream_id: string }>;
+      return rows.map((r) => ({ deployment: r.deployment, upstreamId: r.upstream_id }));
+    },
+    async addUpstreamFile(fileId: string, deployment: string, upstreamId: string): Promise<void> {
+      await db.insertInto(TABLES.upstreamFiles).values({ file_id: fileId, deployment, upstream_id: upstreamId }).onConflict((oc) => oc.columns(['file_id', 'deployment']).doUpdateSet({ upstream_id: upstreamId })).execute();
+    },
+    async dropUpstreamFiles(fileId: string): Promise<void> {
+      await db.deleteFrom(TABLES.upstreamFiles).where('file_id', '=', fileId).execute();
     },
     listBatches: (scope: string | undefined, opts: { after?: string; limit: number }) => page<BatchObject>(TABLES.batches, scope, { ...opts, asc: false }),
 

@@ -62,6 +62,11 @@ export interface BatchObject {
     total_tokens: number;
   } | null;
   metadata: Record<string, string> | null;
+  /**
+   * Extra field (not OpenAI's): when the batch should end at its line rate so far, epoch
+   * seconds while `in_progress` once a line has ended, else null; absent on ended batches.
+   */
+  estimated_completion_at?: number | null;
 }
 
 /** One output or error line of a batch. */

@@ -105,7 +105,7 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
   async function azurePassthrough(req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> {
     const d = call.deployment;
     const headers = await headersFor(d, authFor(d, azureKey), req.stream);
-    return openAIPassthrough({ ...upstream('azure', azureUrl(d, req.path, req.query), headers, req.body, call), method: req.method }, AZURE_WIRE);
+    return openAIPassthrough({ ...upstream('azure', azureUrl(d, req.path, req.query), headers, req.body, call), raw: req.raw, method: req.method }, AZURE_WIRE);
   }
 
   async function azureAiChat(request: ChatRequest, call: ProviderCall): Promise<ChatResult> {
@@ -131,8 +131,12 @@ export function azureProvider(options?: AzureProviderOptions): GatewayPlugin {
         chat: azureChat,
         embeddings: azureEmbeddings,
         // conversations: made upstream on a first native turn (v1 URLs); a 404 (dated API versions) gets the history instead
-        nativeApis: ['responses', 'conversations'],
+        // files/batches: a batch runs on the resource, its lines naming the Azure deployment
+        nativeApis: ['responses', 'conversations', 'files', 'batches'],
         passthrough: azurePassthrough,
+        upstreamModel: (d) => (d.options as AzureDeploymentOptions).azureDeployment ?? d.model,
+        // Azure's batch lines and batches name `/chat/completions`, without OpenAI's `/v1`
+        upstreamPath: (_d, path) => path.replace(/^\/v1\//, '/'),
         defaults: { apiBase: azureBase, timeoutMs: opts.timeoutMs },
         validateDeployment: (d) => {
           validateAzureDeployment(d.options);

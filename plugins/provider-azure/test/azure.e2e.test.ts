@@ -269,7 +269,8 @@ describe('azure provider through the openai SDK', () => {
     await v1.body.text();
     expect(emu.requests[1]!.path).toBe('/openai/v1/files');
     const err = await adapter.passthrough!({ method: 'GET', path: '/batches/batch_1' }, call('gpt-4o')).catch((e: unknown) => e);
-    expect(err).toMatchObject({ status: 404, type: 'not_found_error', message: 'Resource not found' });
+    // the emulator serves Files and Batches now: an unknown batch is its 404, mapped with the upstream's message
+    expect(err).toMatchObject({ status: 404, type: 'invalid_request_error', message: "No batch found with id 'batch_1'." });
   });
 
   it('refuses to boot a deployment without an endpoint', async () => {

@@ -88,7 +88,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
 
   const passthrough = (req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> => {
     const url = `${trimSlash(call.deployment.apiBase ?? defaultBase)}${req.path}${req.query ? `?${req.query}` : ''}`;
-    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.signal, req.stream), method: req.method });
+    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.signal, req.stream), raw: req.raw, method: req.method });
   };
 
   return definePlugin({
@@ -100,7 +100,8 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
         chat,
         embeddings,
         // conversations: made upstream on a first native turn; a server without the API (404) gets the history instead
-        nativeApis: ['responses', 'conversations'],
+        // files/batches: a batch of this deployment's model runs upstream (`@switchyard/batches`)
+        nativeApis: ['responses', 'conversations', 'files', 'batches'],
         passthrough,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
         validateDeployment: (deployment) => void parseDeploymentOptions(DeploymentSchema, deployment.options),

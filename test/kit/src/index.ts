@@ -3,7 +3,7 @@
  */
 export { startEmulator, writeSse, sendJson } from './emulators/server.js';
 export type { Emulator, EmulatorExchange, EmulatorHandler, Fault, RecordedRequest } from './emulators/server.js';
-export { startOpenAIEmulator, emulatedAnswer, emulatedUsage } from './emulators/openai.js';
+export { startOpenAIEmulator, emulatedAnswer, emulatedUsage, emulatedBatchChat, completionBody } from './emulators/openai.js';
 export type { OpenAIEmulator, OpenAIEmulatorOptions } from './emulators/openai.js';
 export { emulatedEmbedding, toBase64Floats, embeddingInputs, EMULATED_EMBEDDING_MODELS } from './emulators/openai-embeddings.js';
 export { createTestGateway } from './gateway.js';
@@ -44,3 +44,5 @@ export type { ScriptProcess } from './script.js';
 export { storeContract, type OpenedStore, type StoreTarget } from './contracts/store.js';
 export { jobsContract } from './contracts/jobs.js';
 export { blobsContract, bytesOf, type BlobTarget } from './contracts/blobs.js';
+export { batchesState, batchesRoute } from './emulators/openai-batches.js';
+export type { EmulatedBatches, EmulatedChat, BatchesDialect } from './emulators/openai-batches.js';

@@ -14,6 +14,9 @@ import { newId, nowSec } from '../ids.js';
 import type { LineCharge, StoredBatch } from '../repo.js';
 import type { BatchError, BatchObject, FileObject, OutputLine } from '../types.js';
 import { blobLines, checkLine } from './lines.js';
+import { nativeRunner } from '../native/run.js';
+import type { Slot } from './slots.js';
+import { hasBatchesApi, nativeDeployment } from '../native/upstream.js';
 
 /** The job kind of batches. */
 export const BATCH_JOB_KIND = 'batches.run';
@@ -70,11 +73,16 @@ function addUsage(total: Usage, body: unknown): void {
 export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<BatchPayload>; chunk: JobHandler<ChunkPayload> } {
   const { repo, api } = deps;
 
-  async function validateBatch(s: StoredBatch): Promise<BatchObject | undefined> {
+  /**
+   * Checks every line; a batch whose model batches natively (and the mode allows it) takes
+   * one model (OpenAI and Azure refuse a file that mixes them) and is marked native.
+   */
+  async function validateBatch(s: StoredBatch, signal: AbortSignal): Promise<{ batch: BatchObject; native?: true } | undefined> {
     const b = s.batch;
     const errors: BatchError[] = [];
     const seen = new Set<string>();
     const models = new Set<string>();
+    const lineModels: Array<{ no: number; model: string }> = [];
     let total = 0;
     let failedLines = 0;
     const knownModel = (m: string) => api.models.lookup(m).length > 0;
@@ -85,8 +93,28 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
         if (errors.length < MAX_ERRORS) errors.push(r.error);
       } else {
         total += 1;
-        models.add(String(r.line.body.model));
+        const model = String(r.line.body.model);
+        models.add(model);
+        // kept only while the file mixes models (a one-model file keeps none)
+        if (models.size > 1 || lineModels.length === 0 || lineModels[0]!.model !== model) lineModels.push({ no, model });
       }
+    }
+    const first = lineModels[0]?.model;
+    let native = deps.mode === 'auto' ? [...models].map((m) => ({ m, d: nativeDeployment(api, m) })).find((x) => x.d) : undefined;
+    // an OpenAI-compatible server without the Batches API (vLLM, Ollama, ...): executed here
+    if (native && (await hasBatchesApi(api, native.d!, signal)) === 'no') native = undefined;
+    if (native && models.size > 1) {
+      for (const l of lineModels) {
+        if (l.model === first || errors.length >= MAX_ERRORS) continue;
+        failedLines += 1;
+        errors.push({
+          code: 'model_mismatch',
+          message: `Line ${l.no}: the model '${l.model}' differs from the batch's model '${first}' (line 1 of the requests); a batch that runs natively on a ${native.d!.provider} deployment ('${native.m}') takes one model.`,
+          param: 'body.model',
+          line: l.no,
+        });
+      }
+      errors.sort((x, y) => (x.line ?? 0) - (y.line ?? 0));
     }
     if (failedLines > 0 || total === 0) {
       if (total === 0 && failedLines === 0) errors.push({ code: 'empty_file', message: 'The input file has no requests.', param: null, line: null });
@@ -94,9 +122,21 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await repo.saveBatch(failed, undefined, ['validating', 'cancelling']);
       return undefined;
     }
-    const next: BatchObject = { ...b, status: 'in_progress', in_progress_at: nowSec(), model: models.size === 1 ? [...models][0]! : null, request_counts: { total, completed: 0, failed: 0 } };
-    if (await repo.saveBatch(next, undefined, ['validating'])) return next;
-    return (await repo.batch(b.id, undefined))?.batch;
+    const model = models.size === 1 ? [...models][0]! : null;
+    if (native) {
+      // stays `validating` until the upstream says otherwise
+      const next: BatchObject = { ...b, model, request_counts: { total, completed: 0, failed: 0 } };
+      const exec = { ...s.exec, native: { deployment: native.d!.id } };
+      await deps.store.transaction(async (trx: AnyKysely) => {
+        await repo.saveExec(b.id, exec, trx);
+        await repo.saveBatch(next, trx, ['validating', 'cancelling']);
+      });
+      return { batch: next, native: true };
+    }
+    const next: BatchObject = { ...b, status: 'in_progress', in_progress_at: nowSec(), model, request_counts: { total, completed: 0, failed: 0 } };
+    if (await repo.saveBatch(next, undefined, ['validating'])) return { batch: next };
+    const now = (await repo.batch(b.id, undefined))?.batch;
+    return now ? { batch: now } : undefined;
   }
 
   async function runLines(job: RunningJob<ChunkPayload>, s: StoredBatch, batch: BatchObject, range: { from: number; to: number }): Promise<'done' | 'cancelled' | 'expired'> {
@@ -119,7 +159,10 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       let line: OutputLine;
       let ok: boolean;
       let charge: LineCharge | undefined;
+      let slot: Slot | undefined;
       try {
+        // a deployment with a batch concurrency limit: wait for one of its slots
+        slot = await deps.slots.acquire(api.models.lookup(String((body as { model?: unknown }).model)), job.signal);
         const out = await api.call({
           operation,
           body,
@@ -130,7 +173,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
           sessionId: batch.id,
           metadata: { batch_id: batch.id, custom_id: customId },
           // priced here at batch prices and recorded once for the batch, not per line
-          state: { batchLine: true },
+          state: { batchLine: true, batchSlot: slot.deployment },
         });
         if (out.type !== 'completion') throw new Error('a batch line streamed');
         charge = chargeOf(out.ctx);
@@ -142,6 +185,8 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
         const g = toGatewayError(err);
         line = { id: newId('line'), custom_id: customId, response: { status_code: g.status, request_id: rid, body: g.toJSON() }, error: null };
         ok = false;
+      } finally {
+        slot?.release();
       }
       await job.transaction((trx) => repo.addResult(batch.id, no, line, ok, trx, charge));
     };
@@ -168,7 +213,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
   }
 
   /** Writes each line that never ran as a `batch_expired` error line. */
-  async function expireRest(job: RunningJob<BatchPayload>, s: StoredBatch, batch: BatchObject): Promise<void> {
+  async function expireRest(job: RunningJob<unknown>, s: StoredBatch, batch: BatchObject): Promise<void> {
     const done = await repo.doneLines(batch.id);
     for await (const { no, text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
       if (done.has(no)) continue;
@@ -192,6 +237,9 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await deps.store.blobs.delete(blob.id);
       return undefined;
     }
+    // journalled until the final commit: a crash before it leaves the blob to the next attempt's sweep
+    const now = await repo.batch(batch.id, undefined);
+    if (now) await repo.saveExec(batch.id, { ...now.exec, pendingBlobs: [...(now.exec.pendingBlobs ?? []), blob.id] });
     void owner;
     const file: FileObject = {
       id: newId('file'),
@@ -265,6 +313,18 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
     });
   }
 
+  /**
+   * Deletes the result blobs an earlier attempt wrote but never committed (killed between
+   * writing the output files and the final transaction): no file row points at them.
+   */
+  async function sweepPending(batchId: string): Promise<void> {
+    const stored = await repo.batch(batchId, undefined);
+    const pending = stored?.exec.pendingBlobs ?? [];
+    if (pending.length === 0) return;
+    for (const id of pending) if (!(await repo.blobReferenced(id))) await deps.store.blobs.delete(id).catch(() => undefined);
+    await repo.saveExec(batchId, { ...stored!.exec, pendingBlobs: undefined });
+  }
+
   async function finalize(s: StoredBatch, batch: BatchObject, how: 'done' | 'cancelled' | 'expired'): Promise<void> {
     // the stored batch: a cancel since the job read it set cancelling_at
     let b = (await repo.batch(batch.id, undefined))?.batch ?? batch;
@@ -278,6 +338,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       }
     }
     const usage: Usage = { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 };
+    await sweepPending(b.id);
     const out = await writeFile(b, true, usage, s.owner);
     const err = await writeFile(b, false, usage, s.owner);
     const counts = await repo.resultCounts(b.id);
@@ -295,12 +356,16 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await deps.store.transaction(async (trx: AnyKysely) => {
         for (const f of [out, err]) if (f) await repo.insertFile({ file: f.file, owner: s.owner, blobId: f.blobId }, trx);
         if (!(await repo.saveBatch(end, trx, ['in_progress', 'finalizing', 'cancelling']))) throw new Error('batch already ended');
+        const stored = await repo.batch(b.id, undefined, trx);
+        if (stored) await repo.saveExec(b.id, { ...stored.exec, pendingBlobs: undefined }, trx);
       });
     } catch (e) {
       for (const f of [out, err]) if (f) await deps.store.blobs.delete(f.blobId).catch(() => undefined);
       if ((e as Error).message !== 'batch already ended') throw e;
     }
   }
+
+  const native = nativeRunner(deps, { finalize, recordCost, expireRest });
 
   const chunkKey = (batchId: string, k: number) => `${batchId}:${k}`;
 
@@ -316,8 +381,15 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       await recordCost(s, s.batch);
       return { status: s.batch.status };
     }
+    // interrupted (shutdown, lease lost): back to the queue at once, the next step resumes
+    const nativeStep = (stored: StoredBatch) => native.step(job, stored).catch((err: unknown) => (isInterrupted(err) || job.signal.aborted ? job.release(0) : Promise.reject(err)));
+    if (s.exec.native) return nativeStep(s);
     let batch: BatchObject | undefined = s.batch;
-    if (batch.status === 'validating') batch = await validateBatch(s);
+    if (batch.status === 'validating') {
+      const v = await validateBatch(s, job.signal);
+      if (v?.native) return nativeStep((await repo.batch(s.batch.id, undefined))!);
+      batch = v?.batch;
+    }
     if (!batch || !['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) return { status: batch?.status ?? 'failed' };
     try {
       const chunks = Math.ceil(batch.request_counts.total / deps.chunkLines);

@@ -10,6 +10,7 @@ import { mustFile } from '../files/routes.js';
 import { newId, nowSec } from '../ids.js';
 import type { StoredBatch } from '../repo.js';
 import type { BatchObject } from '../types.js';
+import { deploymentById, nativeJson } from '../native/upstream.js';
 
 /** Endpoints a batch may target. */
 export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings'] as const;
@@ -29,7 +30,24 @@ const CreateBody = z.strictObject({
 const ACTIVE = ['validating', 'in_progress', 'finalizing'];
 
 /**
- * The batch as a client sees it: live counts while it runs.
+ * When a batch in progress should end, from its line rate so far (epoch seconds), or null
+ * while no line has ended: `now + remaining / (done / elapsed)`.
+ *
+ * @example
+ * ```ts
+ * estimatedCompletion(b.in_progress_at, 100, 25); // 30 s in, 25 done: about 90 s from now
+ * ```
+ */
+export function estimatedCompletion(inProgressAt: number | null, total: number, done: number, nowMs = Date.now()): number | null {
+  if (inProgressAt === null || done <= 0 || total <= 0) return null;
+  const now = nowMs / 1000;
+  const elapsed = Math.max(now - inProgressAt, 0.001);
+  return Math.round(now + (Math.max(total - done, 0) * elapsed) / done);
+}
+
+/**
+ * The batch as a client sees it: live counts while it runs (from the finished lines, or as
+ * the upstream last reported them for a native batch) and `estimated_completion_at`.
  *
  * @example
  * ```ts
@@ -38,9 +56,10 @@ const ACTIVE = ['validating', 'in_progress', 'finalizing'];
  */
 export async function view(deps: BatchesDeps, s: StoredBatch): Promise<BatchObject> {
   const b = s.batch;
-  if (b.status !== 'in_progress' && b.status !== 'cancelling' && b.status !== 'finalizing') return b;
-  const counts = await deps.repo.resultCounts(b.id);
-  return { ...b, request_counts: { total: b.request_counts.total, ...counts } };
+  if (!ACTIVE.includes(b.status) && b.status !== 'cancelling') return b;
+  const counts = s.exec.native ? b.request_counts : { total: b.request_counts.total, ...(await deps.repo.resultCounts(b.id)) };
+  const eta = b.status === 'in_progress' ? estimatedCompletion(b.in_progress_at, counts.total, counts.completed + counts.failed) : null;
+  return { ...b, request_counts: counts, estimated_completion_at: eta };
 }
 
 async function mustBatch(deps: BatchesDeps, req: RouteRequest): Promise<StoredBatch> {
@@ -133,6 +152,10 @@ export function batchRoutes(deps: BatchesDeps): RouteDefinition[] {
         const s = await mustBatch(deps, req);
         if (s.batch.status === 'cancelling' || s.batch.status === 'cancelled') return { body: await view(deps, s) };
         if (!ACTIVE.includes(s.batch.status)) throw invalid(`Cannot cancel a batch with status '${s.batch.status}'.`, 'batch_id', 'batch_not_cancellable');
+        // a native batch is cancelled where it runs first: a refusal there is the client's answer
+        const native = s.exec.native;
+        const d = native?.upstreamBatchId ? deploymentById(deps.api, native.deployment) : undefined;
+        if (d) await nativeJson(deps.api, d, { method: 'POST', path: `/batches/${encodeURIComponent(native!.upstreamBatchId!)}/cancel` }, req.signal);
         const next: BatchObject = { ...s.batch, status: 'cancelling', cancelling_at: nowSec() };
         if (!(await repo.saveBatch(next, undefined, ACTIVE))) return { body: await view(deps, (await repo.batch(s.batch.id, undefined))!) };
         deps.wake();

@@ -2,7 +2,8 @@
  * The Files API: upload, list, retrieve, content, delete. Files belong to the key (user,
  * team) that uploaded them; another owner gets the same 404 as for a file that never was.
  */
-import { ownerOf, ownerScope, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { GatewayError, ownerOf, ownerScope, type RouteDefinition, type RouteRequest } from '@switchyard/core';
+import { deploymentById, nativeSend } from '../native/upstream.js';
 import type { BatchesDeps } from '../deps.js';
 import { invalid, notFound } from '../errors.js';
 import { newId, nowSec } from '../ids.js';
@@ -143,8 +144,23 @@ export function fileRoutes(deps: BatchesDeps): RouteDefinition[] {
       path: '/v1/files/:file_id',
       async handler(req) {
         const f = await mustFile(deps, req, req.params.file_id, 'file_id');
+        // a batch still reading the file keeps it: the delete waits for the batch to end
+        const readers = await repo.activeBatchesOf(f.file.id);
+        if (readers.length > 0) {
+          throw new GatewayError('GW_ERR_INVALID_REQUEST', `The file ${f.file.id} is the input of ${readers.length === 1 ? 'a batch' : 'batches'} still running (${readers.join(', ')}); delete it once ${readers.length === 1 ? 'it ends' : 'they end'} or cancel ${readers.length === 1 ? 'it' : 'them'} first.`, {
+            status: 409,
+            param: 'file_id',
+            publicCode: 'file_in_use',
+          });
+        }
         // the row first: a failure after it leaves an orphan blob, never a row without bytes
         await repo.deleteFile(f.file.id);
+        // copies uploaded to deployments for native batches go too (best effort: the gateway's file is gone either way)
+        for (const u of await repo.upstreamFiles(f.file.id)) {
+          const d = deploymentById(deps.api, u.deployment);
+          if (d) await nativeSend(deps.api, d, { method: 'DELETE', path: `/files/${encodeURIComponent(u.upstreamId)}` }, req.signal).then((r) => r.body.dump(), () => undefined);
+        }
+        await repo.dropUpstreamFiles(f.file.id);
         await deps.store.blobs.delete(f.blobId).catch(() => undefined);
         return { body: { id: f.file.id, object: 'file', deleted: true } };
       },

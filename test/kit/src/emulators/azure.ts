@@ -9,10 +9,11 @@
  * `/models/chat/completions?api-version=…` (Foundry), `/chat/completions` (serverless), the same
  * four shapes for `/embeddings` (OpenAI's answers: see openai-embeddings.ts), the Assistants
  * API at `/openai/assistants…` and `/openai/threads…` (openai-assistants.ts), and
- * `GET /openai/files` / `/openai/v1/files` (an empty list) for native pass-through.
+ * Files and Batches at `/openai/files…`, `/openai/batches…` (openai-batches.ts).
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
-import { emulatedAnswer, emulatedUsage } from './openai.js';
+import { emulatedAnswer, emulatedBatchChat, emulatedUsage } from './openai.js';
+import { batchesRoute, batchesState, type EmulatedBatches } from './openai-batches.js';
 import { embeddingsRoute } from './openai-embeddings.js';
 import { assistantsRoute, assistantsState } from './openai-assistants.js';
 import { responsesRoutes } from './openai-responses.js';
@@ -29,12 +30,16 @@ export interface AzureEmulatorOptions {
   /** Models the Foundry inference endpoint serves (default `['Llama-3.3-70B-Instruct', 'Mistral-Large-2411', 'Cohere-embed-v3-english']`). */
   aiModels?: string[];
   port?: number;
+  /** Retrieves of a batch before it completes (default 2). */
+  batchPolls?: number;
 }
 
 /** A running Azure emulator. */
 export interface AzureEmulator extends Emulator {
   readonly apiKey: string;
   readonly bearerToken: string;
+  /** The emulated Files and Batches (OpenAI's, at `/openai/files…`, `/openai/batches…`; a line's model is a deployment name, its url `/chat/completions`). */
+  readonly batches: EmulatedBatches;
 }
 
 /**
@@ -164,6 +169,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     );
   const responses = responsesRoutes(new Map());
   const assistantsApi = assistantsState();
+  const batchesApi = batchesState(options.batchPolls ?? 2);
   const emu = await startEmulator(
     async (x) => {
       const { req, res } = x;
@@ -255,14 +261,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         query.delete('api-version');
         return assistantsRoute(assistantsApi, x, assistantsPath[1]!, query) || (notFound(res), true);
       }
-      // resource-level APIs (files, batches, ...): an empty file list stands for them
-      if (req.method === 'GET' && (url.pathname === '/openai/files' || url.pathname === '/openai/v1/files')) {
-        if (url.pathname === '/openai/files' && !version) return notFound(res), true;
-        return sendJson(res, 200, { object: 'list', data: [], first_id: null, last_id: null, has_more: false }, { 'apim-request-id': `apim-files-${++counter}` }), true;
+      // Files and Batches (resource-level) at the dated and the v1 URLs, served like OpenAI's
+      const batchesPath = /^\/openai(\/v1)?(\/(?:files|batches)(?:\/.*)?)$/.exec(url.pathname);
+      if (batchesPath) {
+        if (!batchesPath[1] && !version) return notFound(res), true;
+        res.setHeader('apim-request-id', `apim-files-${++counter}`);
+        return (await batchesRoute(batchesApi, x, batchesPath[2]!, emulatedBatchChat, { chatUrl: '/chat/completions', knownModel: (m) => deployments.has(m) })) || (notFound(res), true);
       }
       return notFound(res), true;
     },
     { port: options.port },
   );
-  return Object.assign(emu, { apiKey, bearerToken });
+  return Object.assign(emu, { apiKey, bearerToken, batches: batchesApi });
 }

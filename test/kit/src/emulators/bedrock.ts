@@ -303,7 +303,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
     return true as const;
   };
 
-  async function handle({ req, res, fault }: EmulatorExchange): Promise<boolean> {
+  async function handle({ req, raw, res, fault }: EmulatorExchange): Promise<boolean> {
     const denied = await checkSignature(req, creds, region);
     if (denied) return fail(res, denied.status, denied.type, denied.message);
     const m = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(req.path.split('?')[0]!);
@@ -314,7 +314,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
     if (m[2] === 'invoke') {
       if (!BEDROCK_EMBEDDING_MODELS.includes(modelId)) return fail(res, 400, 'ValidationException', 'The emulator serves InvokeModel for embedding models only.');
       if (req.body === undefined) return fail(res, 400, 'SerializationException', 'Malformed input request, please reformat your input and try again.');
-      return invokeEmbedding({ req, res, fault }, modelId, (status, type, message) => fail(res, status, type, message));
+      return invokeEmbedding({ req, raw, res, fault }, modelId, (status, type, message) => fail(res, status, type, message));
     }
     if (BEDROCK_EMBEDDING_MODELS.includes(modelId)) return fail(res, 400, 'ValidationException', "This action doesn't support the model that you provided. Try again with a supported text or chat model.");
     if (req.body === undefined) return fail(res, 400, 'SerializationException', 'Malformed input request, please reformat your input and try again.');

@@ -7,6 +7,7 @@
  */
 import type { ChatMessage, ChatRequest } from '@switchyard/core';
 import { assistantsRoute, assistantsState } from './openai-assistants.js';
+import { batchesRoute, batchesState, type EmulatedBatches } from './openai-batches.js';
 import { embeddingsRoute } from './openai-embeddings.js';
 import { responsesRoutes } from './openai-responses.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange } from './server.js';
@@ -22,12 +23,18 @@ export interface OpenAIEmulatorOptions {
   chunkDelayMs?: number;
   /** Keep a record of requests (default true; the benchmark turns it off). */
   record?: boolean;
+  /** Retrieves of a native batch before it completes (default 2; see openai-batches.ts). */
+  batchPolls?: number;
+  /** Serve the Files and Batches APIs (default true; false: an OpenAI-compatible server without them, 404). */
+  batchesApi?: boolean;
 }
 
 /** A running OpenAI emulator; `baseURL` ends in `/v1`. */
 export interface OpenAIEmulator extends Emulator {
   readonly baseURL: string;
   readonly apiKey: string;
+  /** The emulated Files and Batches: files, batches, `held`, `polls`, `linesRun`. */
+  readonly batches: EmulatedBatches;
 }
 
 function textOf(m: ChatMessage | undefined): string {
@@ -85,6 +92,50 @@ export function emulatedUsage(body: ChatRequest, a: { content: string | null; to
   };
 }
 
+/**
+ * A non-streamed `chat.completion` as the emulated model answers it.
+ *
+ * @example
+ * ```ts
+ * const body = completionBody(req, 'chatcmpl-1', 0, emulatedAnswer(req), emulatedUsage(req, emulatedAnswer(req)));
+ * ```
+ */
+export function completionBody(body: ChatRequest, id: string, created: number, a: ReturnType<typeof emulatedAnswer>, usage: ReturnType<typeof emulatedUsage>) {
+  return {
+    id,
+    object: 'chat.completion',
+    created,
+    model: body.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: a.content, refusal: null, annotations: [], ...(a.toolCalls ? { tool_calls: a.toolCalls } : {}) },
+        logprobs: null,
+        finish_reason: a.finish,
+      },
+    ],
+    usage,
+    service_tier: 'default',
+    system_fingerprint: 'fp_emulator',
+  };
+}
+
+/**
+ * A batch line's chat answer: the emulated completion (status 200).
+ *
+ * @example
+ * ```ts
+ * batchesRoute(state, x, '/batches/b1', emulatedBatchChat, { chatUrl: '/v1/chat/completions', knownModel: () => true });
+ * ```
+ */
+export function emulatedBatchChat(body: ChatRequest): { status: number; body: unknown } {
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return { status: 400, body: { error: { message: "Invalid 'messages': empty array. Expected an array with minimum length 1.", type: 'invalid_request_error', param: 'messages', code: 'empty_array' } } };
+  }
+  const a = emulatedAnswer(body);
+  return { status: 200, body: completionBody(body, `chatcmpl-emu${++counter}`, Math.floor(Date.now() / 1000), a, emulatedUsage(body, a)) };
+}
+
 async function chatCompletions(x: EmulatorExchange, opts: OpenAIEmulatorOptions): Promise<true> {
   const { req, res, fault } = x;
   const body = req.body as ChatRequest | undefined;
@@ -104,28 +155,7 @@ async function chatCompletions(x: EmulatorExchange, opts: OpenAIEmulatorOptions)
   if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
   const headers = { 'x-request-id': `req_emu${counter}` };
   if (!body.stream) {
-    sendJson(
-      res,
-      200,
-      {
-        id,
-        object: 'chat.completion',
-        created,
-        model: body.model,
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: a.content, refusal: null, annotations: [], ...(a.toolCalls ? { tool_calls: a.toolCalls } : {}) },
-            logprobs: null,
-            finish_reason: a.finish,
-          },
-        ],
-        usage,
-        service_tier: 'default',
-        system_fingerprint: 'fp_emulator',
-      },
-      headers,
-    );
+    sendJson(res, 200, completionBody(body, id, created, a, usage), headers);
     return true;
   }
   const includeUsage = body.stream_options?.include_usage === true;
@@ -163,6 +193,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
   const apiKey = options.apiKey ?? 'sk-emulator';
   const responses = responsesRoutes(new Map());
   const assistantsApi = assistantsState();
+  const batchesApi = batchesState(options.batchPolls ?? 2);
   const emu = await startEmulator(
     async (x) => {
       const auth = x.req.headers.authorization;
@@ -182,6 +213,7 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
       if (path!.startsWith('/v1/assistants') || path!.startsWith('/v1/threads')) {
         return assistantsRoute(assistantsApi, x, path!.slice(3), new URL(x.req.path, 'http://x').searchParams);
       }
+      if (options.batchesApi !== false && /^\/v1\/(files|batches)(\/|$)/.test(path!)) return batchesRoute(batchesApi, x, path!.slice(3), emulatedBatchChat, { chatUrl: '/v1/chat/completions', knownModel: (m) => !m.startsWith('missing-') });
       if (x.req.method === 'GET' && path === '/v1/models') {
         sendJson(x.res, 200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'emulator' }] });
         return true;
@@ -190,5 +222,5 @@ export async function startOpenAIEmulator(options: OpenAIEmulatorOptions = {}): 
     },
     { port: options.port, record: options.record },
   );
-  return Object.assign(emu, { baseURL: `${emu.origin}/v1`, apiKey });
+  return Object.assign(emu, { baseURL: `${emu.origin}/v1`, apiKey, batches: batchesApi });
 }

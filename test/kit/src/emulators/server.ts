@@ -42,11 +42,15 @@ export interface Fault {
   times?: number;
   /** Only requests whose path includes this. */
   pathIncludes?: string;
+  /** Only requests with this method (`POST`, ...). */
+  method?: string;
 }
 
 /** What a handler gets. */
 export interface EmulatorExchange {
   req: RecordedRequest;
+  /** The body's bytes (a multipart upload is parsed from these). */
+  raw: Buffer;
   res: http.ServerResponse;
   fault?: Fault;
 }
@@ -64,6 +68,8 @@ export interface Emulator {
   fault(fault: Fault): void;
   /** Clears faults and recorded requests. */
   reset(): void;
+  /** Most requests in flight at once (being answered) since the last `reset`. */
+  peakInFlight(): number;
   /** Connections open at the emulator now (a leak check: the gateway's pool keeps only what it reuses). */
   connections(): Promise<number>;
   close(): Promise<void>;
@@ -86,10 +92,20 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
   let seen = 0;
   const waiters: Array<{ n: number; resolve(): void }> = [];
   const record = options.record ?? true;
+  let inFlight = 0;
+  let peak = 0;
   const server = http.createServer(async (req, res) => {
+    inFlight += 1;
+    peak = Math.max(peak, inFlight);
+    let counted = true;
+    res.on('close', () => {
+      if (counted) inFlight -= 1;
+      counted = false;
+    });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -104,7 +120,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
     }
-    const i = faults.findIndex((f) => !f.pathIncludes || recorded.path.includes(f.pathIncludes));
+    const i = faults.findIndex((f) => (!f.pathIncludes || recorded.path.includes(f.pathIncludes)) && (!f.method || f.method === recorded.method));
     let fault: Fault | undefined;
     if (i >= 0) {
       fault = faults[i]!;
@@ -122,7 +138,7 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
         res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
         return void res.end(JSON.stringify(fault.body ?? { error: { message: `emulated ${fault.status}`, type: 'server_error', param: null, code: null } }));
       }
-      const handled = await handler({ req: recorded, res, fault });
+      const handled = await handler({ req: recorded, raw, res, fault });
       if (handled === false && !res.headersSent) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `emulator: no route ${recorded.method} ${recorded.path}`, type: 'invalid_request_error', param: null, code: null } }));
@@ -141,7 +157,9 @@ export async function startEmulator(handler: EmulatorHandler, options: { port?: 
     requests,
     received: (n) => (seen >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     fault: (f) => void faults.push({ times: 1, ...f }),
+    peakInFlight: () => peak,
     reset: () => {
+      peak = inFlight;
       faults.length = 0;
       requests.length = 0;
       seen = 0;
