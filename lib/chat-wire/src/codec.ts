@@ -4,11 +4,12 @@
  * the name it asked for, and no usage chunk (nor the `usage: null` OpenAI then adds to every
  * chunk) unless it asked for one. A stream must end with every choice finished.
  */
-import { jsonSourceOf, rememberJsonSource, setEncodedJson, spliceTopLevel, validate, withoutGatewayFields, type CallContext, type ChatChunk, type ChatCompletion, type ChatRequest, type Deployment, type OperationCodec, type StreamAggregate } from '@switchyard/core';
+import { jsonSourceOf, rememberJsonSource, setEncodedJson, validate, withoutGatewayFields, type CallContext, type ChatChunk, type ChatCompletion, type ChatRequest, type Deployment, type OperationCodec, type StreamAggregate } from '@switchyard/core';
 import { ChunkAggregator } from './aggregate.js';
 import { checkChunk, checkCompletion, checkStreamEnd } from './check.js';
 import { completionToChunks } from './convert.js';
 import { ChatRequestSchema, plainChatRequest } from './schema.js';
+import { spliceTopLevel } from './splice.js';
 
 /** The body sent upstream: the deployment's model and defaults, usage always requested on streams. */
 function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequest {

@@ -6,6 +6,7 @@
  */
 export { ChatRequestSchema, MAX_MESSAGES, plainChatRequest } from './schema.js';
 export { chatCodec } from './codec.js';
+export { spliceTopLevel } from './splice.js';
 export { ChunkAggregator } from './aggregate.js';
 export { completionToChunks, chunksToCompletion } from './convert.js';
 export { checkCompletion, checkChunk, checkStreamEnd } from './check.js';

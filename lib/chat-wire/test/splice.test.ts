@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { spliceTopLevel } from '../src/runner/json-text.js';
+import { spliceTopLevel } from '../src/splice.js';
 
 const edited = (text: string, values: Record<string, unknown>) => ({ ...(JSON.parse(text) as object), ...values });
 
