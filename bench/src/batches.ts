@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { build, ROOT, script, startGateway } from './bench.js';
 import { startProcess, type Proc } from './procs.js';
+import { UPSTREAM_READY } from './targets.js';
 
 /** Options of the scenario. */
 export interface BatchesBenchOptions {
@@ -100,7 +101,7 @@ export async function runBatchesBench(opts: BatchesBenchOptions = {}): Promise<B
   const procs: Proc[] = [];
   const startedAt = new Date().toISOString();
   try {
-    const { proc: upstream, match } = await startProcess([...script(benchDist, 'bench/src/upstream'), '2', '1', '50', '1000'], /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+)\}/m, { cwd: ROOT });
+    const { proc: upstream, match } = await startProcess([...script(benchDist, 'bench/src/upstream'), '2', '1', '50', '1000'], UPSTREAM_READY, { cwd: ROOT });
     procs.push(upstream);
     const dataDir = path.join(tmp, 'data');
     mkdirSync(dataDir, { recursive: true });

@@ -13,7 +13,7 @@ import { measureTarget } from './measure.js';
 import { FULL, QUICK, type Plan } from './plan.js';
 import { startProcess, type Proc } from './procs.js';
 import { derive, goals, table, type Goal, type Row } from './report.js';
-import { TARGET_NAMES, type Endpoint, type TargetName } from './targets.js';
+import { TARGET_NAMES, UPSTREAM_READY, type Endpoint, type TargetName } from './targets.js';
 
 /** Options of a run. */
 export interface BenchOptions {
@@ -130,7 +130,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
   try {
     const { proc: upstream, match } = await startProcess(
       [...script(benchDist, 'bench/src/upstream'), ...[upstreamTimings.latencyMs, upstreamTimings.fastPaceMs, upstreamTimings.pacedPaceMs, upstreamTimings.idlePaceMs].map(String)],
-      /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+),"bulk":(\d+)\}/m,
+      UPSTREAM_READY,
       { cwd: ROOT },
     );
     procs.push(upstream);

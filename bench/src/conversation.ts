@@ -19,6 +19,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { build, ROOT, script, startGateway } from './bench.js';
 import { startProcess, type Proc } from './procs.js';
+import { UPSTREAM_READY } from './targets.js';
 import { r3, summarize, type Latency } from './stats.js';
 
 /** Options of the scenario. */
@@ -121,7 +122,7 @@ export async function runConversationBench(opts: ConversationBenchOptions = {}):
   const rows: ConversationRow[] = [];
   const startedAt = new Date().toISOString();
   try {
-    const { proc: upstream, match } = await startProcess([...script(benchDist, 'bench/src/upstream'), '2', '1', '50', '1000'], /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+)\}/m, { cwd: ROOT });
+    const { proc: upstream, match } = await startProcess([...script(benchDist, 'bench/src/upstream'), '2', '1', '50', '1000'], UPSTREAM_READY, { cwd: ROOT });
     procs.push(upstream);
     const emulator = `http://127.0.0.1:${match[1]}/v1`;
     const gateway = async (name: string) => {

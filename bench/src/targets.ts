@@ -21,6 +21,9 @@ export interface Endpoint {
   pid?: number;
 }
 
+/** The line the upstream process (upstream.ts) prints when its emulators listen: their ports. */
+export const UPSTREAM_READY = /^\{"fast":(\d+),"paced":(\d+),"idle":(\d+),"bulk":(\d+)\}/m;
+
 /** Headers of every benchmark request (the emulator checks the key; the gateway ignores it). */
 export const HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-type': 'application/json',
