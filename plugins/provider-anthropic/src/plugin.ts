@@ -4,6 +4,7 @@
  */
 import { GatewayError, isHost, providerKeyMissing, definePlugin, parseDeploymentOptions, parsePluginOptions, z, type ChatRequest, type ChatResult, type Deployment, type GatewayPlugin, type ProviderCall } from '@switchyard/core';
 import { headerValue, readJson, readText, sseEvents, upstreamFetch } from '@switchyard/upstream';
+import { anthropicBatches } from './batches.js';
 import { anthropicError } from './errors.js';
 import { JSON_TOOL_NAME, toAnthropicRequest, type RequestMappingOptions } from './request.js';
 import { toChatCompletion } from './response.js';
@@ -157,6 +158,13 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
         chat,
         models: opts.models ?? ANTHROPIC_MODELS,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
+        nativeBatches: anthropicBatches({
+          provider: id,
+          batchesUrl: (d) => `${messagesUrl(d.apiBase ?? defaultBase)}/batches`,
+          headers: (d) => headersFor(d, false),
+          mapping: mappingOptions,
+          timeoutMs: (d) => d.timeoutMs ?? opts.timeoutMs,
+        }),
         validateDeployment(deployment) {
           parseDeploymentOptions(DeploymentSchema, deployment.options);
         },
