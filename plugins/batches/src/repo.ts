@@ -104,6 +104,10 @@ export interface BatchExec {
 export interface NativeBatch {
   /** The deployment id the batch runs on. */
   deployment: string;
+  /** `provider`: the adapter's own batch API (`nativeBatches`, e.g. Anthropic); absent: OpenAI's Files + Batches. */
+  via?: 'provider';
+  /** Lines the provider's conversion refused (in the error file; not sent upstream). */
+  rejected?: number;
   /** The input file's id there. */
   upstreamFileId?: string;
   /** The batch's id there (set once created). */
