@@ -5,7 +5,7 @@
  * by `custom_id` (any string, though Anthropic takes only `[a-zA-Z0-9_-]`), an upstream-errored
  * line and a line the conversion refuses in the error file, each success in the call log, the
  * cost once at batch prices (across retrieves and a restart), a restart mid-batch, cancel
- * upstream, a poll blip, and `mode: 'gateway'` still executing the lines itself.
+ * upstream, expiry upstream, a poll blip, and `mode: 'gateway'` still executing the lines itself.
  */
 import { toFile, type OpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +198,22 @@ describe('native pass-through to Anthropic Message Batches', () => {
       ['c1', 'batch_cancelled'],
       ['c2', 'batch_cancelled'],
     ]);
+  });
+
+  it('a Message Batch that expires upstream ends expired: what ran in the output, the rest batch_expired, priced once', async () => {
+    emu.reset();
+    emu.batches.expireAfter = 2;
+    const f = await upload(t.client, [chatLine('x1'), chatLine('x2'), chatLine('x3'), chatLine('x4')]);
+    const end = await until(t.client, (await create(t.client, f.id)).id, terminal);
+    emu.batches.expireAfter = null;
+    expect(end).toMatchObject({ status: 'expired', request_counts: { total: 4, completed: 2, failed: 2 } });
+    expect(end.expired_at).toBeGreaterThanOrEqual(end.created_at);
+    expect((await lines(t.client, end.output_file_id)).map((l) => l.custom_id).sort()).toEqual(['x1', 'x2']);
+    expect((await lines(t.client, end.error_file_id)).map((l) => [l.custom_id, l.error?.code]).sort()).toEqual([
+      ['x3', 'batch_expired'],
+      ['x4', 'batch_expired'],
+    ]);
+    expect(await spend(end.id)).toHaveLength(1);
   });
 
   it('an upstream refusal of the create fails the batch with the reason, in the OpenAI shape', async () => {

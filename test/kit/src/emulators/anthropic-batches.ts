@@ -4,7 +4,8 @@
  * moves on as it is polled: each retrieve runs the next share of its requests through the
  * emulator's own Messages answer (all of them after `polls` retrieves), then it is `ended`
  * with a `results_url`. While `held` is set nothing runs (for cancel tests); a cancelled
- * batch ends on the next retrieve, its unrun requests `canceled`.
+ * batch ends on the next retrieve, its unrun requests `canceled`; with `expireAfter` a batch
+ * ends once that many requests ran, the rest `expired`.
  */
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import type { MessageBatch, MessageBatchIndividualResponse, MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
@@ -23,6 +24,8 @@ export interface EmulatedMessageBatches {
   polls: number;
   /** While true, no request runs however often a batch is polled. */
   held: boolean;
+  /** When set, a batch whose run requests reach this many has the rest `expired` (its 24 h passed). */
+  expireAfter: number | null;
   /** Batches by id. */
   readonly batches: Map<string, EmuMessageBatch>;
   /** Requests run by batches so far (each counted once). */
@@ -48,7 +51,7 @@ const iso = (ms = Date.now()) => new Date(ms).toISOString();
  * ```
  */
 export function messageBatchesState(polls = 2): EmulatedMessageBatches {
-  return { polls, held: false, batches: new Map(), linesRun: 0 };
+  return { polls, held: false, expireAfter: null, batches: new Map(), linesRun: 0 };
 }
 
 function counts(b: EmuMessageBatch): MessageBatch['request_counts'] {
@@ -64,10 +67,13 @@ function advance(state: EmulatedMessageBatches, b: EmuMessageBatch, run: Message
     for (const r of b.requests.slice(b.results.length)) b.results.push({ custom_id: r.custom_id, result: { type: 'canceled' } });
   } else if (!state.held) {
     const share = Math.max(1, Math.ceil(b.requests.length / Math.max(state.polls, 1)));
+    const limit = state.expireAfter ?? Infinity;
     for (const r of b.requests.slice(b.results.length, b.results.length + share)) {
+      if (b.results.length >= limit) break;
       state.linesRun += 1;
       b.results.push({ custom_id: r.custom_id, result: run(r.params) });
     }
+    if (b.results.length >= limit) for (const r of b.requests.slice(b.results.length)) b.results.push({ custom_id: r.custom_id, result: { type: 'expired' } });
   }
   o.request_counts = counts(b);
   if (b.results.length === b.requests.length) {
