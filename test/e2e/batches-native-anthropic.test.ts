@@ -225,6 +225,27 @@ describe('native pass-through to Anthropic Message Batches', () => {
     expect(end.errors!.data![0]!.message).toMatch(/refused the batch: emulated invalid_request_error/);
   });
 
+  it('a file that mixes models, or has more lines than a Message Batch takes, is executed by the gateway', { timeout: 60_000 }, async () => {
+    const g = await createTestGateway({
+      plugins: [sqliteStore({ file: tempDbFile() }), batches({ pollMs: 20, nativePollMs: 20 }), anthropicProvider({ batchMaxRequests: 2 })],
+      models: [
+        { name: 'claude-pub', provider: 'anthropic', model: 'claude-sonnet-4-5', apiBase: emu.origin, apiKey: emu.apiKey },
+        { name: 'claude-other', provider: 'anthropic', model: 'claude-haiku-4-5', apiBase: emu.origin, apiKey: emu.apiKey },
+      ],
+    });
+    try {
+      emu.reset();
+      const big = await upload(g.client, [chatLine('b1'), chatLine('b2'), chatLine('b3')]);
+      expect(await until(g.client, (await create(g.client, big.id)).id, terminal)).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 3, failed: 0 } });
+      const mixed = await upload(g.client, [chatLine('m1'), { ...chatLine('m2'), body: { ...chatLine('m2').body, model: 'claude-other' } }]);
+      expect(await until(g.client, (await create(g.client, mixed.id)).id, terminal)).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+      expect(upstream().filter((p) => p === 'POST /v1/messages')).toHaveLength(5);
+      expect(upstream().some((p) => p.startsWith('POST /v1/messages/batches'))).toBe(false);
+    } finally {
+      await g.close();
+    }
+  });
+
   it("mode: 'gateway' executes the lines itself (Messages calls, no Message Batch)", { timeout: 60_000 }, async () => {
     const g = await gateway(tempDbFile(), 'gateway');
     try {

@@ -216,6 +216,8 @@ export interface NativeBatchResult {
 export interface NativeBatches {
   /** Gateway batch endpoints it takes (e.g. `/v1/chat/completions`). */
   readonly endpoints: readonly string[];
+  /** Most requests one upstream batch takes (a larger batch is executed by the gateway). */
+  readonly maxRequests?: number;
   /**
    * Converts one line to the provider's request, or throws its OpenAI-shaped error (e.g. an
    * unsupported parameter): such a line ends in the error file instead of going upstream.

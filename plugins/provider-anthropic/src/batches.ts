@@ -41,6 +41,8 @@ export interface AnthropicBatchesEnv {
   headers(d: Deployment): Record<string, string>;
   mapping(d: Deployment): RequestMappingOptions;
   timeoutMs(d: Deployment): number | undefined;
+  /** Most requests per Message Batch (Anthropic's limit: 100,000). */
+  maxRequests: number;
 }
 
 /** The upstream `custom_id` of input line `no`. */
@@ -124,6 +126,7 @@ export function anthropicBatches(env: AnthropicBatchesEnv): NativeBatches {
 
   return {
     endpoints: ['/v1/chat/completions'],
+    maxRequests: env.maxRequests,
     check(line, d) {
       params(line, d);
     },

@@ -48,6 +48,8 @@ const OptionsSchema = z.strictObject({
   thinkingBudgets: Budgets.optional(),
   /** Model ids advertised in `/v1/models` as `anthropic/<id>`. */
   models: z.array(z.string().min(1)).optional(),
+  /** Most requests per Message Batch (default Anthropic's 100,000); larger batches are executed by the gateway. */
+  batchMaxRequests: z.number().int().min(1).max(100_000).optional(),
 });
 
 const DeploymentSchema = z.strictObject({
@@ -164,6 +166,7 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
           headers: (d) => headersFor(d, false),
           mapping: mappingOptions,
           timeoutMs: (d) => d.timeoutMs ?? opts.timeoutMs,
+          maxRequests: opts.batchMaxRequests ?? 100_000,
         }),
         validateDeployment(deployment) {
           parseDeploymentOptions(DeploymentSchema, deployment.options);

@@ -104,7 +104,9 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
     // an OpenAI-compatible server without the Batches API (vLLM, Ollama, ...): executed here
     if (native?.via === 'files' && (await hasBatchesApi(api, native.d!, signal)) === 'no') native = undefined;
     // a provider's own batch API runs one deployment's model: a mixed file is executed here
-    if (native?.via === 'provider' && models.size > 1) native = undefined;
+    // (or more lines than it takes)
+    const most = native?.via === 'provider' ? api.providers.get(native.d!.provider)?.nativeBatches?.maxRequests : undefined;
+    if (native?.via === 'provider' && (models.size > 1 || (most !== undefined && total > most))) native = undefined;
     if (native && models.size > 1) {
       for (const l of lineModels) {
         if (l.model === first || errors.length >= MAX_ERRORS) continue;
