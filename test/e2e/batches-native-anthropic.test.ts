@@ -216,6 +216,18 @@ describe('native pass-through to Anthropic Message Batches', () => {
     expect(await spend(end.id)).toHaveLength(1);
   });
 
+  it('a file whose every line the conversion refuses completes without an upstream batch, all in the error file', async () => {
+    emu.reset();
+    const f = await upload(t.client, [chatLine('n1', { n: 2 }), chatLine('n2', { n: 3 })]);
+    const end = await until(t.client, (await create(t.client, f.id)).id, terminal);
+    expect(end).toMatchObject({ status: 'completed', output_file_id: null, request_counts: { total: 2, completed: 0, failed: 2 } });
+    expect((await lines(t.client, end.error_file_id)).map((l) => [l.custom_id, l.response?.status_code]).sort()).toEqual([
+      ['n1', 400],
+      ['n2', 400],
+    ]);
+    expect(upstream().some((p) => p.startsWith('POST /v1/messages'))).toBe(false);
+  });
+
   it('an upstream refusal of the create fails the batch with the reason, in the OpenAI shape', async () => {
     emu.reset();
     emu.fault({ status: 400, method: 'POST', pathIncludes: '/v1/messages/batches' });

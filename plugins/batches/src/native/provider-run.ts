@@ -101,7 +101,11 @@ export function providerRunner(deps: BatchesDeps, ends: NativeEnds) {
       }
     }
     const running: BatchObject = { ...b, status: 'in_progress', in_progress_at: b.in_progress_at ?? nowSec(), request_counts: { ...b.request_counts, failed: rejected } };
-    if (rejected === b.request_counts.total) return end(job, s, { ...running, status: 'finalizing', finalizing_at: nowSec() }, 'done');
+    if (rejected === b.request_counts.total) {
+      // nothing to send upstream: ends here (finalize takes a batch that has started)
+      if (!(await repo.saveBatch(running, undefined, ['validating']))) return { status: (await repo.batch(b.id, undefined))?.batch.status };
+      return end(job, s, running, 'done');
+    }
     async function* accepted() {
       for await (const { no, text } of blobLines(deps.store.blobs, s.exec.inputBlobId)) {
         if (done.has(no)) continue;
