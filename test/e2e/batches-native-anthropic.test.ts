@@ -5,7 +5,7 @@
  * by `custom_id` (any string, though Anthropic takes only `[a-zA-Z0-9_-]`), an upstream-errored
  * line and a line the conversion refuses in the error file, each success in the call log, the
  * cost once at batch prices (across retrieves and a restart), a restart mid-batch, cancel
- * upstream, expiry upstream, a poll blip, and `mode: 'gateway'` still executing the lines itself.
+ * upstream, expiry upstream, a poll blip, a server without Message Batches, and `mode: 'gateway'` still executing the lines itself.
  */
 import { toFile, type OpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,6 +256,18 @@ describe('native pass-through to Anthropic Message Batches', () => {
     } finally {
       await g.close();
     }
+  });
+
+  it('a server without Message Batches (404 on the create) gets the batch executed by the gateway; a refused line stays in the error file once', { timeout: 60_000 }, async () => {
+    emu.reset();
+    emu.fault({ status: 404, method: 'POST', pathIncludes: '/v1/messages/batches' });
+    const f = await upload(t.client, [chatLine('h1'), chatLine('h2'), chatLine('h3', { n: 2 })]);
+    const end = await until(t.client, (await create(t.client, f.id)).id, terminal);
+    expect(end).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 2, failed: 1 } });
+    expect((await lines(t.client, end.output_file_id)).map((l) => l.response!.body.choices[0]!.message.content).sort()).toEqual(['echo: hello h1', 'echo: hello h2']);
+    expect((await lines(t.client, end.error_file_id)).map((l) => l.custom_id)).toEqual(['h3']);
+    expect(upstream().filter((p) => p === 'POST /v1/messages/batches')).toHaveLength(1);
+    expect(upstream().filter((p) => p === 'POST /v1/messages')).toHaveLength(2);
   });
 
   it("mode: 'gateway' executes the lines itself (Messages calls, no Message Batch)", { timeout: 60_000 }, async () => {

@@ -21,7 +21,7 @@ import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.
 import { blobLines } from '../batches/lines.js';
 import type { NativeEnds } from './run.js';
 import { lineRecorder } from './record.js';
-import { providerBatches, transient } from './upstream.js';
+import { missingApi, providerBatches, transient } from './upstream.js';
 
 const ACTIVE: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
 
@@ -124,6 +124,8 @@ export function providerRunner(deps: BatchesDeps, ends: NativeEnds) {
     } catch (err) {
       if (job.signal.aborted) throw err;
       if (transient(err)) return again(job);
+      // a server without the batch API (an Anthropic-compatible proxy, ...): nothing was created there, run it here
+      if (missingApi(err)) return runHere(job, s);
       return fail(b, [errorOf(err)]);
     }
     await job.transaction(async (trx) => {
@@ -131,6 +133,16 @@ export function providerRunner(deps: BatchesDeps, ends: NativeEnds) {
       await repo.saveBatch(reflect(running, up, rejected), trx, ACTIVE);
     });
     return again(job);
+  }
+
+  /** Hands the batch to the gateway's executor (the job's next run; lines already in the error file stay done). */
+  async function runHere(job: RunningJob<unknown>, s: StoredBatch): Promise<unknown> {
+    const { native: _dropped, ...exec } = s.exec;
+    await job.transaction(async (trx) => {
+      await repo.saveExec(s.batch.id, exec, trx);
+      await repo.saveBatch({ ...s.batch, status: 'in_progress', in_progress_at: nowSec() }, trx, ['validating']);
+    });
+    return job.release(0);
   }
 
   /** Copies the ended upstream batch's results into the batch's results (once each). */
