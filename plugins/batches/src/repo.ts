@@ -96,7 +96,7 @@ export interface BatchExec {
   inputBlobId: string;
   /** Result blobs written by a finalisation not yet committed (swept by the next attempt after a crash). */
   pendingBlobs?: string[];
-  /** Set when the batch runs natively at a deployment (OpenAI, Azure): where, and under which ids. */
+  /** Set when the batch runs natively at a deployment (OpenAI, Azure, Anthropic): where, and under which ids. */
   native?: NativeBatch;
 }
 

@@ -8,7 +8,8 @@
  * successful line reported to the call log, then the gateway's output/error files are written
  * and the cost recorded once, exactly as for a batch the gateway executes. Upstream failures
  * that may pass (connection, 429, 5xx) are tried again on the next poll; the client only ever
- * sees gateway ids.
+ * sees gateway ids. A batch on a provider's own batch API (`via: 'provider'`, Anthropic)
+ * is stepped by provider-run.ts instead.
  */
 import { createInterface } from 'node:readline';
 import { toGatewayError, type Deployment } from '@switchyard/core';
