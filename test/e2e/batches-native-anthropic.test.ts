@@ -218,13 +218,17 @@ describe('native pass-through to Anthropic Message Batches', () => {
 
   it('a file whose every line the conversion refuses completes without an upstream batch, all in the error file', async () => {
     emu.reset();
-    const f = await upload(t.client, [chatLine('n1', { n: 2 }), chatLine('n2', { n: 3 })]);
+    // n > 1, no messages, a message of a shape the conversion cannot read: each a 400, never a 500
+    const f = await upload(t.client, [chatLine('n1', { n: 2 }), chatLine('n2', { messages: [] }), chatLine('n3', { messages: [{ role: 'user', content: 5 }] })]);
     const end = await until(t.client, (await create(t.client, f.id)).id, terminal);
-    expect(end).toMatchObject({ status: 'completed', output_file_id: null, request_counts: { total: 2, completed: 0, failed: 2 } });
-    expect((await lines(t.client, end.error_file_id)).map((l) => [l.custom_id, l.response?.status_code]).sort()).toEqual([
+    expect(end).toMatchObject({ status: 'completed', output_file_id: null, request_counts: { total: 3, completed: 0, failed: 3 } });
+    const errs = await lines(t.client, end.error_file_id);
+    expect(errs.map((l) => [l.custom_id, l.response?.status_code]).sort()).toEqual([
       ['n1', 400],
       ['n2', 400],
+      ['n3', 400],
     ]);
+    expect(errs.find((l) => l.custom_id === 'n2')!.response!.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
     expect(upstream().some((p) => p.startsWith('POST /v1/messages'))).toBe(false);
   });
 

@@ -8,7 +8,7 @@
  * OpenAI client any string, so the batches plugin puts the client's back by line number.
  */
 import { createInterface } from 'node:readline';
-import type { ChatRequest, Deployment, NativeBatchLine, NativeBatchResult, NativeBatches, NativeBatchState, ProviderCall } from '@switchyard/core';
+import { GatewayError, withoutGatewayFields, type ChatRequest, type Deployment, type NativeBatchLine, type NativeBatchResult, type NativeBatches, type NativeBatchState, type ProviderCall } from '@switchyard/core';
 import { readJson, readText, upstreamFetch, type UpstreamRequest } from '@switchyard/upstream';
 import { ANTHROPIC_ERROR_STATUS, anthropicError } from './errors.js';
 import { JSON_TOOL_NAME, toAnthropicRequest, type RequestMappingOptions } from './request.js';
@@ -44,6 +44,8 @@ export interface AnthropicBatchesEnv {
   /** Most requests per Message Batch (Anthropic's limit: 100,000). */
   maxRequests: number;
 }
+
+const invalidLine = (message: string, param: string | null) => new GatewayError('GW_ERR_INVALID_REQUEST', message, { param, publicCode: 'invalid_value' });
 
 /** The upstream `custom_id` of input line `no`. */
 const keyOf = (no: number) => `l${no}`;
@@ -109,9 +111,17 @@ export function toBatchResult(batchId: string, line: ResultLine): NativeBatchRes
 export function anthropicBatches(env: AnthropicBatchesEnv): NativeBatches {
   const { provider } = env;
 
+  /** The line's Message request (what the chat path sends for it), or its 400. */
   function params(line: NativeBatchLine, d: Deployment): AnthropicRequest {
-    const { stream: _stream, stream_options: _opts, ...body } = { ...d.params, ...line.body, model: d.model } as ChatRequest;
-    return toAnthropicRequest(body as ChatRequest, env.mapping(d));
+    const { stream: _stream, stream_options: _opts, ...body } = { ...d.params, ...withoutGatewayFields(line.body), model: d.model } as ChatRequest;
+    if (!Array.isArray(body.messages) || body.messages.length === 0) throw invalidLine("'messages' must be a non-empty array.", 'messages');
+    try {
+      return toAnthropicRequest(body as ChatRequest, env.mapping(d));
+    } catch (err) {
+      // a body the conversion cannot read (a field of the wrong type) is the client's mistake
+      if (err instanceof GatewayError) throw err;
+      throw invalidLine(`The request body is not a valid chat request: ${(err as Error).message}`, null);
+    }
   }
 
   async function send(call: ProviderCall, req: Omit<UpstreamRequest, 'url' | 'headers' | 'provider' | 'signal' | 'timeoutMs'> & { path?: string; accept?: string }) {
