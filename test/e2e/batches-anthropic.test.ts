@@ -1,7 +1,8 @@
 /**
  * The issue's "done when": a JSONL batch of chat requests to an (emulated) Anthropic model
  * completes through the gateway with the right output, counts and batch cost (the price
- * database's Claude price, halved), each line sent to the emulator once.
+ * database's Claude price, halved), each line sent to the emulator once. `mode: 'gateway'`:
+ * executed by the gateway (batches-native-anthropic.test.ts covers the Message Batches pass-through).
  */
 import { toFile } from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ let claude: AnthropicEmulator;
 beforeAll(async () => {
   claude = await startAnthropicEmulator();
   t = await createTestGateway({
-    plugins: [sqliteStore({ file: tempDbFile() }), costTracker(), batches({ concurrency: 8, pollMs: 50 }), anthropicProvider()],
+    plugins: [sqliteStore({ file: tempDbFile() }), costTracker(), batches({ concurrency: 8, pollMs: 50, mode: 'gateway' }), anthropicProvider()],
     models: [{ name: 'claude-sonnet', provider: 'anthropic', model: 'claude-sonnet-4-5', apiBase: claude.origin, apiKey: claude.apiKey }],
   });
 });

@@ -148,6 +148,87 @@ export interface ProviderAdapter {
    * Azure's `/chat/completions` for `/v1/chat/completions` in a native batch.
    */
   upstreamPath?(deployment: Deployment, path: string): string;
+  /**
+   * A batch API of the provider's own that is not OpenAI's Files + Batches (e.g. Anthropic
+   * Message Batches): the adapter converts OpenAI batch lines to its wire format and back.
+   */
+  readonly nativeBatches?: NativeBatches;
+}
+
+/**
+ * One request line of a batch handed to {@link NativeBatches.submit}: its line number in the
+ * input file (the key results come back under) and its OpenAI request body.
+ *
+ * @example
+ * ```ts
+ * const line: NativeBatchLine = { no: 1, body: { model: 'claude', messages: [{ role: 'user', content: 'hi' }] } };
+ * ```
+ */
+export interface NativeBatchLine {
+  no: number;
+  body: ChatRequest;
+}
+
+/**
+ * A provider batch's state in OpenAI terms (`completed`/`failed` lines so far).
+ *
+ * @example
+ * ```ts
+ * const s: NativeBatchState = { id: 'msgbatch_1', status: 'in_progress', counts: { total: 2, completed: 1, failed: 0 } };
+ * ```
+ */
+export interface NativeBatchState {
+  /** The provider's batch id. */
+  id: string;
+  status: 'in_progress' | 'cancelling' | 'completed' | 'cancelled' | 'expired';
+  counts: { total: number; completed: number; failed: number };
+  /** Epoch seconds. */
+  expiresAt?: number | null;
+}
+
+/**
+ * One result of a provider batch as an OpenAI batch output line (without `custom_id`: the
+ * batches plugin puts the client's back by `no`).
+ *
+ * @example
+ * ```ts
+ * const r: NativeBatchResult = { no: 1, id: 'batch_req_1', response: { status_code: 200, request_id: 'msg_1', body: completion }, error: null };
+ * ```
+ */
+export interface NativeBatchResult {
+  no: number;
+  id: string;
+  response: { status_code: number; request_id: string; body: unknown } | null;
+  error: { code: string; message: string } | null;
+}
+
+/**
+ * A provider's own batch API behind OpenAI's Batches (see {@link ProviderAdapter.nativeBatches}).
+ * Every method throws the OpenAI-shaped `GatewayError` the provider maps an upstream error to.
+ *
+ * @example
+ * ```ts
+ * const up = await adapter.nativeBatches!.submit(lines(), call);
+ * const state = await adapter.nativeBatches!.retrieve(up.id, call);
+ * if (state.status === 'completed') for await (const r of adapter.nativeBatches!.results(up.id, call)) save(r);
+ * ```
+ */
+export interface NativeBatches {
+  /** Gateway batch endpoints it takes (e.g. `/v1/chat/completions`). */
+  readonly endpoints: readonly string[];
+  /** Most requests one upstream batch takes (a larger batch is executed by the gateway). */
+  readonly maxRequests?: number;
+  /**
+   * Converts one line to the provider's request, or throws its OpenAI-shaped error (e.g. an
+   * unsupported parameter): such a line ends in the error file instead of going upstream.
+   */
+  check(line: NativeBatchLine, deployment: Deployment): void;
+  /** Creates the batch upstream from the (checked) lines, streamed as they are read. */
+  submit(lines: AsyncIterable<NativeBatchLine>, call: ProviderCall): Promise<NativeBatchState>;
+  retrieve(id: string, call: ProviderCall): Promise<NativeBatchState>;
+  /** The ended batch's results, streamed, in any order. */
+  results(id: string, call: ProviderCall): AsyncIterable<NativeBatchResult>;
+  cancel(id: string, call: ProviderCall): Promise<NativeBatchState>;
 }
 
 /**

@@ -37,8 +37,8 @@ const OptionsSchema = z.strictObject({
   /** How long a batch may run before it expires, in seconds (OpenAI's `24h` window; shorter for tests). */
   windowSeconds: z.number().int().min(1).max(7 * 86_400).default(86_400),
   /**
-   * `auto`: a batch whose model is served by a deployment that batches natively (OpenAI, Azure)
-   * is passed through to it; `gateway`: the gateway executes every batch.
+   * `auto`: a batch whose model is served by a deployment that batches natively (OpenAI, Azure,
+   * Anthropic Message Batches) is passed through to it; `gateway`: the gateway executes every batch.
    */
   mode: z.enum(['auto', 'gateway']).default('auto'),
   /** How often a native batch is polled at its deployment, in ms (default 60 s). */

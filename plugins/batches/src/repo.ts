@@ -96,7 +96,7 @@ export interface BatchExec {
   inputBlobId: string;
   /** Result blobs written by a finalisation not yet committed (swept by the next attempt after a crash). */
   pendingBlobs?: string[];
-  /** Set when the batch runs natively at a deployment (OpenAI, Azure): where, and under which ids. */
+  /** Set when the batch runs natively at a deployment (OpenAI, Azure, Anthropic): where, and under which ids. */
   native?: NativeBatch;
 }
 
@@ -104,6 +104,10 @@ export interface BatchExec {
 export interface NativeBatch {
   /** The deployment id the batch runs on. */
   deployment: string;
+  /** `provider`: the adapter's own batch API (`nativeBatches`, e.g. Anthropic); absent: OpenAI's Files + Batches. */
+  via?: 'provider';
+  /** Lines the provider's conversion refused (in the error file; not sent upstream). */
+  rejected?: number;
   /** The input file's id there. */
   upstreamFileId?: string;
   /** The batch's id there (set once created). */

@@ -15,5 +15,7 @@ export type { StreamMappingOptions } from './stream.js';
 export { anthropicError, anthropicStreamError, ANTHROPIC_ERROR_STATUS } from './errors.js';
 export { checkParams, MAPPED_PARAMS } from './params.js';
 export { primeStream } from './prime.js';
+export { anthropicBatches, stateOf, toBatchResult } from './batches.js';
+export type { AnthropicBatchesEnv } from './batches.js';
 export type * from './wire.js';
 export default anthropicProvider;

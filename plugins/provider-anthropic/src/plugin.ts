@@ -4,6 +4,7 @@
  */
 import { GatewayError, isHost, providerKeyMissing, definePlugin, parseDeploymentOptions, parsePluginOptions, z, type ChatRequest, type ChatResult, type Deployment, type GatewayPlugin, type ProviderCall } from '@switchyard/core';
 import { headerValue, readJson, readText, sseEvents, upstreamFetch } from '@switchyard/upstream';
+import { anthropicBatches } from './batches.js';
 import { anthropicError } from './errors.js';
 import { JSON_TOOL_NAME, toAnthropicRequest, type RequestMappingOptions } from './request.js';
 import { toChatCompletion } from './response.js';
@@ -47,6 +48,8 @@ const OptionsSchema = z.strictObject({
   thinkingBudgets: Budgets.optional(),
   /** Model ids advertised in `/v1/models` as `anthropic/<id>`. */
   models: z.array(z.string().min(1)).optional(),
+  /** Most requests per Message Batch (default Anthropic's 100,000); larger batches are executed by the gateway. */
+  batchMaxRequests: z.number().int().min(1).max(100_000).optional(),
 });
 
 const DeploymentSchema = z.strictObject({
@@ -157,6 +160,14 @@ export function anthropicProvider(options?: AnthropicProviderOptions): GatewayPl
         chat,
         models: opts.models ?? ANTHROPIC_MODELS,
         defaults: { apiBase: defaultBase, apiKey: defaultKey, timeoutMs: opts.timeoutMs },
+        nativeBatches: anthropicBatches({
+          provider: id,
+          batchesUrl: (d) => `${messagesUrl(d.apiBase ?? defaultBase)}/batches`,
+          headers: (d) => headersFor(d, false),
+          mapping: mappingOptions,
+          timeoutMs: (d) => d.timeoutMs ?? opts.timeoutMs,
+          maxRequests: opts.batchMaxRequests ?? 100_000,
+        }),
         validateDeployment(deployment) {
           parseDeploymentOptions(DeploymentSchema, deployment.options);
         },

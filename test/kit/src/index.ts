@@ -15,6 +15,8 @@ export type { EmulatorProcess } from './emulator-process.js';
 export { startAnthropicEmulator, anthropicErrorBody } from './emulators/anthropic.js';
 export type { AnthropicEmulator, AnthropicEmulatorOptions, AnthropicFault } from './emulators/anthropic.js';
 export { checkMessagesRequest, thinkingSignature } from './emulators/anthropic-validate.js';
+export { messageBatchesState } from './emulators/anthropic-batches.js';
+export type { EmulatedMessageBatches, EmuMessageBatch } from './emulators/anthropic-batches.js';
 export { startAzureEmulator, azureErrorBody } from './emulators/azure.js';
 export type { AzureEmulator, AzureEmulatorOptions } from './emulators/azure.js';
 export { startGeminiEmulator, geminiErrorBody } from './emulators/gemini.js';

@@ -100,9 +100,13 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
       }
     }
     const first = lineModels[0]?.model;
-    let native = deps.mode === 'auto' ? [...models].map((m) => ({ m, d: nativeDeployment(api, m) })).find((x) => x.d) : undefined;
+    let native = deps.mode === 'auto' ? [...models].map((m) => ({ m, ...nativeDeployment(api, m, b.endpoint) })).find((x) => x.d) : undefined;
     // an OpenAI-compatible server without the Batches API (vLLM, Ollama, ...): executed here
-    if (native && (await hasBatchesApi(api, native.d!, signal)) === 'no') native = undefined;
+    if (native?.via === 'files' && (await hasBatchesApi(api, native.d!, signal)) === 'no') native = undefined;
+    // a provider's own batch API runs one deployment's model: a mixed file is executed here
+    // (or more lines than it takes)
+    const most = native?.via === 'provider' ? api.providers.get(native.d!.provider)?.nativeBatches?.maxRequests : undefined;
+    if (native?.via === 'provider' && (models.size > 1 || (most !== undefined && total > most))) native = undefined;
     if (native && models.size > 1) {
       for (const l of lineModels) {
         if (l.model === first || errors.length >= MAX_ERRORS) continue;
@@ -126,7 +130,7 @@ export function batchExecutor(deps: BatchesDeps): { coordinator: JobHandler<Batc
     if (native) {
       // stays `validating` until the upstream says otherwise
       const next: BatchObject = { ...b, model, request_counts: { total, completed: 0, failed: 0 } };
-      const exec = { ...s.exec, native: { deployment: native.d!.id } };
+      const exec = { ...s.exec, native: native.via === 'provider' ? { deployment: native.d!.id, via: 'provider' as const } : { deployment: native.d!.id } };
       await deps.store.transaction(async (trx: AnyKysely) => {
         await repo.saveExec(b.id, exec, trx);
         await repo.saveBatch(next, trx, ['validating', 'cancelling']);

@@ -10,7 +10,7 @@ import { mustFile } from '../files/routes.js';
 import { newId, nowSec } from '../ids.js';
 import type { StoredBatch } from '../repo.js';
 import type { BatchObject } from '../types.js';
-import { deploymentById, nativeJson } from '../native/upstream.js';
+import { deploymentById, nativeJson, providerBatches } from '../native/upstream.js';
 
 /** Endpoints a batch may target. */
 export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings'] as const;
@@ -155,7 +155,10 @@ export function batchRoutes(deps: BatchesDeps): RouteDefinition[] {
         // a native batch is cancelled where it runs first: a refusal there is the client's answer
         const native = s.exec.native;
         const d = native?.upstreamBatchId ? deploymentById(deps.api, native.deployment) : undefined;
-        if (d) await nativeJson(deps.api, d, { method: 'POST', path: `/batches/${encodeURIComponent(native!.upstreamBatchId!)}/cancel` }, req.signal);
+        if (d && native!.via === 'provider') {
+          const { batches, call } = providerBatches(deps.api, d, req.signal);
+          await batches.cancel(native!.upstreamBatchId!, call);
+        } else if (d) await nativeJson(deps.api, d, { method: 'POST', path: `/batches/${encodeURIComponent(native!.upstreamBatchId!)}/cancel` }, req.signal);
         const next: BatchObject = { ...s.batch, status: 'cancelling', cancelling_at: nowSec() };
         if (!(await repo.saveBatch(next, undefined, ACTIVE))) return { body: await view(deps, (await repo.batch(s.batch.id, undefined))!) };
         deps.wake();

@@ -8,14 +8,17 @@
  * successful line reported to the call log, then the gateway's output/error files are written
  * and the cost recorded once, exactly as for a batch the gateway executes. Upstream failures
  * that may pass (connection, 429, 5xx) are tried again on the next poll; the client only ever
- * sees gateway ids.
+ * sees gateway ids. A batch on a provider's own batch API (`via: 'provider'`, Anthropic)
+ * is stepped by provider-run.ts instead.
  */
 import { createInterface } from 'node:readline';
-import { createCallContext, toGatewayError, type Deployment, type Usage as CallUsage } from '@switchyard/core';
+import { toGatewayError, type Deployment } from '@switchyard/core';
 import type { JobRelease, RunningJob } from '@switchyard/store';
 import type { BatchesDeps } from '../deps.js';
 import { nowSec } from '../ids.js';
-import type { LineCharge, StoredBatch } from '../repo.js';
+import type { StoredBatch } from '../repo.js';
+import { lineRecorder } from './record.js';
+import { providerRunner } from './provider-run.js';
 import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.js';
 import { blobLines } from '../batches/lines.js';
 import { deploymentById, missingApi, multipartUpload, nativeJson, nativeSend, transient } from './upstream.js';
@@ -46,21 +49,6 @@ const ACTIVE: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing
 /** The upstream batch's metadata key naming the gateway batch (unless the client's metadata already has OpenAI's 16 keys). */
 const MARKER = 'switchyard_batch_id';
 
-function callUsage(u: Record<string, unknown> | undefined): CallUsage | undefined {
-  if (!u) return undefined;
-  const n = (k: string) => (typeof u[k] === 'number' ? (u[k] as number) : 0);
-  const detail = (k: string, f: string) => ((u[k] as Record<string, unknown> | undefined)?.[f] as number | undefined) ?? 0;
-  const prompt = n('prompt_tokens') + n('input_tokens');
-  const completion = n('completion_tokens') + n('output_tokens');
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: typeof u.total_tokens === 'number' ? u.total_tokens : prompt + completion,
-    prompt_tokens_details: { cached_tokens: detail('prompt_tokens_details', 'cached_tokens') + detail('input_tokens_details', 'cached_tokens') },
-    completion_tokens_details: { reasoning_tokens: detail('completion_tokens_details', 'reasoning_tokens') + detail('output_tokens_details', 'reasoning_tokens') },
-  };
-}
-
 /**
  * The native runner: one step of a native batch's job (start it upstream, or poll it once).
  *
@@ -73,6 +61,8 @@ function callUsage(u: Record<string, unknown> | undefined): CallUsage | undefine
 export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
   const { api, repo } = deps;
   const again = (job: RunningJob<unknown>) => job.release(deps.nativePollMs);
+  const recorder = lineRecorder(deps);
+  const own = providerRunner(deps, ends);
   const endpointOf = (d: Deployment, endpoint: string) => api.providers.get(d.provider)?.upstreamPath?.(d, endpoint) ?? endpoint;
 
   /** Fails the gateway batch with these errors (from the upstream's answer). */
@@ -185,49 +175,12 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
         const no = byCustomId.get(line.custom_id);
         if (no === undefined || done.has(no)) continue;
         done.add(no);
-        const ok = line.response?.status_code === 200 && !line.error;
-        const body = line.response?.body as { usage?: Record<string, unknown> } | undefined;
-        const usage = ok ? callUsage(body?.usage) : undefined;
-        const charge: LineCharge | undefined = ok
-          ? {
-              cost: usage ? (api.services.pricing?.price(usage, d, { batch: true }) ?? null) : null,
-              deployment: d.id,
-              provider: d.provider,
-              model: b.model ?? d.name,
-              inputTokens: usage?.prompt_tokens ?? 0,
-              cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-              outputTokens: usage?.completion_tokens ?? 0,
-              reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? 0,
-            }
-          : undefined;
-        await job.transaction((trx) => repo.addResult(b.id, no, line, ok, trx, charge));
-        if (ok) await report(s, d, line, usage, charge!.cost);
+        await recorder.save(job, s, d, no, line);
       }
     } finally {
       rl.close();
       res.body.destroy();
     }
-  }
-
-  /** The call-log record of one successful line (priced at batch prices; no spend row of its own). */
-  async function report(s: StoredBatch, d: Deployment, line: OutputLine, usage: CallUsage | undefined, cost: number | null): Promise<void> {
-    const b = s.batch;
-    const ctx = createCallContext({
-      requestId: line.response!.request_id,
-      operation: b.endpoint === '/v1/embeddings' ? 'embeddings' : b.endpoint === '/v1/responses' ? 'responses' : 'chat',
-      endpoint: b.endpoint,
-      principal: s.exec.principal,
-      sessionId: b.id,
-      state: { batchLine: true },
-    });
-    ctx.model = b.model ?? d.name;
-    ctx.deployment = d;
-    ctx.usage = usage;
-    ctx.cost = cost;
-    ctx.metadata = { batch_id: b.id, custom_id: line.custom_id };
-    ctx.endedAt = Date.now();
-    ctx.attempts.push({ deployment: d, startedAt: ctx.startedAt, endedAt: ctx.endedAt, status: 200, upstreamRequestId: line.response!.request_id });
-    await api.report({ ctx, request: undefined, response: line.response!.body as Record<string, unknown>, outcome: 'ok', status: 200 });
   }
 
   /** One step of a native batch's job. */
@@ -236,6 +189,7 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
     const d = deploymentById(api, native.deployment);
     const b = s.batch;
     if (!d) return fail(b, [{ code: 'deployment_not_found', message: `The deployment ${native.deployment} this batch runs on is no longer configured.`, param: null, line: null }]);
+    if (native.via === 'provider') return own.step(job, s, d);
     if (!native.upstreamBatchId) return start(job, s, d);
     let up: UpstreamBatch;
     try {

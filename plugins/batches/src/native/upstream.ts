@@ -6,23 +6,46 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { createCallContext, GatewayError, type Deployment, type PassthroughRequest, type PluginApi, type UpstreamResponse } from '@switchyard/core';
+import { createCallContext, GatewayError, type Deployment, type NativeBatches, type PassthroughRequest, type PluginApi, type ProviderCall, type UpstreamResponse } from '@switchyard/core';
 import { readJson } from '@switchyard/upstream';
 
 /**
- * The deployment a batch of `model` passes through to: the first deployment of the model
- * whose provider serves `files` and `batches` natively; undefined when none does.
+ * The deployment a batch of `model` for `endpoint` passes through to: the first deployment of
+ * the model whose provider serves `files` and `batches` natively (`via: 'files'`: OpenAI,
+ * Azure), else the first whose adapter has its own batch API for the endpoint
+ * (`via: 'provider'`: Anthropic Message Batches); undefined when none does.
  *
  * @example
  * ```ts
- * const d = nativeDeployment(api, 'gpt-4o'); // the OpenAI or Azure deployment, if any
+ * const n = nativeDeployment(api, 'gpt-4o', '/v1/chat/completions'); // { d: the OpenAI deployment, via: 'files' }
  * ```
  */
-export function nativeDeployment(api: PluginApi, model: string): Deployment | undefined {
-  return api.models.lookup(model).find((d) => {
+export function nativeDeployment(api: PluginApi, model: string, endpoint: string): { d: Deployment; via: 'files' | 'provider' } | undefined {
+  const ds = api.models.lookup(model);
+  const files = ds.find((d) => {
     const a = api.providers.get(d.provider);
     return Boolean(a?.passthrough && a.nativeApis?.includes('files') && a.nativeApis.includes('batches'));
   });
+  if (files) return { d: files, via: 'files' };
+  const own = ds.find((d) => api.providers.get(d.provider)?.nativeBatches?.endpoints.includes(endpoint));
+  return own ? { d: own, via: 'provider' } : undefined;
+}
+
+/**
+ * The provider's own batch API for `d` and the call it is given (its signal the job's).
+ *
+ * @example
+ * ```ts
+ * const { batches, call } = providerBatches(api, d, job.signal);
+ * const state = await batches.retrieve(id, call);
+ * ```
+ */
+export function providerBatches(api: PluginApi, d: Deployment, signal: AbortSignal): { batches: NativeBatches; call: ProviderCall } {
+  const batches = api.providers.get(d.provider)?.nativeBatches;
+  if (!batches) {
+    throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The deployment ${d.id} no longer serves batches natively.`, { publicCode: 'upstream_unavailable', expose: true });
+  }
+  return { batches, call: { deployment: d, ctx: createCallContext({ operation: 'batches', endpoint: '/v1/batches', signal }), signal } };
 }
 
 /**

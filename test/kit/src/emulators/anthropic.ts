@@ -13,6 +13,8 @@
  */
 import type { ContentBlock, ContentBlockParam, Message, MessageCreateParams, MessageParam, RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { ErrorResponse } from '@anthropic-ai/sdk/resources/shared';
+import type { MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
+import { messageBatchesRoute, messageBatchesState, type EmulatedMessageBatches } from './anthropic-batches.js';
 import { checkMessagesRequest, thinkingSignature } from './anthropic-validate.js';
 import { sendJson, startEmulator, writeSse, type Emulator, type EmulatorExchange, type Fault } from './server.js';
 
@@ -23,6 +25,8 @@ export interface AnthropicEmulatorOptions {
   port?: number;
   /** Pause between streamed events, in ms. */
   chunkDelayMs?: number;
+  /** Retrieves of a Message Batch before all its requests have run (default 2). */
+  batchPolls?: number;
 }
 
 /** A fault for the Anthropic emulator: the shared faults, plus an `error` event mid-stream. */
@@ -34,6 +38,8 @@ export interface AnthropicFault extends Fault {
 /** A running Anthropic emulator; `origin` is the `apiBase`. */
 export interface AnthropicEmulator extends Omit<Emulator, 'fault'> {
   readonly apiKey: string;
+  /** The emulated Message Batches: batches, `held`, `polls`, `linesRun`. */
+  readonly batches: EmulatedMessageBatches;
   /** Queues a fault; a `status` without `body` gets an Anthropic error body of the matching type. */
   fault(fault: AnthropicFault): void;
 }
@@ -188,7 +194,24 @@ async function messages(x: EmulatorExchange, opts: AnthropicEmulatorOptions, cac
   if (problem) return error(res, 400, problem, requestId);
   const body = req.body as MessageCreateParams;
   if (body.model.startsWith('missing-')) return error(res, 404, `model: ${body.model}`, requestId);
+  const message = messageFor(body, cache);
+  if (!body.stream) {
+    sendJson(res, 200, message, { 'request-id': requestId });
+    return true;
+  }
+  let frames = streamFrames(message);
+  if (fault?.streamError) {
+    const e = fault.streamError;
+    frames = frames.slice(0, e.afterEvents);
+    frames.push(sse(anthropicErrorBody(e.type ?? 'overloaded_error', e.message ?? 'Overloaded', requestId)));
+  }
+  res.setHeader('request-id', requestId);
+  await writeSse(res, frames, fault, opts.chunkDelayMs ?? 0);
+  return true;
+}
 
+/** The emulated model's whole answer to a (valid) Messages request. */
+function messageFor(body: MessageCreateParams, cache: Set<string>): Message {
   const a = answerFor(body);
   const prompt = promptTokens(body);
   let read = 0;
@@ -201,7 +224,7 @@ async function messages(x: EmulatorExchange, opts: AnthropicEmulatorOptions, cac
     }
   }
   const output = a.blocks.reduce((n, b) => n + (b.type === 'text' ? tokens(b.text) : b.type === 'thinking' ? tokens(b.thinking) : b.type === 'tool_use' ? tokens(JSON.stringify(b.input)) + 3 : 0), 0);
-  const message: Message = {
+  return {
     id: `msg_emu${++counter}`,
     type: 'message',
     role: 'assistant',
@@ -219,19 +242,6 @@ async function messages(x: EmulatorExchange, opts: AnthropicEmulatorOptions, cac
       service_tier: 'standard',
     },
   };
-  if (!body.stream) {
-    sendJson(res, 200, message, { 'request-id': requestId });
-    return true;
-  }
-  let frames = streamFrames(message);
-  if (fault?.streamError) {
-    const e = fault.streamError;
-    frames = frames.slice(0, e.afterEvents);
-    frames.push(sse(anthropicErrorBody(e.type ?? 'overloaded_error', e.message ?? 'Overloaded', requestId)));
-  }
-  res.setHeader('request-id', requestId);
-  await writeSse(res, frames, fault, opts.chunkDelayMs ?? 0);
-  return true;
 }
 
 /**
@@ -248,6 +258,15 @@ async function messages(x: EmulatorExchange, opts: AnthropicEmulatorOptions, cac
 export async function startAnthropicEmulator(options: AnthropicEmulatorOptions = {}): Promise<AnthropicEmulator> {
   const apiKey = options.apiKey ?? 'sk-ant-emulator';
   const cache = new Set<string>();
+  const batches = messageBatchesState(options.batchPolls ?? 2);
+  // a batch request gets the answer `POST /v1/messages` would give, or that error as `errored`
+  const runBatched = (params: MessageCreateParams): MessageBatchResult => {
+    const requestId = `req_emu${++counter}`;
+    const problem = checkMessagesRequest(params);
+    if (problem) return { type: 'errored', error: anthropicErrorBody('invalid_request_error', problem, requestId) };
+    if (params.model.startsWith('missing-')) return { type: 'errored', error: anthropicErrorBody('not_found_error', `model: ${params.model}`, requestId) };
+    return { type: 'succeeded', message: messageFor(params, cache) };
+  };
   const emu = await startEmulator(
     async (x) => {
       const requestId = `req_emu${++counter}`;
@@ -255,6 +274,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
       if (key !== apiKey) return error(x.res, 401, key ? 'invalid x-api-key' : 'x-api-key header is required', requestId);
       const path = x.req.path.split('?')[0];
       if (x.req.method === 'POST' && path === '/v1/messages') return messages(x, options, cache, requestId);
+      if (path!.startsWith('/v1/messages/batches') && messageBatchesRoute(batches, x, path!, runBatched, (res, status, message) => error(res, status, message, requestId))) return true;
       return error(x.res, 404, `Not found: ${x.req.method} ${x.req.path}`, requestId);
     },
     { port: options.port },
@@ -262,6 +282,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
   const { fault, reset } = emu;
   return Object.assign(emu, {
     apiKey,
+    batches,
     fault(f: AnthropicFault) {
       if (f.status && f.body === undefined) {
         const requestId = `req_emu${++counter}`;
