@@ -21,9 +21,9 @@ import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.
 import { blobLines } from '../batches/lines.js';
 import type { NativeEnds } from './run.js';
 import { lineRecorder } from './record.js';
+import { ACTIVE, failBatch, upstreamRefusal } from './refused.js';
 import { missingApi, providerBatches, transient } from './upstream.js';
 
-const ACTIVE: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
 
 /** A request line of the input file. */
 interface InputLine {
@@ -45,14 +45,8 @@ export function providerRunner(deps: BatchesDeps, ends: NativeEnds) {
   const again = (job: RunningJob<unknown>) => job.release(deps.nativePollMs);
   const recorder = lineRecorder(deps);
 
-  async function fail(b: BatchObject, data: BatchError[]): Promise<{ status: string }> {
-    await repo.saveBatch({ ...b, status: 'failed', failed_at: nowSec(), errors: { object: 'list', data } }, undefined, ACTIVE);
-    return { status: 'failed' };
-  }
-  const errorOf = (err: unknown): BatchError => {
-    const g = toGatewayError(err);
-    return { code: g.publicCode ?? 'upstream_error', message: `The upstream batch API refused the batch: ${g.message}`, param: g.param ?? null, line: null };
-  };
+  const fail = (b: BatchObject, data: BatchError[]) => failBatch(deps, b, data);
+  const errorOf = upstreamRefusal;
 
   /** The gateway batch with the upstream's status and counts (lines refused here count failed; a local cancel stays). */
   function reflect(b: BatchObject, up: NativeBatchState, rejected: number): BatchObject {

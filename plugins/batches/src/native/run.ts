@@ -18,6 +18,7 @@ import type { BatchesDeps } from '../deps.js';
 import { nowSec } from '../ids.js';
 import type { StoredBatch } from '../repo.js';
 import { lineRecorder } from './record.js';
+import { ACTIVE, failBatch, upstreamRefusal } from './refused.js';
 import { providerRunner } from './provider-run.js';
 import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.js';
 import { blobLines } from '../batches/lines.js';
@@ -44,7 +45,6 @@ interface UpstreamBatch {
   expires_at?: number | null;
 }
 
-const ACTIVE: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
 
 /** The upstream batch's metadata key naming the gateway batch (unless the client's metadata already has OpenAI's 16 keys). */
 const MARKER = 'switchyard_batch_id';
@@ -65,15 +65,8 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
   const own = providerRunner(deps, ends);
   const endpointOf = (d: Deployment, endpoint: string) => api.providers.get(d.provider)?.upstreamPath?.(d, endpoint) ?? endpoint;
 
-  /** Fails the gateway batch with these errors (from the upstream's answer). */
-  async function fail(b: BatchObject, data: BatchError[]): Promise<{ status: string }> {
-    await repo.saveBatch({ ...b, status: 'failed', failed_at: nowSec(), errors: { object: 'list', data } }, undefined, ACTIVE);
-    return { status: 'failed' };
-  }
-  const errorOf = (err: unknown): BatchError => {
-    const g = toGatewayError(err);
-    return { code: g.publicCode ?? 'upstream_error', message: `The upstream batch API refused the batch: ${g.message}`, param: g.param ?? null, line: null };
-  };
+  const fail = (b: BatchObject, data: BatchError[]) => failBatch(deps, b, data);
+  const errorOf = upstreamRefusal;
 
   /** Uploads the input (once per file and deployment) and creates the batch upstream. */
   async function start(job: RunningJob<unknown>, s: StoredBatch, d: Deployment): Promise<{ status: string } | JobRelease> {
