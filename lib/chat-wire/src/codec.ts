@@ -16,14 +16,14 @@ function upstreamRequest(request: ChatRequest, deployment: Deployment): ChatRequ
   const rest = withoutGatewayFields(request);
   const out: ChatRequest = deployment.params ? { ...deployment.params, ...rest } : rest === request ? { ...request } : rest;
   out.model = deployment.model;
-  const edits: Record<string, unknown> = { model: deployment.model };
-  if (request.stream === true && request.stream_options?.include_usage !== true) {
-    out.stream_options = edits.stream_options = { ...request.stream_options, include_usage: true };
-  }
+  const askUsage = request.stream === true && request.stream_options?.include_usage !== true;
+  if (askUsage) out.stream_options = { ...request.stream_options, include_usage: true };
   // the client's bytes go upstream with only these values spliced in, when nothing else changed
   const source = rest === request && !deployment.params ? jsonSourceOf(request) : undefined;
-  const spliced = source === undefined ? undefined : spliceTopLevel(source, edits);
-  if (spliced !== undefined) setEncodedJson(out, spliced);
+  if (source !== undefined) {
+    const spliced = spliceTopLevel(source, askUsage ? { model: out.model, stream_options: out.stream_options } : { model: out.model });
+    if (spliced !== undefined) setEncodedJson(out, spliced);
+  }
   return out;
 }
 
