@@ -21,7 +21,7 @@ import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.
 import { blobLines } from '../batches/lines.js';
 import type { NativeEnds } from './run.js';
 import { lineRecorder } from './record.js';
-import { ACTIVE, failBatch, upstreamRefusal } from './refused.js';
+import { ACTIVE, failBatch, runInGateway, upstreamRefusal } from './refused.js';
 import { missingApi, providerBatches, transient } from './upstream.js';
 
 
@@ -129,15 +129,7 @@ export function providerRunner(deps: BatchesDeps, ends: NativeEnds) {
     return again(job);
   }
 
-  /** Hands the batch to the gateway's executor (the job's next run; lines already in the error file stay done). */
-  async function runHere(job: RunningJob<unknown>, s: StoredBatch): Promise<unknown> {
-    const { native: _dropped, ...exec } = s.exec;
-    await job.transaction(async (trx) => {
-      await repo.saveExec(s.batch.id, exec, trx);
-      await repo.saveBatch({ ...s.batch, status: 'in_progress', in_progress_at: nowSec() }, trx, ['validating']);
-    });
-    return job.release(0);
-  }
+  const runHere = (job: RunningJob<unknown>, s: StoredBatch) => runInGateway(deps, job, s);
 
   /** Copies the ended upstream batch's results into the batch's results (once each). */
   async function copyResults(job: RunningJob<unknown>, s: StoredBatch, d: Deployment, upstreamId: string): Promise<void> {

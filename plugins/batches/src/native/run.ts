@@ -18,7 +18,7 @@ import type { BatchesDeps } from '../deps.js';
 import { nowSec } from '../ids.js';
 import type { StoredBatch } from '../repo.js';
 import { lineRecorder } from './record.js';
-import { ACTIVE, failBatch, upstreamRefusal } from './refused.js';
+import { ACTIVE, failBatch, runInGateway, upstreamRefusal } from './refused.js';
 import { providerRunner } from './provider-run.js';
 import type { BatchError, BatchObject, BatchStatus, OutputLine } from '../types.js';
 import { blobLines } from '../batches/lines.js';
@@ -125,15 +125,7 @@ export function nativeRunner(deps: BatchesDeps, ends: NativeEnds) {
     }
   }
 
-  /** Hands a batch that cannot run upstream to the gateway's executor (the job's next run). */
-  async function runHere(job: RunningJob<unknown>, s: StoredBatch): Promise<JobRelease> {
-    const { native: _dropped, ...exec } = s.exec;
-    await job.transaction(async (trx) => {
-      await repo.saveExec(s.batch.id, exec, trx);
-      await repo.saveBatch({ ...s.batch, status: 'in_progress', in_progress_at: nowSec() }, trx, ['validating']);
-    });
-    return job.release(0);
-  }
+  const runHere = (job: RunningJob<unknown>, s: StoredBatch) => runInGateway(deps, job, s);
 
   /** The upstream batch an earlier attempt created for `batchId` (its marker in the metadata), among the newest 100. */
   async function findUpstream(d: Deployment, batchId: string, signal: AbortSignal): Promise<UpstreamBatch | undefined> {
