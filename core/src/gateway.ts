@@ -18,6 +18,7 @@ import { GatewayError } from './errors.js';
 import { guardHooks } from './hook-guards.js';
 import { createHooks, type GatewayHooks, type GatewayLifecycle } from './hooks.js';
 import { createApp } from './http/app.js';
+import type { InflightTracker } from './http/run-route.js';
 import { LiveRequests } from './http/live.js';
 import { createHttpServer, defaultServerLimits, type ServerLimits } from './http/server.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -195,8 +196,10 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
    * counts as running until it ends. A route serving its own request (chat completions,
    * embeddings) runs as is: the request is tracked and cut already.
    */
-  const cuttable = async <Res, Chunk>(codec: OperationCodec, input: CallInput): Promise<RunOutput<Res, Chunk>> => {
-    if (live.serves(input.signal)) return run!(codec, input) as Promise<RunOutput<Res, Chunk>>;
+  const cuttable = <Res, Chunk>(codec: OperationCodec, input: CallInput): Promise<RunOutput<Res, Chunk>> =>
+    // not async: the route's own run is the hot path, and an async wrapper costs it a promise
+    live.serves(input.signal) ? (run!(codec, input) as Promise<RunOutput<Res, Chunk>>) : cutOnShutdown<Res, Chunk>(codec, input);
+  const cutOnShutdown = async <Res, Chunk>(codec: OperationCodec, input: CallInput): Promise<RunOutput<Res, Chunk>> => {
     const ac = new AbortController();
     const outer = input.signal;
     const onAbort = () => ac.abort(outer!.reason);
@@ -295,20 +298,17 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
 
   let state: 'ready' | 'draining' = 'ready';
   let inflight = 0;
-  const track = () => {
-    inflight++;
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
+  const track: InflightTracker = {
+    begin: () => void inflight++,
+    end: () => {
       inflight--;
       settled?.();
-    };
+    },
   };
   const running = () => inflight + inProcess.size;
   /** Calls running, a call a plugin makes for a request counted as part of that request. */
   const callsRunning = () => {
-    const routeSignals = new Set([...live].map((ac) => ac.signal));
+    const routeSignals = new Set(live.signals());
     return inflight + [...inProcess.values()].filter((s) => !s || !routeSignals.has(s)).length;
   };
   /** Resolves once nothing runs, or at `until`; true when nothing runs. */

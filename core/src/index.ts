@@ -26,7 +26,7 @@ export type { CallInput, CallOutput } from './runner/call-types.js';
 export type { OperationCodec, OperationResult, StreamAggregate } from './runner/codec.js';
 export type { RunOutput } from './runner/runner.js';
 export { withoutGatewayFields } from './runner/options.js';
-export { encodeJson, jsonSourceOf, rememberJsonSource, setEncodedJson } from './runner/json-text.js';
+export { encodedJsonOf, encodeJson, forgetEncodedJson, jsonSourceOf, rememberJsonSource, setEncodedJson } from './runner/json-text.js';
 export { invalidAnswer } from './runner/check.js';
 export { createCallContext } from './runner/context.js';
 export type { RouteDefinition, RouteRequest, RouteResponse, RouteMethod, ServedRoute } from './http/routes-api.js';

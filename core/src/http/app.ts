@@ -84,7 +84,7 @@ function createKoa(deps: AppDeps, router: Router<State>): Koa<State> {
  *
  * @example
  * ```ts
- * const { app, listener } = createApp({ hooks, diagnostics, body: { bytes: 20 << 20, depth: 64 }, routes, track });
+ * const { app, listener } = createApp({ hooks, diagnostics, body: { bytes: 20 << 20, depth: 64 }, streams, routes, track, live });
  * http.createServer(listener).listen(4000); // or mount app.callback() in another server
  * ```
  */

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Diagnostics } from '../diagnostics.js';
 import { GatewayError, publicErrorBody, toGatewayError } from '../errors.js';
+import { encodeJson } from '../runner/json-text.js';
 import type { RouteResponse } from './routes-api.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -80,7 +81,7 @@ export function writeRouteResponse(res: ServerResponse, r: RouteResponse, method
   } else if (body instanceof Uint8Array) {
     end(res, head, 'application/octet-stream', body);
   } else {
-    end(res, head, JSON_TYPE, JSON.stringify(body));
+    end(res, head, JSON_TYPE, encodeJson(body)); // an upstream answer no hook changed: its own bytes
   }
 }
 

@@ -10,6 +10,7 @@ import { tapped, type GatewayHooks } from '../hooks.js';
 import { requestIdFrom } from '../runner/context.js';
 import type { Principal } from '../types/index.js';
 import { readJsonBody, type BodyLimits } from './body.js';
+import type { LiveRequests } from './live.js';
 import { writeError, writeRouteResponse } from './respond.js';
 import type { RouteDefinition, RouteRequest } from './routes-api.js';
 
@@ -21,10 +22,24 @@ export interface RouteDeps {
   body: BodyLimits;
   /** Streamed responses in flight and the most allowed. */
   streams: { open: number; readonly max: number };
-  /** Called when a request starts; the returned function when its response is closed. */
-  track(): () => void;
+  /** In-flight counting: `begin` when a request starts, `end` when its response closes. */
+  track: InflightTracker;
   /** The abort controllers of the requests being served (shutdown aborts them when it must cut). */
-  live?: Set<AbortController>;
+  live: LiveRequests;
+}
+
+/**
+ * Counts the HTTP requests in flight.
+ *
+ * @example
+ * ```ts
+ * const track: InflightTracker = { begin: () => inflight++, end: () => inflight-- };
+ * ```
+ */
+export interface InflightTracker {
+  begin(): void;
+  /** Called with the response as `this` once it closes; the same function for every request (no closure per request). */
+  end(this: void): void;
 }
 
 /** Where the request matched: its path, path parameters and query. */
@@ -43,10 +58,11 @@ export interface RouteMatch {
  * const requestId = beginRequest(req, res, deps.track);
  * ```
  */
-export function beginRequest(req: IncomingMessage, res: ServerResponse, track: () => () => void): string {
+export function beginRequest(req: IncomingMessage, res: ServerResponse, track: InflightTracker): string {
   const requestId = requestIdFrom(req.headers['x-request-id']);
   res.setHeader('x-request-id', requestId);
-  res.once('close', track());
+  track.begin();
+  res.on('close', track.end); // a response closes once: `on` with a shared function, no once-wrapper
   return requestId;
 }
 
@@ -90,11 +106,7 @@ export async function runRoute(
   const body = bodyMode === 'json' || bodyMode === 'json-optional' ? await readJsonBody(req, limits, bodyMode === 'json-optional') : undefined;
   if (body !== null && typeof body === 'object' && (body as { stream?: unknown }).stream === true) holdStream(deps.streams, res);
   const ac = new AbortController();
-  deps.live?.add(ac);
-  res.once('close', () => {
-    deps.live?.delete(ac);
-    if (!res.writableFinished) ac.abort();
-  });
+  deps.live.follow(res, ac);
   const request: RouteRequest = {
     method: route.method,
     path: match.path,

@@ -3,8 +3,9 @@
  * that goes upstream with only its `model` (and `stream_options`) changed is sent as the
  * client's bytes with those values spliced in, not re-serialised. Two registries, each
  * written by one owner: the client text of bodies the HTTP layer parsed (read only by a codec
- * that opts in), and the exact encoding of objects a codec prepared for a provider (read by
- * the wire code). Neither is consulted for an object its owner did not register, so a plugin
+ * that opts in), and the exact encoding of objects a codec prepared for a provider or a
+ * provider read from its upstream (read by the wire code and the HTTP layer, so an answer no
+ * hook changes goes to the client as the upstream's bytes). Neither is consulted for an object its owner did not register, so a plugin
  * that builds or changes a body always has it serialised as it is.
  */
 
@@ -54,6 +55,32 @@ export function jsonSourceOf(value: unknown): string | undefined {
  */
 export function setEncodedJson(value: object, text: string): void {
   encodings.set(value, text);
+}
+
+/**
+ * The registered encoding of `value`, if one is registered (a codec that changes a registered
+ * object re-registers its new text, or forgets it).
+ *
+ * @example
+ * ```ts
+ * const text = encodedJsonOf(response);
+ * if (text !== undefined) setEncodedJson(response, spliceTopLevel(text, { model }) ?? JSON.stringify(response));
+ * ```
+ */
+export function encodedJsonOf(value: object): string | undefined {
+  return encodings.get(value);
+}
+
+/**
+ * Drops the registered encoding of `value`: before a hook that may change it sees it.
+ *
+ * @example
+ * ```ts
+ * if (tapped(hooks.postCall)) forgetEncodedJson(body);
+ * ```
+ */
+export function forgetEncodedJson(value: object): void {
+  encodings.delete(value);
 }
 
 /**

@@ -17,6 +17,7 @@ import type { OperationCodec } from './codec.js';
 import { createCallContext } from './context.js';
 import type { FinishCall } from './observers.js';
 import { callOptions } from './options.js';
+import { forgetEncodedJson } from './json-text.js';
 import { relay } from './relay.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -94,8 +95,12 @@ export function createRunner(deps: RunnerDeps): RunCall {
       if (served.type === 'stream') return { type: 'stream', chunks: relay(deps, codec, served, request, ctx), ctx };
       let body = codec.presentResponse(served.body, request, ctx);
       ctx.usage = codec.usageOf(body);
-      if (tapped(hooks.postCall)) body = (await hooks.postCall.promise(body, request, ctx)) as Res;
-      await finish(ctx, request, 'ok', 200, body);
+      if (tapped(hooks.postCall)) {
+        forgetEncodedJson(body); // a hook may change it: serialise what it returns
+        body = (await hooks.postCall.promise(body, request, ctx)) as Res;
+      }
+      const recorded = finish(ctx, request, 'ok', 200, body);
+      if (recorded) await recorded;
       return answer(codec, body, request, ctx);
     } catch (err) {
       const e = toGatewayError(err);

@@ -4,7 +4,7 @@
  * the name it asked for, and no usage chunk (nor the `usage: null` OpenAI then adds to every
  * chunk) unless it asked for one. A stream must end with every choice finished.
  */
-import { jsonSourceOf, rememberJsonSource, setEncodedJson, validate, withoutGatewayFields, type CallContext, type ChatChunk, type ChatCompletion, type ChatRequest, type Deployment, type OperationCodec, type StreamAggregate } from '@switchyard/core';
+import { encodedJsonOf, forgetEncodedJson, jsonSourceOf, rememberJsonSource, setEncodedJson, validate, withoutGatewayFields, type CallContext, type ChatChunk, type ChatCompletion, type ChatRequest, type Deployment, type OperationCodec, type StreamAggregate } from '@switchyard/core';
 import { ChunkAggregator } from './aggregate.js';
 import { checkChunk, checkCompletion, checkStreamEnd } from './check.js';
 import { completionToChunks } from './convert.js';
@@ -72,6 +72,13 @@ export const chatCodec: OperationCodec<ChatRequest, ChatCompletion, ChatChunk> =
       const attempt = ctx.attempts.at(-1);
       if (attempt) attempt.model ??= response.model; // the upstream's own name stays on the attempt
       response.model = ctx.model!;
+      // the upstream's bytes go to the client with the name spliced in (or re-serialised)
+      const text = encodedJsonOf(response);
+      if (text !== undefined) {
+        const spliced = spliceTopLevel(text, { model: response.model });
+        if (spliced === undefined) forgetEncodedJson(response);
+        else setEncodedJson(response, spliced);
+      }
     }
     return response;
   },

@@ -119,45 +119,78 @@ export function upstreamBuffered(req: UpstreamRequest): Promise<BufferedResponse
   const { method, headers, body } = prepare(req);
   const { origin, path } = splitUrl(req.url);
   const timeout = req.timeoutMs ?? 600_000;
-  const signal = req.signal;
   return new Promise<BufferedResponse>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    let controller: Dispatcher.DispatchController | undefined;
-    const onAbort = () => controller?.abort(signal!.reason as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal?.removeEventListener('abort', onAbort);
-    let status = 0;
-    let responseHeaders: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-        if (signal?.aborted) c.abort(signal.reason as Error);
-      },
-      onResponseStart(_c, statusCode, h) {
-        status = statusCode;
-        responseHeaders = h;
-      },
-      onResponseData(_c, chunk) {
-        chunks.push(chunk);
-      },
-      onResponseEnd() {
-        done();
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        resolve({ status, headers: responseHeaders, text });
-      },
-      onResponseError(_c, err) {
-        done();
-        reject(upstreamFailure(err, req.provider));
-      },
-    };
+    const call = new BufferedCall(resolve, reject, req.signal, req.provider);
+    if (!call.listen()) return;
     try {
-      agent.dispatch({ origin, path, method, headers, body, headersTimeout: timeout, bodyTimeout: timeout }, handler);
+      agent.dispatch({ origin, path, method, headers, body, headersTimeout: timeout, bodyTimeout: timeout }, call);
     } catch (err) {
-      done();
-      reject(upstreamFailure(err, req.provider));
+      call.onResponseError(undefined, err as Error);
     }
   });
+}
+
+/**
+ * One buffered upstream call: the dispatch handler and the abort listener in one object
+ * (methods on the prototype, `handleEvent` for the signal), so a call allocates one object
+ * rather than a closure per callback.
+ */
+class BufferedCall implements Dispatcher.DispatchHandler {
+  #status = 0;
+  #headers: IncomingHttpHeaders = {};
+  #first: Buffer | undefined;
+  #more: Buffer[] | undefined;
+  #controller: Dispatcher.DispatchController | undefined;
+
+  constructor(
+    private readonly resolve: (res: BufferedResponse) => void,
+    private readonly reject: (err: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+    private readonly provider: string,
+  ) {}
+
+  /** Follows the signal; false (and rejected) when it is already aborted. */
+  listen(): boolean {
+    const signal = this.signal;
+    if (!signal) return true;
+    if (signal.aborted) {
+      this.reject(signal.reason);
+      return false;
+    }
+    signal.addEventListener('abort', this);
+    return true;
+  }
+
+  /** The signal aborted: cut the request (undici then calls onResponseError). */
+  handleEvent(): void {
+    this.#controller?.abort(this.signal!.reason as Error);
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.#controller = c;
+    if (this.signal?.aborted) c.abort(this.signal.reason as Error);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.#status = statusCode;
+    this.#headers = headers;
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#first === undefined) this.#first = chunk;
+    else (this.#more ??= [this.#first]).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.signal?.removeEventListener('abort', this);
+    const bytes = this.#more ? Buffer.concat(this.#more) : this.#first;
+    this.resolve({ status: this.#status, headers: this.#headers, text: bytes ? bytes.toString('utf8') : '' });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error): void {
+    this.signal?.removeEventListener('abort', this);
+    this.reject(upstreamFailure(err, this.provider));
+  }
 }
 
 /**

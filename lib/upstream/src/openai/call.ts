@@ -2,7 +2,7 @@
  * One call to an OpenAI-compatible upstream: chat (whole or streamed), embeddings, and a
  * pass-through to a native API, with OpenAI's error mapping.
  */
-import type { ChatCompletion, ChatRequest, ChatResult, EmbeddingsResponse, UpstreamResponse } from '@switchyard/core';
+import { setEncodedJson, type ChatCompletion, type ChatRequest, type ChatResult, type EmbeddingsResponse, type UpstreamResponse } from '@switchyard/core';
 import { expectEventStream, parseJson, readText, upstreamBuffered, upstreamFetch, type UpstreamRequest } from '../http.js';
 import { openAIError } from './errors.js';
 import { openAIChunks } from './stream.js';
@@ -25,7 +25,9 @@ export async function openAIChat(upstream: UpstreamRequest, request: Pick<ChatRe
     // read whole: no response stream object per call
     const res = await upstreamBuffered(upstream);
     if (!ok(res.status)) throw openAIError(res, res.text, provider, wire);
-    return { type: 'completion', body: parseJson<ChatCompletion>(res.text, provider), upstreamRequestId: upstreamRequestId(wire, res.headers) };
+    const body = parseJson<ChatCompletion>(res.text, provider);
+    setEncodedJson(body, res.text); // relayed as these bytes unless something changes the answer
+    return { type: 'completion', body, upstreamRequestId: upstreamRequestId(wire, res.headers) };
   }
   const res = await upstreamFetch(upstream);
   if (!ok(res.status)) throw openAIError(res, await readText(res, provider), provider, wire);
