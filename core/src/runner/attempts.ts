@@ -88,9 +88,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /** Exponential backoff with full jitter: 0..min(base·2^n, cap). */
 const backoff = (n: number) => Math.random() * Math.min(250 * 2 ** n, 8_000);
 
-/** A per-attempt signal that also aborts after `ms` with a 504 (none when no timeout applies). */
-function attemptSignal(ctx: CallContext, ms: number | undefined): { signal: AbortSignal; stopTimer(): void; release(): void } {
-  if (!ms) return { signal: ctx.signal, stopTimer: noop, release: noop };
+/** A per-attempt signal that also aborts after `ms` with a 504 (none when no timeout applies: the call's own signal serves). */
+function attemptSignal(ctx: CallContext, ms: number | undefined): { signal: AbortSignal; stopTimer(): void; release(): void } | undefined {
+  if (!ms) return undefined;
   const ac = new AbortController();
   const follow = () => ac.abort(ctx.signal.reason);
   if (ctx.signal.aborted) follow();
@@ -122,16 +122,17 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
   const { router, models, providers, hooks } = deps;
   const cfg = deps.policy;
   const groups = [request.model];
-  const tried = new Set(groups);
   let fallbacks = 0;
   let lastError: GatewayError | undefined;
   const retries = options.retries ?? cfg.retries;
   for (let g = 0; g < groups.length; g++) {
     const name = groups[g]!;
-    const all = models.lookup(name).filter((d) => {
+    const listed = models.lookup(name);
+    const serves = (d: Deployment) => {
       const adapter = providers.get(d.provider);
       return adapter !== undefined && codec.supports(adapter);
-    });
+    };
+    const all = listed.every(serves) ? listed : listed.filter(serves); // no copy in the usual case
     if (all.length === 0) {
       const listed = models.lookup(name).length > 0;
       if (g === 0) throw listed ? unsupported(name, codec.endpoint) : modelNotFound(name);
@@ -142,7 +143,7 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
     if (tapped(hooks.candidates)) order = await hooks.candidates.promise(order, request, ctx);
     if (order.length === 0) {
       lastError = noDeployment(name);
-      addFallbacks(groups, tried, cfg.fallbacks?.[request.model] ?? cfg.defaultFallbacks);
+      addFallbacks(groups, cfg.fallbacks?.[request.model] ?? cfg.defaultFallbacks);
       continue;
     }
     if (g > 0) fallbacks++;
@@ -180,20 +181,17 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
     if (contextTooLong) {
       const more = cfg.contextWindowFallbacks?.[name] ?? cfg.contextWindowFallbacks?.[request.model];
       if (!more?.length) throw lastError!;
-      addFallbacks(groups, tried, more);
+      addFallbacks(groups, more);
     } else {
-      addFallbacks(groups, tried, cfg.fallbacks?.[name] ?? (g === 0 ? cfg.defaultFallbacks : undefined));
+      addFallbacks(groups, cfg.fallbacks?.[name] ?? (g === 0 ? cfg.defaultFallbacks : undefined));
     }
   }
   throw lastError ?? modelNotFound(request.model);
 }
 
-function addFallbacks(groups: string[], tried: Set<string>, more: readonly string[] | undefined): void {
-  for (const m of more ?? []) {
-    if (tried.has(m)) continue;
-    tried.add(m);
-    groups.push(m);
-  }
+/** Appends the model groups not tried yet (a handful at most: a list beats a set). */
+function addFallbacks(groups: string[], more: readonly string[] | undefined): void {
+  if (more) for (const m of more) if (!groups.includes(m)) groups.push(m);
 }
 
 /** One attempt on one deployment: a whole answer, or a stream up to its first chunk. */
@@ -211,22 +209,14 @@ async function once<Req extends CallRequest, Res extends CallResponse, Chunk>(
   ctx.attempts.push(attempt);
   const timeout = ctx.stream ? (options.streamTimeoutMs ?? options.timeoutMs ?? streamTimeoutMs) : options.timeoutMs;
   const sig = attemptSignal(ctx, timeout);
+  const signal = sig ? sig.signal : ctx.signal;
   router.begin(d);
-  const fail = (err: unknown): never => {
-    sig.release();
-    const e = attemptError(err, sig.signal, d, ctx);
-    attempt.endedAt = now();
-    attempt.status = e.status;
-    attempt.error = e;
-    router.end(d, { ok: false, latencyMs: attempt.endedAt - attempt.startedAt });
-    throw e;
-  };
   let result;
   try {
     const body = await codec.prepare(request, d, ctx);
-    result = await codec.send(adapter, body, { deployment: d, ctx, signal: sig.signal });
+    result = await codec.send(adapter, body, { deployment: d, ctx, signal });
   } catch (err) {
-    return fail(err);
+    return failed(err, sig, signal, attempt, ctx, router);
   }
   attempt.upstreamRequestId = result.upstreamRequestId;
   const provider = d.provider;
@@ -240,9 +230,9 @@ async function once<Req extends CallRequest, Res extends CallResponse, Chunk>(
         body = await collect(codec, result.chunks, provider);
       }
     } catch (err) {
-      return fail(err);
+      return failed(err, sig, signal, attempt, ctx, router);
     }
-    sig.release();
+    sig?.release();
     attempt.endedAt = attempt.firstChunkAt = ctx.firstTokenAt = now();
     attempt.status = 200;
     const usage = codec.usageOf(body);
@@ -256,13 +246,25 @@ async function once<Req extends CallRequest, Res extends CallResponse, Chunk>(
     const first = await it.next();
     if (first.done) throw new GatewayError('GW_ERR_PROVIDER_UPSTREAM', `The ${provider} upstream ended the stream before the answer was complete.`, { publicCode: 'upstream_stream_incomplete', expose: true });
     codec.checkChunk(first.value, provider);
-    sig.stopTimer(); // the first chunk is here: idle timeouts take over
+    sig?.stopTimer(); // the first chunk is here: idle timeouts take over
     attempt.firstChunkAt = ctx.firstTokenAt = now();
-    return { type: 'stream', first: first.value, rest: it, attempt, release: sig.release };
+    return { type: 'stream', first: first.value, rest: it, attempt, release: sig ? sig.release : noop };
   } catch (err) {
     await it.return?.()?.catch(() => undefined);
-    return fail(err);
+    return failed(err, sig, signal, attempt, ctx, router);
   }
+}
+
+/** Ends a failed attempt (timer, record, router) and throws its error. */
+function failed(err: unknown, sig: ReturnType<typeof attemptSignal>, signal: AbortSignal, attempt: UpstreamAttempt, ctx: CallContext, router: Router): never {
+  sig?.release();
+  const d = attempt.deployment;
+  const e = attemptError(err, signal, d, ctx);
+  attempt.endedAt = now();
+  attempt.status = e.status;
+  attempt.error = e;
+  router.end(d, { ok: false, latencyMs: attempt.endedAt - attempt.startedAt });
+  throw e;
 }
 
 /** A stream read whole into one answer (a provider that streamed to a non-streaming request). */

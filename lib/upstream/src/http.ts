@@ -52,16 +52,17 @@ export interface BufferedResponse {
 }
 
 function prepare(req: UpstreamRequest): { method: NonNullable<UpstreamRequest['method']>; headers: Record<string, string>; body: string | Uint8Array | Readable | undefined } {
-  const headers: Record<string, string> = { ...req.headers };
   if (req.raw) {
-    headers['content-type'] = req.raw.contentType;
+    const headers: Record<string, string> = { ...req.headers, 'content-type': req.raw.contentType };
     if (req.raw.length !== undefined) headers['content-length'] = String(req.raw.length);
     return { method: req.method ?? 'POST', headers, body: req.raw.stream instanceof Readable ? req.raw.stream : Readable.from(req.raw.stream) };
   }
+  // the caller's headers as they are (undici reads them, never changes them): copied only to add a type
+  let headers = req.headers ?? {};
   let body: string | Uint8Array | undefined;
   if (req.body !== undefined && typeof req.body === 'object' && !(req.body instanceof Uint8Array)) {
     body = encodeJson(req.body); // the client's own bytes when the gateway holds them
-    headers['content-type'] ??= 'application/json';
+    if (headers['content-type'] === undefined) headers = { ...headers, 'content-type': 'application/json' };
   } else {
     body = req.body;
   }

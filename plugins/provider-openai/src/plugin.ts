@@ -70,9 +70,24 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
     return h;
   }
 
-  const upstream = (d: Deployment, url: string, body: unknown, signal: AbortSignal, stream?: boolean | null) => ({
+  /**
+   * A deployment's headers for JSON and for event-stream answers, built once and rebuilt only
+   * when its key, base or options change (not on every call).
+   */
+  const built = new WeakMap<Deployment, { key: string | undefined; base: string | undefined; options: unknown; json: Record<string, string>; sse: Record<string, string> }>();
+  function headersOf(d: Deployment, stream: boolean | null | undefined): Record<string, string> {
+    let b = built.get(d);
+    if (b === undefined || b.key !== d.apiKey || b.base !== d.apiBase || b.options !== d.options) {
+      const json = Object.freeze({ ...headersFor(d), 'content-type': 'application/json' });
+      b = { key: d.apiKey, base: d.apiBase, options: d.options, json, sse: Object.freeze({ ...json, accept: 'text/event-stream' }) };
+      built.set(d, b);
+    }
+    return stream ? b.sse : b.json;
+  }
+
+  const upstream = (d: Deployment, url: string, body: unknown, signal: AbortSignal, stream?: boolean | null, headers = headersOf(d, stream)) => ({
     url,
-    headers: stream ? { ...headersFor(d), accept: 'text/event-stream' } : headersFor(d),
+    headers,
     body: body as Record<string, unknown> | undefined,
     signal,
     timeoutMs: d.timeoutMs ?? opts.timeoutMs,
@@ -88,7 +103,8 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
 
   const passthrough = (req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> => {
     const url = `${trimSlash(call.deployment.apiBase ?? defaultBase)}${req.path}${req.query ? `?${req.query}` : ''}`;
-    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.signal, req.stream), raw: req.raw, method: req.method });
+    const headers = req.stream ? { ...headersFor(call.deployment), accept: 'text/event-stream' } : headersFor(call.deployment);
+    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.signal, req.stream, headers), raw: req.raw, method: req.method });
   };
 
   return definePlugin({
