@@ -1,7 +1,7 @@
 /**
  * Creation of the per-call context.
  */
-import { timeOrderedId } from '../ids.js';
+import { compactTimeOrderedId } from '../ids.js';
 import type { CallContext, GatewayState, Operation, Principal } from '../types/index.js';
 
 const NEVER = new AbortController().signal;
@@ -29,7 +29,7 @@ export const now = (): number => performance.timeOrigin + performance.now();
  */
 export function requestIdFrom(incoming: string | string[] | undefined): string {
   if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
-  return `req_${timeOrderedId().replaceAll('-', '')}`;
+  return `req_${compactTimeOrderedId()}`;
 }
 
 /** What a call context is made from. */
