@@ -17,6 +17,36 @@ interface Template {
 }
 
 /** The columns of `row` that Kysely would write (undefined values are left out), as a cache key. */
+/** Runs compiled SQL straight on a synchronous driver (better-sqlite3), by Kysely adapter. */
+type DirectRun = (sql: string, parameters: readonly unknown[]) => void;
+const direct = new WeakMap<object, DirectRun>();
+const DONE = Promise.resolve();
+
+/**
+ * Lets compiled writes made in a transaction of `db` skip Kysely's executor and run on the
+ * driver itself: for a store whose driver is synchronous and whose transactions hold its one
+ * connection (SQLite), where Kysely's per-query promises and objects were most of a call-log
+ * write's cost. Writes outside a transaction (Kysely's, or the held connection of the store's
+ * `runTransaction`) keep Kysely's path, whose mutex serialises them.
+ *
+ * @example
+ * ```ts
+ * const db = new Kysely({ dialect: new SqliteDialect({ database }) });
+ * runCompiledWritesDirectly(db, (sql, params) => database.prepare(sql).run(params));
+ * ```
+ */
+export function runCompiledWritesDirectly(db: AnyKysely, run: DirectRun): void {
+  direct.set(db.getExecutor().adapter, run);
+}
+
+/** Kysely instances bound to one held connection inside a transaction (runTransaction's). */
+const held = new WeakSet<AnyKysely>();
+
+/** Marks `conn` as a transaction's held connection, for the direct path (internal). */
+export function markTransactionConnection(conn: AnyKysely): void {
+  held.add(conn);
+}
+
 function shapeOf(row: Record<string, unknown>): string {
   let key = '';
   for (const k in row) if (row[k] !== undefined) key += `${k},`;
@@ -54,16 +84,31 @@ export function compiledWrite<Row extends object>(
     return template;
   }
 
-  return async (db, typed) => {
+  return (db, typed) => {
     const row = typed as Record<string, unknown>;
     const shape = shapeOf(row);
-    const template = templates.get(db.getExecutor().adapter)?.get(shape) ?? compile(db, row, shape);
+    const adapter = db.getExecutor().adapter;
+    let template: Template;
+    try {
+      template = templates.get(adapter)?.get(shape) ?? compile(db, row, shape);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const { slots } = template;
     const parameters = new Array<unknown>(slots.length);
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       parameters[i] = typeof slot === 'string' ? row[slot] : slot.value;
     }
-    await db.executeQuery(CompiledQuery.raw(template.sql, parameters));
+    const run = db.isTransaction || held.has(db) ? direct.get(adapter) : undefined;
+    if (run === undefined) return db.executeQuery(CompiledQuery.raw(template.sql, parameters)).then(noop);
+    try {
+      run(template.sql, parameters);
+      return DONE;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
 }
+
+const noop = (): void => {};

@@ -12,7 +12,7 @@ export { runMigrations, MIGRATIONS_TABLE, MIGRATION_LOCK_KEY } from './migrate.j
 export { runTransaction } from './transaction.js';
 export { createWriteBatcher, isTransient } from './batcher.js';
 export type { BatcherDeps } from './batcher.js';
-export { compiledWrite } from './compiled-write.js';
+export { compiledWrite, runCompiledWritesDirectly } from './compiled-write.js';
 export { keysetPage, parseLimit, encodeCursor, decodeCursor } from './paging.js';
 export type { Page, PageCursor, PageOptions } from './paging.js';
 export { toJsonColumn, fromJsonColumn, JSON_COLUMN } from './json.js';

@@ -2,6 +2,7 @@
  * Transactions with the same behaviour on both dialects.
  */
 import { sql } from 'kysely';
+import { markTransactionConnection } from './compiled-write.js';
 import type { AnyKysely, StoreDialect } from './types.js';
 
 /**
@@ -18,6 +19,7 @@ export function runTransaction<T>(db: AnyKysely, dialect: StoreDialect, fn: (trx
   if (dialect !== 'sqlite') return db.transaction().execute(fn);
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
+    markTransactionConnection(conn);
     let result: T;
     try {
       result = await fn(conn);

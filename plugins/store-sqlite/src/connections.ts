@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { AnyKysely } from '@switchyard/store';
+import { runCompiledWritesDirectly, type AnyKysely } from '@switchyard/store';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -50,8 +50,15 @@ export function acquireSqlite(file: string, busyTimeoutMs: number, onError: (err
     sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('journal_size_limit = 67108864'); // a WAL that was reset shrinks back to 64 MB
+    const database = withStatementCache(sqlite);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), refs: 0 };
+    shared = { db: new Kysely<any>({ dialect: new SqliteDialect({ database }) }), refs: 0 };
+    // the batched hot writes (call log, spend) run on the connection their transaction holds
+    runCompiledWritesDirectly(shared.db, (sql, parameters) => {
+      const stmt = database.prepare(sql) as Database.Statement;
+      if (stmt.reader) stmt.all(parameters);
+      else stmt.run(parameters);
+    });
     if (key) {
       shared.checkpointer = startCheckpointer(sqlite, { file: key, busyTimeoutMs, onError });
       open.set(key, shared);
