@@ -9,6 +9,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { GatewayError, publicErrorBody, toGatewayError } from '../errors.js';
 import { encodeJson } from '../runner/json-text.js';
 import type { RouteResponse } from './routes-api.js';
+import { TextStream, writeTextStream } from './text-stream.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -61,6 +62,9 @@ export function writeRouteResponse(res: ServerResponse, r: RouteResponse, method
   if (body === undefined || body === null || status === 204 || status === 304) {
     res.removeHeader('content-type');
     res.end();
+  } else if (body instanceof TextStream) {
+    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    void writeTextStream(res, body.frames, head);
   } else if (body instanceof Readable) {
     if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/octet-stream');
     if (head) {

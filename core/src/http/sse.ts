@@ -1,8 +1,8 @@
 /**
  * Server-sent events responses.
  */
-import { Readable } from 'node:stream';
 import type { RouteResponse } from './routes-api.js';
+import { TextStream } from './text-stream.js';
 
 /** Headers every SSE response carries. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -25,7 +25,7 @@ export function sseResponse(frames: AsyncIterable<string>, headers: Record<strin
   return {
     status: 200,
     headers: { ...SSE_HEADERS, ...headers },
-    body: Readable.from(frames, { objectMode: false, highWaterMark: 16 * 1024 }),
+    body: new TextStream(frames), // written frame by frame, no Readable or Buffer per frame
   };
 }
 

@@ -26,7 +26,8 @@ export async function openAIChat(upstream: UpstreamRequest, request: Pick<ChatRe
     const res = await upstreamBuffered(upstream);
     if (!ok(res.status)) throw openAIError(res, res.text, provider, wire);
     const body = parseJson<ChatCompletion>(res.text, provider);
-    setEncodedJson(body, res.text); // relayed as these bytes unless something changes the answer
+    // relayed as these bytes unless something changes the answer (a non-object fails the answer check next)
+    if (body !== null && typeof body === 'object') setEncodedJson(body, res.text);
     return { type: 'completion', body, upstreamRequestId: upstreamRequestId(wire, res.headers) };
   }
   const res = await upstreamFetch(upstream);
