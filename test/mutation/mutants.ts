@@ -249,13 +249,13 @@ export const MUTANTS: Mutant[] = [
     id: 'fallback-order-reversed',
     file: 'core/src/runner/attempts.ts',
     bug: 'a model’s fallbacks are tried last first',
-    edits: one('  for (const m of more ?? []) {', '  for (const m of [...(more ?? [])].reverse()) {'),
+    edits: one('  if (more) for (const m of more) if (!groups.includes(m)) groups.push(m);', '  if (more) for (const m of [...more].reverse()) if (!groups.includes(m)) groups.push(m);'),
   },
   {
     id: 'default-fallbacks-ignored',
     file: 'core/src/runner/attempts.ts',
     bug: 'router.defaultFallbacks are never tried when every deployment of a model fails',
-    edits: one('      addFallbacks(groups, tried, cfg.fallbacks?.[name] ?? (g === 0 ? cfg.defaultFallbacks : undefined));', '      addFallbacks(groups, tried, cfg.fallbacks?.[name]);'),
+    edits: one('      addFallbacks(groups, cfg.fallbacks?.[name] ?? (g === 0 ? cfg.defaultFallbacks : undefined));', '      addFallbacks(groups, cfg.fallbacks?.[name]);'),
   },
   {
     id: 'stream-not-retried-before-first-chunk',
