@@ -38,7 +38,7 @@ export interface RouteDeps {
  */
 export interface InflightTracker {
   begin(): void;
-  /** Called with the response as `this` once it closes; the same function for every request (no closure per request). */
+  /** Called once the response closes: one function for every request (no closure per request), so it takes nothing. */
   end(this: void): void;
 }
 

@@ -125,18 +125,18 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
   let fallbacks = 0;
   let lastError: GatewayError | undefined;
   const retries = options.retries ?? cfg.retries;
+  const serves = (d: Deployment) => {
+    const adapter = providers.get(d.provider);
+    return adapter !== undefined && codec.supports(adapter);
+  };
   for (let g = 0; g < groups.length; g++) {
     const name = groups[g]!;
     const listed = models.lookup(name);
-    const serves = (d: Deployment) => {
-      const adapter = providers.get(d.provider);
-      return adapter !== undefined && codec.supports(adapter);
-    };
     const all = listed.every(serves) ? listed : listed.filter(serves); // no copy in the usual case
     if (all.length === 0) {
-      const listed = models.lookup(name).length > 0;
-      if (g === 0) throw listed ? unsupported(name, codec.endpoint) : modelNotFound(name);
-      lastError ??= listed ? unsupported(name, codec.endpoint) : modelNotFound(name);
+      const refused = listed.length > 0 ? unsupported(name, codec.endpoint) : modelNotFound(name);
+      if (g === 0) throw refused;
+      lastError ??= refused;
       continue;
     }
     let order = router.order(all, ctx.stream);

@@ -5,8 +5,9 @@
  * written by one owner: the client text of bodies the HTTP layer parsed (read only by a codec
  * that opts in), and the exact encoding of objects a codec prepared for a provider or a
  * provider read from its upstream (read by the wire code and the HTTP layer, so an answer no
- * hook changes goes to the client as the upstream's bytes). Neither is consulted for an object its owner did not register, so a plugin
- * that builds or changes a body always has it serialised as it is.
+ * hook changes goes to the client as the upstream's bytes). Neither is consulted for an
+ * object its owner did not register, so a plugin that builds or changes a body always has it
+ * serialised as it is.
  */
 
 const sources = new WeakMap<object, string>();

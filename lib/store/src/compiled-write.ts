@@ -16,7 +16,6 @@ interface Template {
   slots: Array<string | { value: unknown }>;
 }
 
-/** The columns of `row` that Kysely would write (undefined values are left out), as a cache key. */
 /** Runs compiled SQL straight on a synchronous driver (better-sqlite3), by Kysely adapter. */
 type DirectRun = (sql: string, parameters: readonly unknown[]) => void;
 const direct = new WeakMap<object, DirectRun>();
@@ -47,6 +46,7 @@ export function markTransactionConnection(conn: AnyKysely): void {
   held.add(conn);
 }
 
+/** The columns of `row` that Kysely would write (undefined values are left out), as a cache key. */
 function shapeOf(row: Record<string, unknown>): string {
   let key = '';
   for (const k in row) if (row[k] !== undefined) key += `${k},`;
