@@ -43,7 +43,7 @@ export function otel(options?: OtelOptions): OtelPlugin {
     flush: async () => telemetry?.flush(),
     apply(gateway) {
       const t = (telemetry = startTelemetry(opts, gateway.diagnostics, PLUGIN_NAME, VERSION));
-      const spans = new CallSpans({ tracer: t.tracer, traceBy: opts.traceBy, captureContent: opts.captureContent, ids: t.ids });
+      const spans = new CallSpans({ out: t.out, traceBy: opts.traceBy, captureContent: opts.captureContent, sessionRoots: t.ownSdk });
       const meters = t.meter ? new CallMetrics(t.meter) : undefined;
       gateway.hooks.log.tapPromise(PLUGIN_NAME, async (event) => {
         spans.record(event);

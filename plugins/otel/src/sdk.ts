@@ -3,15 +3,16 @@
  * exporter/processors given), an id generator that can pin the ids of a session's root
  * span, and a clean shutdown that leaves the globals free for the next SDK.
  */
-import { context, metrics, propagation, ProxyTracerProvider, trace, type Meter, type Tracer } from '@opentelemetry/api';
+import { context, metrics, propagation, ProxyTracerProvider, trace, type Meter } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { metrics as sdkMetrics, NodeSDK } from '@opentelemetry/sdk-node';
-import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '@switchyard/core';
 import type { ResolvedOtelOptions } from './options.js';
 import { SyncContextManager } from './sync-context.js';
+import { DirectOut, TracerOut, type SpanOut } from './span-out.js';
 
 /**
  * An id generator that hands out pinned ids once (for a session's root span), random ids otherwise.
@@ -48,11 +49,12 @@ export class PinnableIdGenerator implements IdGenerator {
 
 /** The tracing the plugin runs on. */
 export interface Telemetry {
-  tracer: Tracer;
+  /** Where finished spans go. */
+  out: SpanOut;
   /** Present when metrics are on. */
   meter?: Meter;
-  /** Present when the plugin's own SDK runs (session root spans get pinned ids). */
-  ids?: PinnableIdGenerator;
+  /** Whether the plugin's own SDK runs (then a session's root span is emitted, with the derived ids). */
+  ownSdk: boolean;
   /** Exports what is buffered. */
   flush(): Promise<void>;
   /** Flushes and stops the SDK the plugin started; a no-op otherwise. */
@@ -74,6 +76,29 @@ export function tracesUrl(endpoint: string): string {
 function signalUrl(endpoint: string, signal: 'traces' | 'metrics'): string {
   const base = endpoint.replace(/\/+$/, '').replace(/\/v1\/(traces|metrics)$/, '');
   return `${base}/v1/${signal}`;
+}
+
+/**
+ * Whether the environment configures what only the SDK's spans apply: a sampler, span
+ * limits, resource detectors. Then spans go through the SDK's tracer.
+ */
+function sdkSpansWanted(): boolean {
+  const env = process.env;
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
+  if (sampler && sampler !== 'parentbased_always_on') return true;
+  if (env.OTEL_NODE_RESOURCE_DETECTORS?.trim() || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return true;
+  return Object.keys(env).some((k) => /^OTEL_(SPAN_)?(ATTRIBUTE|EVENT|LINK)_/.test(k) && env[k]?.trim());
+}
+
+/**
+ * The resource the Node SDK would build: its defaults, the given attributes, then what the
+ * env, process and host detectors find, then the service name.
+ */
+function plannedResource(attributes: ResolvedOtelOptions['resourceAttributes'], serviceName: string): Resource {
+  const given = attributes ? defaultResource().merge(resourceFromAttributes(attributes)) : defaultResource();
+  return given
+    .merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }))
+    .merge(resourceFromAttributes({ 'service.name': serviceName }));
 }
 
 /** Whether metrics are exported, from the options and `OTEL_METRICS_EXPORTER`. */
@@ -118,23 +143,29 @@ export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnosti
     if (opts.startSdk) diagnostics.info('a tracer provider is already registered; spans go to it (the plugin starts no SDK)');
     const provider = registeredProvider();
     return {
-      tracer: trace.getTracer(scope, version),
+      out: new TracerOut(trace.getTracer(scope, version)),
+      ownSdk: false,
       ...(opts.metrics !== false ? { meter: metrics.getMeter(scope, version) } : {}),
       flush: async () => provider.forceFlush?.(),
       shutdown: async () => provider.forceFlush?.(),
     };
   }
 
-  const ids = new PinnableIdGenerator();
   const serviceName = opts.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'switchyard';
   const exporter = opts.spanProcessors
     ? undefined
     : (opts.spanExporter ?? new OTLPTraceExporter({ ...(opts.endpoint ? { url: tracesUrl(opts.endpoint) } : {}), ...(opts.headers ? { headers: opts.headers } : {}) }));
+  // finished spans go straight to the batch processor unless the SDK's own span machinery is asked for
+  const direct = exporter !== undefined && !sdkSpansWanted();
+  const resource = direct ? plannedResource(opts.resourceAttributes, serviceName) : undefined;
+  // sized by OTEL_BSP_*, as the one the Node SDK would make
+  const batch = exporter ? new BatchSpanProcessor(exporter) : undefined;
+  const ids = direct ? undefined : new PinnableIdGenerator();
   const sdk = new NodeSDK({
     serviceName,
-    ...(opts.resourceAttributes ? { resource: resourceFromAttributes(opts.resourceAttributes) } : {}),
-    ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : { traceExporter: exporter }),
-    idGenerator: ids,
+    ...(resource ? { resource, autoDetectResources: false } : opts.resourceAttributes ? { resource: resourceFromAttributes(opts.resourceAttributes) } : {}),
+    spanProcessors: opts.spanProcessors ?? [batch!],
+    ...(ids ? { idGenerator: ids } : {}),
     metricReaders: metricReaders(opts),
     instrumentations: [],
     textMapPropagator: null,
@@ -146,9 +177,9 @@ export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnosti
   const provider = registeredProvider();
   const meterProvider = metricsEnabled(opts) ? (metrics.getMeterProvider() as Flushable) : undefined;
   return {
-    tracer: trace.getTracer(scope, version),
+    out: resource ? new DirectOut(batch!, { resource, instrumentationScope: { name: scope, version } }) : new TracerOut(trace.getTracer(scope, version), ids),
+    ownSdk: true,
     ...(meterProvider ? { meter: metrics.getMeter(scope, version) } : {}),
-    ids,
     flush: async () => {
       await provider.forceFlush?.();
       await meterProvider?.forceFlush?.();

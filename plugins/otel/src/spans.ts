@@ -4,18 +4,7 @@
  * with explicit start and end times from the call's timestamps.
  */
 import { createHash } from 'node:crypto';
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-  trace,
-  type Attributes,
-  type Context,
-  type Link,
-  type SpanContext,
-  type Tracer,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Link, type SpanContext } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { CallEvent } from '@switchyard/core';
 import { asChatCompletion } from '@switchyard/chat-wire';
@@ -28,7 +17,7 @@ import {
   responseAttributes,
   usageAttributes,
 } from './attributes.js';
-import type { PinnableIdGenerator } from './sdk.js';
+import type { SpanOut } from './span-out.js';
 
 const propagator = new W3CTraceContextPropagator();
 const headerGetter = {
@@ -65,21 +54,23 @@ export function incomingParent(headers: Readonly<Record<string, string | string[
 
 /** What the span builder needs. */
 export interface SpanBuilderOptions {
-  tracer: Tracer;
+  /** Where the finished spans go. */
+  out: SpanOut;
   traceBy: 'request' | 'session';
   captureContent: boolean;
-  /** Present when the plugin's SDK runs: lets a session's root span carry the derived ids. */
-  ids?: PinnableIdGenerator;
+  /** Whether a session's root span is emitted (with the derived ids): when the plugin's own SDK runs. */
+  sessionRoots: boolean;
 }
 
 const MAX_SESSIONS = 10_000;
+const NO_LINKS: Link[] = [];
 
 /**
  * Builds the spans of finished calls.
  *
  * @example
  * ```ts
- * const spans = new CallSpans({ tracer, traceBy: 'session', captureContent: false });
+ * const spans = new CallSpans({ out: new TracerOut(tracer), traceBy: 'session', captureContent: false, sessionRoots: false });
  * gateway.hooks.log.tapPromise(NAME, async (event) => spans.record(event));
  * ```
  */
@@ -92,41 +83,44 @@ export class CallSpans {
     this.#o = options;
   }
 
-  /** The parent context of a call, and links to add to its SERVER span. */
-  #parent(event: CallEvent, sessionId: string | undefined): { parent: Context; links: Link[] } {
+  /** The parent of a call's SERVER span, and links to add to it. */
+  #parent(event: CallEvent, sessionId: string | undefined): { parent: SpanContext | undefined; links: Link[] } {
     const incoming = incomingParent(event.ctx.headers);
     if (this.#o.traceBy === 'session' && sessionId) {
       const ids = sessionTrace(sessionId);
       this.#ensureRoot(sessionId, ids, event);
-      const sc: SpanContext = { ...ids, traceFlags: TraceFlags.SAMPLED, isRemote: true };
-      return { parent: trace.setSpanContext(ROOT_CONTEXT, sc), links: incoming ? [{ context: incoming }] : [] };
+      const parent: SpanContext = { ...ids, traceFlags: TraceFlags.SAMPLED, isRemote: true };
+      return { parent, links: incoming ? [{ context: incoming }] : NO_LINKS };
     }
-    return { parent: incoming ? trace.setSpanContext(ROOT_CONTEXT, incoming) : ROOT_CONTEXT, links: [] };
+    return { parent: incoming, links: NO_LINKS };
   }
 
   /** Emits the session's root span (with the derived ids) the first time this process sees the session. */
   #ensureRoot(sessionId: string, ids: { traceId: string; spanId: string }, event: CallEvent): void {
-    if (!this.#o.ids || this.#rooted.has(sessionId)) return;
+    if (!this.#o.sessionRoots || this.#rooted.has(sessionId)) return;
     if (this.#rooted.size >= MAX_SESSIONS) this.#rooted.delete(this.#rooted.values().next().value!);
     this.#rooted.add(sessionId);
-    this.#o.ids.pin(ids);
-    const root = this.#o.tracer.startSpan(
-      `session ${sessionId}`,
-      { root: true, kind: SpanKind.INTERNAL, startTime: event.ctx.startedAt, attributes: { 'session.id': sessionId, 'gen_ai.conversation.id': sessionId } },
-      ROOT_CONTEXT,
-    );
-    root.end(event.ctx.endedAt ?? event.ctx.startedAt);
+    this.#o.out.emit({
+      name: `session ${sessionId}`,
+      kind: SpanKind.INTERNAL,
+      parent: undefined,
+      ids,
+      startTime: event.ctx.startedAt,
+      endTime: event.ctx.endedAt ?? event.ctx.startedAt,
+      attributes: { 'session.id': sessionId, 'gen_ai.conversation.id': sessionId },
+    });
   }
 
   /** Records the spans of one finished call (attribute sets built once and shared, not spread per span). */
   record(event: CallEvent): void {
     const { ctx, response, error } = event;
     const chat = asChatCompletion(response);
-    const { tracer, captureContent } = this.#o;
+    const { out, captureContent } = this.#o;
     const sessionId = ctx.sessionId;
     const { parent, links } = this.#parent(event, sessionId);
     const operation = ctx.operation;
     const publicModel = ctx.model ?? event.request?.model ?? 'unknown';
+    const endedAt = ctx.endedAt ?? ctx.startedAt;
     // what the server span and the final attempt's span both carry
     const outcome: Attributes = usageAttributes(ctx.usage ?? chat?.usage);
     if (typeof ctx.cost === 'number') outcome['switchyard.cost.usd'] = ctx.cost;
@@ -148,9 +142,16 @@ export class CallSpans {
     if (ctx.principal.keyId) a['switchyard.key.id'] = ctx.principal.keyId;
     if (ctx.principal.userId) a['user.id'] = ctx.principal.userId;
     if (error) a['error.type'] = errorType(error);
-    const server = tracer.startSpan(`${operation} ${publicModel}`, { kind: SpanKind.SERVER, startTime: ctx.startedAt, links, attributes: a }, parent);
-    if (error && event.status >= 500) server.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-    const serverContext = trace.setSpan(parent, server);
+    const server = out.emit({
+      name: `${operation} ${publicModel}`,
+      kind: SpanKind.SERVER,
+      parent,
+      startTime: ctx.startedAt,
+      endTime: endedAt,
+      attributes: a,
+      ...(links.length > 0 ? { links } : {}),
+      ...(error && event.status >= 500 ? { error: error.message } : {}),
+    });
 
     const last = ctx.attempts.length - 1;
     for (let i = 0; i <= last; i++) {
@@ -159,10 +160,15 @@ export class CallSpans {
       if (attempt.firstChunkAt !== undefined && ctx.stream) c['gen_ai.response.time_to_first_chunk'] = (attempt.firstChunkAt - attempt.startedAt) / 1000;
       if (i === last && !attempt.error) Object.assign(c, responseAttributes(response, attempt.model ?? chat?.model), outcome);
       if (attempt.error) c['error.type'] = errorType(attempt.error);
-      const client = tracer.startSpan(`${operation} ${attempt.deployment.model}`, { kind: SpanKind.CLIENT, startTime: attempt.startedAt, attributes: c }, serverContext);
-      if (attempt.error) client.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error.message });
-      client.end(attempt.endedAt ?? ctx.endedAt);
+      out.emit({
+        name: `${operation} ${attempt.deployment.model}`,
+        kind: SpanKind.CLIENT,
+        parent: server,
+        startTime: attempt.startedAt,
+        endTime: attempt.endedAt ?? endedAt,
+        attributes: c,
+        ...(attempt.error ? { error: attempt.error.message } : {}),
+      });
     }
-    server.end(ctx.endedAt);
   }
 }

@@ -17,7 +17,16 @@ const fixedCost = definePlugin({
   },
 });
 
-describe('@switchyard/otel with an in-memory exporter', () => {
+/**
+ * Both ways out: finished spans straight to the plugin's batch processor (`spanExporter`, the
+ * default with OTLP), and SDK spans through the tracer (`spanProcessors`).
+ */
+const WAYS = [
+  { way: 'finished spans to the batch processor (spanExporter)', options: (e: InMemorySpanExporter): OtelOptions => ({ spanExporter: e }) },
+  { way: 'SDK spans through the tracer (spanProcessors)', options: (e: InMemorySpanExporter): OtelOptions => ({ spanProcessors: [new SimpleSpanProcessor(e)] }) },
+];
+
+describe.each(WAYS)('@switchyard/otel with an in-memory exporter: $way', ({ options: way }) => {
   let t: TestGateway | undefined;
   let exporter: InMemorySpanExporter;
   let plugin: ReturnType<typeof otel>;
@@ -28,7 +37,7 @@ describe('@switchyard/otel with an in-memory exporter', () => {
 
   async function boot(options: OtelOptions = {}) {
     exporter = new InMemorySpanExporter();
-    plugin = otel({ spanProcessors: [new SimpleSpanProcessor(exporter)], ...options });
+    plugin = otel({ ...way(exporter), ...options });
     t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), fixedCost, plugin] });
     return t;
   }
@@ -190,5 +199,79 @@ describe('@switchyard/otel with an in-memory exporter', () => {
     t = undefined;
     await boot({ asyncContext: true });
     expect(await activeAfterAwait()).toEqual(['set', 'set']);
+  });
+});
+
+describe('@switchyard/otel: both ways out export the same spans', () => {
+  /** A call mix (success, stream, a 429, a 500, a session with a traceparent link), its spans by way. */
+  async function spansOf(way: (typeof WAYS)[number]) {
+    const exporter = new InMemorySpanExporter();
+    const plugin = otel({ ...way.options(exporter), traceBy: 'session' });
+    const t = await createTestGateway({ plugins: [mockProvider(), sessionTracker(), fixedCost, plugin] });
+    try {
+      await t.client.chat.completions.create({ ...ask('one'), max_tokens: 20, temperature: 0.5, stop: ['x'] }, { headers: { 'x-session-id': 'same-1' } });
+      const stream = await t.client.chat.completions.create({ ...ask('x', 'mock/lorem'), max_tokens: 3, stream: true }, { headers: { 'x-session-id': 'same-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+      for await (const _ of stream) void _;
+      await expect(t.client.chat.completions.create(ask('x', 'mock/error-429'))).rejects.toThrow();
+      await expect(t.client.chat.completions.create(ask('x', 'mock/error-500'))).rejects.toThrow();
+      await t.gateway.flush();
+      await plugin.flush();
+      return exporter.getFinishedSpans();
+    } finally {
+      await t.close();
+    }
+  }
+
+  /** A span without what differs between runs (ids, times, ids in attributes), its parent named by index. */
+  function shape(list: ReadableSpan[]) {
+    const byId = new Map(list.map((s, i) => [s.spanContext().spanId, i]));
+    const varying = new Set(['gen_ai.response.id', 'switchyard.request_id', 'gen_ai.response.time_to_first_chunk', 'switchyard.upstream.request_id']);
+    return list
+      .map((s) => ({
+        name: s.name,
+        kind: s.kind,
+        status: s.status,
+        parent: s.parentSpanContext ? (byId.has(s.parentSpanContext.spanId) ? list[byId.get(s.parentSpanContext.spanId)!]!.name : s.parentSpanContext.spanId) : null,
+        sampled: s.spanContext().traceFlags,
+        attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => !varying.has(k))),
+        links: s.links.map((l) => l.context.spanId),
+        events: s.events,
+        ended: s.ended,
+        positive: s.duration[0] >= 0 && s.duration[1] >= 0,
+        scope: { name: s.instrumentationScope.name, version: s.instrumentationScope.version },
+        // the Node SDK may carry its own copy of @opentelemetry/resources: its version may differ
+        resource: { ...s.resource.attributes, 'telemetry.sdk.version': typeof s.resource.attributes['telemetry.sdk.version'] },
+      }))
+      .sort((a, b) => `${a.kind}${a.name}${a.status.code}`.localeCompare(`${b.kind}${b.name}${b.status.code}`));
+  }
+
+  it('the same names, kinds, parents, statuses, attributes, links, scope and resource', async () => {
+    const direct = await spansOf(WAYS[0]!);
+    const sdk = await spansOf(WAYS[1]!);
+    expect(direct).toHaveLength(9); // session root + 4 × (SERVER + CLIENT)
+    expect(shape(direct)).toEqual(shape(sdk));
+    expect(direct.every((s) => s.constructor.name === 'FinishedSpan')).toBe(true);
+    expect(sdk.some((s) => s.constructor.name === 'FinishedSpan')).toBe(false);
+  });
+});
+
+describe('@switchyard/otel: what only SDK spans apply', () => {
+  afterEach(() => {
+    delete process.env.OTEL_TRACES_SAMPLER;
+  });
+
+  it('OTEL_TRACES_SAMPLER in the environment is honoured (spans then go through the SDK tracer)', async () => {
+    process.env.OTEL_TRACES_SAMPLER = 'always_off';
+    const exporter = new InMemorySpanExporter();
+    const plugin = otel({ spanExporter: exporter });
+    const t = await createTestGateway({ plugins: [mockProvider(), plugin] });
+    try {
+      await t.client.chat.completions.create(ask('not sampled'));
+      await t.gateway.flush();
+      await plugin.flush();
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+    } finally {
+      await t.close();
+    }
   });
 });
