@@ -26,6 +26,7 @@ import { modelRoutes } from './http/routes/models.js';
 import type { RouteDefinition, ServedRoute } from './http/routes-api.js';
 import { createModelTable, createProviderRegistry } from './models/table.js';
 import { Background } from './runner/background.js';
+import type { AbortLike } from './runner/abort.js';
 import type { CallInput, CallOutput } from './runner/call-types.js';
 import type { Router } from './types/index.js';
 import { retryPolicy } from './runner/retry-policy.js';
@@ -188,8 +189,8 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const finish = createFinish(hooks, background, { recordTimeoutMs: cfg.server?.recordTimeoutMs, diagnostics });
   // what shutdown may have to cut: HTTP requests being served and in-process calls
   const live = new LiveRequests();
-  /** In-process calls, with the signal of their caller (a route's, when a plugin serves a request through one). */
-  const inProcess = new Map<AbortController, AbortSignal | undefined>();
+  /** In-process calls, with the abort of their caller (a route's, when a plugin serves a request through one). */
+  const inProcess = new Map<AbortController, AbortLike | undefined>();
   let settled: (() => void) | undefined;
   /**
    * An in-process call that shutdown can cut (its own signal still aborts it too); a stream
@@ -308,8 +309,7 @@ export async function createGateway(config: SwitchyardConfig = {}, options: Crea
   const running = () => inflight + inProcess.size;
   /** Calls running, a call a plugin makes for a request counted as part of that request. */
   const callsRunning = () => {
-    const routeSignals = new Set(live.signals());
-    return inflight + [...inProcess.values()].filter((s) => !s || !routeSignals.has(s)).length;
+    return inflight + [...inProcess.values()].filter((s) => !live.serves(s)).length;
   };
   /** Resolves once nothing runs, or at `until`; true when nothing runs. */
   const idleBy = (until: number) =>

@@ -29,6 +29,8 @@ export { withoutGatewayFields } from './runner/options.js';
 export { encodedJsonOf, encodeJson, forgetEncodedJson, jsonSourceOf, rememberJsonSource, setEncodedJson } from './runner/json-text.js';
 export { invalidAnswer } from './runner/check.js';
 export { createCallContext } from './runner/context.js';
+export { RequestAbort, realSignal } from './runner/abort.js';
+export type { AbortLike, AbortListener } from './runner/abort.js';
 export type { RouteDefinition, RouteRequest, RouteResponse, RouteMethod, ServedRoute } from './http/routes-api.js';
 export { bearerToken } from './http/auth.js';
 export { sseResponse, sseFrame } from './http/sse.js';

@@ -1,55 +1,52 @@
 /**
- * The HTTP requests being served, each by its abort controller: shutdown aborts them when it
- * must cut, and a call a route makes with its request's signal is known to be that request's.
+ * The HTTP requests being served, each by its abort: shutdown aborts them when it must cut,
+ * and a call a route makes with its request's abort is known to be that request's.
  */
 import type { ServerResponse } from 'node:http';
+import type { AbortLike, RequestAbort } from '../runner/abort.js';
 
-const CONTROLLER = Symbol('switchyard.controller');
-type Followed = ServerResponse & { [CONTROLLER]?: AbortController };
+const ABORT = Symbol('switchyard.abort');
+type Followed = ServerResponse & { [ABORT]?: RequestAbort };
 
 /**
- * The abort controllers of the requests being served, by signal: following a request is one
- * `set`, one property and one shared close listener (no closure or once-wrapper per request).
+ * The aborts of the requests being served: following a request is one `add`, one property
+ * and one shared close listener (no closure or once-wrapper per request).
  *
  * @example
  * ```ts
  * const live = new LiveRequests();
- * live.follow(res, ac);
- * live.serves(ac.signal); // true until res closes (ac is aborted if it closed unfinished)
+ * live.follow(res, abort);
+ * live.serves(abort); // true until res closes (abort is aborted if it closed unfinished)
  * ```
  */
 export class LiveRequests {
-  readonly #bySignal = new Map<AbortSignal, AbortController>();
+  readonly #served = new Set<RequestAbort>();
   readonly #closed: (this: ServerResponse) => void;
 
   constructor() {
-    const bySignal = this.#bySignal;
+    const served = this.#served;
     // a close listener runs with the response as `this`
     this.#closed = function (this: Followed) {
-      const ac = this[CONTROLLER]!;
-      bySignal.delete(ac.signal);
-      if (!this.writableFinished) ac.abort();
+      const abort = this[ABORT]!;
+      served.delete(abort);
+      if (!this.writableFinished) abort.abort();
     };
   }
 
-  /** Serves `ac` until `res` closes; a response that closes unfinished (the client went) aborts it. */
-  follow(res: ServerResponse, ac: AbortController): void {
-    (res as Followed)[CONTROLLER] = ac;
-    this.#bySignal.set(ac.signal, ac);
+  /** Serves `abort` until `res` closes; a response that closes unfinished (the client went) aborts it. */
+  follow(res: ServerResponse, abort: RequestAbort): void {
+    (res as Followed)[ABORT] = abort;
+    this.#served.add(abort);
     res.on('close', this.#closed); // a response closes once
   }
 
-  /** Whether `signal` is the signal of a request being served. */
-  serves(signal: AbortSignal | undefined): boolean {
-    return signal !== undefined && this.#bySignal.has(signal);
+  /** Whether `abort` is the abort of a request being served. */
+  serves(abort: AbortLike | undefined): boolean {
+    return abort !== undefined && this.#served.has(abort as RequestAbort);
   }
 
-  /** The signals of the requests being served. */
-  signals(): IterableIterator<AbortSignal> {
-    return this.#bySignal.keys();
-  }
-
-  [Symbol.iterator](): IterableIterator<AbortController> {
-    return this.#bySignal.values();
+  /** The aborts of the requests being served. */
+  [Symbol.iterator](): IterableIterator<RequestAbort> {
+    return this.#served.values();
   }
 }

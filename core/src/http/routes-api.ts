@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../types/index.js';
+import type { AbortLike } from '../runner/abort.js';
 
 /**
  * HTTP methods routes may use.
@@ -39,8 +40,13 @@ export interface RouteRequest {
   readonly body: unknown;
   readonly requestId: string;
   readonly principal: Principal;
-  /** Aborted when the client disconnects. */
+  /** Aborted when the client disconnects (made when first read: prefer `abort` where an {@link AbortLike} will do). */
   readonly signal: AbortSignal;
+  /**
+   * The same abort as `signal` without making an AbortSignal: pass it as `signal` to
+   * `gateway.call` and to `@switchyard/upstream` requests (undici takes it too).
+   */
+  readonly abort: AbortLike;
   /** The raw Node request, for streaming bodies (`body: 'raw'`, e.g. multipart uploads). */
   readonly raw: IncomingMessage;
 }

@@ -8,6 +8,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { GatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import { requestIdFrom } from '../runner/context.js';
+import { RequestAbort } from '../runner/abort.js';
 import type { Principal } from '../types/index.js';
 import { readJsonBody, type BodyLimits } from './body.js';
 import type { LiveRequests } from './live.js';
@@ -105,8 +106,8 @@ export async function runRoute(
   const limits = route.bodyLimit === undefined ? deps.body : { ...deps.body, bytes: route.bodyLimit };
   const body = bodyMode === 'json' || bodyMode === 'json-optional' ? await readJsonBody(req, limits, bodyMode === 'json-optional') : undefined;
   if (body !== null && typeof body === 'object' && (body as { stream?: unknown }).stream === true) holdStream(deps.streams, res);
-  const ac = new AbortController();
-  deps.live.follow(res, ac);
+  const abort = new RequestAbort();
+  deps.live.follow(res, abort);
   const request: RouteRequest = {
     method: route.method,
     path: match.path,
@@ -116,7 +117,10 @@ export async function runRoute(
     body,
     requestId,
     principal,
-    signal: ac.signal,
+    abort,
+    get signal(): AbortSignal {
+      return abort.signal;
+    },
     raw: req,
   };
   writeRouteResponse(res, await route.handler(request), req.method ?? route.method);

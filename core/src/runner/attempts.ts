@@ -11,7 +11,8 @@ import type { ResolvingModelTable } from '../models/table.js';
 import type { ProviderRegistry } from '../gateway-api.js';
 import { isContextWindowError, isRetryable, retryAfterMs } from './failures.js';
 import type { Router } from '../types/index.js';
-import type { CallContext, CallRequest, CallResponse, Deployment, UpstreamAttempt } from '../types/index.js';
+import type { CallContext, CallRequest, CallResponse, Deployment, ProviderCall, UpstreamAttempt } from '../types/index.js';
+import { realSignal, type AbortLike } from './abort.js';
 import { scrubError } from './scrub.js';
 import type { OperationCodec } from './codec.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -37,7 +38,7 @@ export interface AttemptDeps {
  * The error a client that hung up (or a gateway that cut the call, or a timeout) gets
  * instead of the abort: the signal's reason when it is a gateway error, else a 499.
  */
-export function abortedBy(signal: AbortSignal): GatewayError {
+export function abortedBy(signal: AbortLike): GatewayError {
   return signal.reason instanceof GatewayError ? signal.reason : clientClosed();
 }
 
@@ -50,7 +51,7 @@ export function clientClosed(): GatewayError {
 }
 
 /** A failure of an attempt as the gateway reports it: aborts named by their reason, secrets scrubbed. */
-export function attemptError(err: unknown, signal: AbortSignal, d: Deployment, ctx: CallContext): GatewayError {
+export function attemptError(err: unknown, signal: AbortLike, d: Deployment, ctx: CallContext): GatewayError {
   if (signal.aborted && !(err instanceof GatewayError)) return abortedBy(signal);
   return scrubError(toGatewayError(err), d, ctx);
 }
@@ -73,7 +74,7 @@ function noDeployment(model: string): GatewayError {
   });
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+const sleep = (ms: number, signal: AbortLike) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
@@ -92,17 +93,31 @@ const backoff = (n: number) => Math.random() * Math.min(250 * 2 ** n, 8_000);
 function attemptSignal(ctx: CallContext, ms: number | undefined): { signal: AbortSignal; stopTimer(): void; release(): void } | undefined {
   if (!ms) return undefined;
   const ac = new AbortController();
-  const follow = () => ac.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) follow();
-  else ctx.signal.addEventListener('abort', follow, { once: true });
+  const follow = () => ac.abort(ctx.abort.reason);
+  if (ctx.abort.aborted) follow();
+  else ctx.abort.addEventListener('abort', follow, { once: true });
   const timer = setTimeout(
     () => ac.abort(new GatewayError('GW_ERR_PROVIDER_TIMEOUT', `The upstream did not answer within ${ms} ms.`, { publicCode: 'upstream_timeout', expose: true })),
     ms,
   );
   const stopTimer = () => clearTimeout(timer);
-  return { signal: ac.signal, stopTimer, release: () => (stopTimer(), ctx.signal.removeEventListener('abort', follow)) };
+  return { signal: ac.signal, stopTimer, release: () => (stopTimer(), ctx.abort.removeEventListener('abort', follow)) };
 }
 const noop = (): void => {};
+
+/** What a provider gets for one attempt: a class so that `signal` is a prototype getter, made only if the provider reads it. */
+class Call implements ProviderCall {
+  constructor(
+    readonly deployment: Deployment,
+    readonly ctx: CallContext,
+    readonly abort: AbortLike,
+  ) {}
+
+  get signal(): AbortSignal {
+    return realSignal(this.abort);
+  }
+}
+const providerCall = (deployment: Deployment, ctx: CallContext, abort: AbortLike): ProviderCall => new Call(deployment, ctx, abort);
 
 /**
  * Serves `request` through the attempt loop.
@@ -155,8 +170,8 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
         // the same deployment again: wait as it asked, or back off
         const wait = retryAfterMs(lastError) ?? backoff(i - 1);
         if (wait > cfg.maxRetryAfterMs) break;
-        await sleep(wait, ctx.signal);
-        if (ctx.signal.aborted) throw abortedBy(ctx.signal);
+        await sleep(wait, ctx.abort);
+        if (ctx.abort.aborted) throw abortedBy(ctx.abort);
       }
       previous = d;
       try {
@@ -169,7 +184,7 @@ export async function serve<Req extends CallRequest, Res extends CallResponse, C
       } catch (err) {
         const e = err as GatewayError;
         lastError = e;
-        if (ctx.signal.aborted) throw e;
+        if (ctx.abort.aborted) throw e;
         if (isContextWindowError(e)) {
           contextTooLong = true;
           break;
@@ -209,12 +224,12 @@ async function once<Req extends CallRequest, Res extends CallResponse, Chunk>(
   ctx.attempts.push(attempt);
   const timeout = ctx.stream ? (options.streamTimeoutMs ?? options.timeoutMs ?? streamTimeoutMs) : options.timeoutMs;
   const sig = attemptSignal(ctx, timeout);
-  const signal = sig ? sig.signal : ctx.signal;
+  const signal = sig ? sig.signal : ctx.abort;
   router.begin(d);
   let result;
   try {
     const body = await codec.prepare(request, d, ctx);
-    result = await codec.send(adapter, body, { deployment: d, ctx, signal });
+    result = await codec.send(adapter, body, providerCall(d, ctx, signal));
   } catch (err) {
     return failed(err, sig, signal, attempt, ctx, router);
   }
@@ -256,7 +271,7 @@ async function once<Req extends CallRequest, Res extends CallResponse, Chunk>(
 }
 
 /** Ends a failed attempt (timer, record, router) and throws its error. */
-function failed(err: unknown, sig: ReturnType<typeof attemptSignal>, signal: AbortSignal, attempt: UpstreamAttempt, ctx: CallContext, router: Router): never {
+function failed(err: unknown, sig: ReturnType<typeof attemptSignal>, signal: AbortLike, attempt: UpstreamAttempt, ctx: CallContext, router: Router): never {
   sig?.release();
   const d = attempt.deployment;
   const e = attemptError(err, signal, d, ctx);

@@ -2,6 +2,7 @@
  * Input and output of one in-process call through the pipeline (`gateway.call`).
  */
 import type { CallContext, ChatChunk, ChatCompletion, GatewayState, Operation, Principal } from '../types/index.js';
+import type { AbortLike } from './abort.js';
 
 /**
  * One call into the pipeline, as HTTP routes, batch workers and bridges make it.
@@ -24,7 +25,8 @@ export interface CallInput {
    * call stores belongs to it. With an auth plugin loaded, a call without one is refused (401).
    */
   principal?: Principal;
-  signal?: AbortSignal;
+  /** Aborts the call: an AbortSignal, or a route's `req.abort` (no AbortSignal made for it). */
+  signal?: AbortLike;
   /** Endpoint recorded with the call (default: the operation's own, e.g. `/v1/chat/completions`). */
   endpoint?: string;
   /** Metadata recorded with the call, merged over the body's `metadata`. */

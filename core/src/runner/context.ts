@@ -2,9 +2,11 @@
  * Creation of the per-call context.
  */
 import { compactTimeOrderedId } from '../ids.js';
-import type { CallContext, GatewayState, Operation, Principal } from '../types/index.js';
+import type { CallContext, GatewayState, Operation, Principal, UpstreamAttempt } from '../types/index.js';
+import { realSignal, type AbortLike } from './abort.js';
 
 const NEVER = new AbortController().signal;
+const NEVER_ABORTED: AbortLike = NEVER;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
@@ -38,7 +40,7 @@ export interface CallContextInit {
   operation: Operation;
   endpoint: string;
   headers?: Record<string, string | string[] | undefined>;
-  signal?: AbortSignal;
+  signal?: AbortLike;
   principal?: Principal;
   sessionId?: string;
   state?: Partial<GatewayState>;
@@ -53,19 +55,38 @@ export interface CallContextInit {
  * ```
  */
 export function createCallContext(init: CallContextInit): CallContext {
-  return {
-    requestId: init.requestId ?? requestIdFrom(undefined),
-    operation: init.operation,
-    endpoint: init.endpoint,
-    headers: init.headers ?? {},
-    signal: init.signal ?? NEVER,
-    startedAt: now(),
-    attempts: [],
-    stream: false,
-    principal: init.principal ?? {},
-    sessionId: init.sessionId,
-    responseHeaders: {},
-    metadata: {},
-    state: (init.state ? { ...init.state } : {}) as GatewayState,
-  };
+  return new Context(init);
+}
+
+/** A call context: a class so that `signal` is one getter on the prototype, not a closure per call. */
+class Context implements CallContext {
+  readonly requestId: string;
+  readonly operation: Operation;
+  readonly endpoint: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly abort: AbortLike;
+  readonly startedAt = now();
+  readonly attempts: UpstreamAttempt[] = [];
+  stream = false;
+  principal: Principal;
+  sessionId: string | undefined;
+  readonly responseHeaders: Record<string, string> = {};
+  metadata: Record<string, unknown> = {};
+  readonly state: GatewayState;
+
+  constructor(init: CallContextInit) {
+    this.requestId = init.requestId ?? requestIdFrom(undefined);
+    this.operation = init.operation;
+    this.endpoint = init.endpoint;
+    this.headers = init.headers ?? {};
+    this.abort = init.signal ?? NEVER_ABORTED;
+    this.principal = init.principal ?? {};
+    this.sessionId = init.sessionId;
+    this.state = (init.state ? { ...init.state } : {}) as GatewayState;
+  }
+
+  /** Made only when a plugin reads it: most calls are never aborted. */
+  get signal(): AbortSignal {
+    return realSignal(this.abort);
+  }
 }

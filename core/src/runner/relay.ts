@@ -64,7 +64,7 @@ export async function* relay<Req extends CallRequest, Res extends CallResponse, 
     agg.checkEnd(d.provider);
     completed = true;
   } catch (err) {
-    error = attemptError(err, ctx.signal, d, ctx);
+    error = attemptError(err, ctx.abort, d, ctx);
   } finally {
     if (!completed && !error) {
       // the consumer stopped early (client gone): end the upstream read, record in the background

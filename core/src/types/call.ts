@@ -5,6 +5,7 @@
 import type { GatewayError } from '../errors.js';
 import type { ConversationTurn } from '../conversations.js';
 import type { Deployment } from './provider.js';
+import type { AbortLike } from '../runner/abort.js';
 
 /**
  * The body of any call the runner serves: every operation names a model. Chat requests,
@@ -172,8 +173,10 @@ export interface CallContext {
   readonly endpoint: string;
   /** Incoming headers, lower-cased. Empty for in-process calls without headers. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Aborted when the client goes away or the gateway shuts down. */
+  /** Aborted when the client goes away or the gateway shuts down (made when first read: prefer `abort`). */
   readonly signal: AbortSignal;
+  /** The same abort as `signal` without making an AbortSignal (see {@link AbortLike}). */
+  readonly abort: AbortLike;
   /** Epoch milliseconds (fractional) when the gateway received the call. */
   readonly startedAt: number;
   /** When the first streamed chunk (or the whole body) arrived from upstream. */

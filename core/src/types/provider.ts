@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { CallContext } from './call.js';
 import type { ChatChunk, ChatCompletion, ChatRequest } from './chat.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings.js';
+import type { AbortLike } from '../runner/abort.js';
 
 /**
  * A configured upstream target for a public model name, as a provider receives it on `call.deployment`.
@@ -97,8 +98,13 @@ export type ChatResult =
 export interface ProviderCall {
   deployment: Deployment;
   ctx: CallContext;
-  /** Aborts the upstream request (client gone, timeout, shutdown). */
-  signal: AbortSignal;
+  /** Aborts the upstream request (client gone, timeout, shutdown); made when first read: prefer `abort`. */
+  readonly signal: AbortSignal;
+  /**
+   * The same abort as `signal` without making an AbortSignal (set by the gateway's runner):
+   * pass `call.abort ?? call.signal` as an upstream request's `signal`.
+   */
+  readonly abort?: AbortLike;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { encodeJson, GatewayError, type PassthroughRawBody, type UpstreamResponse } from '@switchyard/core';
+import { encodeJson, GatewayError, type AbortLike, type PassthroughRawBody, type UpstreamResponse } from '@switchyard/core';
 import { Readable } from 'node:stream';
 
 // No cap on connections per upstream origin: a cap queues calls behind long-lived streams
@@ -28,7 +28,8 @@ export interface UpstreamRequest {
   body?: string | Uint8Array | Record<string, unknown>;
   /** A streamed body (sent instead of `body`, with its content type): see `PassthroughRequest.raw`. */
   raw?: PassthroughRawBody;
-  signal?: AbortSignal;
+  /** Cuts the request: an AbortSignal, or a call's `abort` (`ProviderCall.abort`, no AbortSignal made). */
+  signal?: AbortLike;
   /** Time allowed for the response headers and between body chunks (default 600 s). */
   timeoutMs?: number;
   /** Provider name for error messages. */
@@ -146,7 +147,7 @@ class BufferedCall implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (res: BufferedResponse) => void,
     private readonly reject: (err: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: AbortLike | undefined,
     private readonly provider: string,
   ) {}
 

@@ -33,7 +33,7 @@ export function chatRoute(api: PluginApi): RouteDefinition {
         headers: req.headers,
         requestId: req.requestId,
         principal: req.principal,
-        signal: req.signal,
+        signal: req.abort,
       });
       if (out.type === 'stream') return sseResponse(chatFrames(out.chunks, out.ctx), out.ctx.responseHeaders);
       return { status: 200, headers: out.ctx.responseHeaders, body: out.body };

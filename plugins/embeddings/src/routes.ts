@@ -26,7 +26,7 @@ export function embeddingsRoute(api: PluginApi): RouteDefinition {
         headers: req.headers,
         requestId: req.requestId,
         principal: req.principal,
-        signal: req.signal,
+        signal: req.abort,
       });
       return { status: 200, headers: out.ctx.responseHeaders, body: out.type === 'completion' ? out.body : undefined };
     },

@@ -4,7 +4,7 @@
  * go to `{apiBase}/embeddings` as they are. The wire code (chat, stream, errors) is
  * `@switchyard/upstream`'s, shared with every OpenAI-compatible provider.
  */
-import { definePlugin, isHost, parseDeploymentOptions, parsePluginOptions, providerKeyMissing, z, type ChatRequest, type ChatResult, type Deployment, type EmbeddingsRequest, type GatewayPlugin, type PassthroughRequest, type ProviderCall, type UpstreamResponse } from '@switchyard/core';
+import { definePlugin, isHost, parseDeploymentOptions, parsePluginOptions, providerKeyMissing, z, type ChatRequest, type AbortLike, type ChatResult, type Deployment, type EmbeddingsRequest, type GatewayPlugin, type PassthroughRequest, type ProviderCall, type UpstreamResponse } from '@switchyard/core';
 import { openAIChat, openAIEmbeddings, openAIPassthrough } from '@switchyard/upstream';
 
 const PLUGIN_NAME = '@switchyard/provider-openai';
@@ -85,7 +85,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
     return stream ? b.sse : b.json;
   }
 
-  const upstream = (d: Deployment, url: string, body: unknown, signal: AbortSignal, stream?: boolean | null, headers = headersOf(d, stream)) => ({
+  const upstream = (d: Deployment, url: string, body: unknown, signal: AbortLike, stream?: boolean | null, headers = headersOf(d, stream)) => ({
     url,
     headers,
     body: body as Record<string, unknown> | undefined,
@@ -95,7 +95,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
   });
 
   const chat = (request: ChatRequest, call: ProviderCall): Promise<ChatResult> =>
-    openAIChat(upstream(call.deployment, `${trimSlash(call.deployment.apiBase ?? defaultBase)}/chat/completions`, request, call.signal, request.stream), request);
+    openAIChat(upstream(call.deployment, `${trimSlash(call.deployment.apiBase ?? defaultBase)}/chat/completions`, request, call.abort ?? call.signal, request.stream), request);
 
   // read whole; `encoding_format` goes as the client asked (the SDK asks base64: a quarter of the bytes)
   const embeddings = (request: EmbeddingsRequest, call: ProviderCall) =>
@@ -104,7 +104,7 @@ export function openaiProvider(options?: OpenAIProviderOptions): GatewayPlugin {
   const passthrough = (req: PassthroughRequest, call: ProviderCall): Promise<UpstreamResponse> => {
     const url = `${trimSlash(call.deployment.apiBase ?? defaultBase)}${req.path}${req.query ? `?${req.query}` : ''}`;
     const headers = req.stream ? { ...headersFor(call.deployment), accept: 'text/event-stream' } : headersFor(call.deployment);
-    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.signal, req.stream, headers), raw: req.raw, method: req.method });
+    return openAIPassthrough({ ...upstream(call.deployment, url, req.body, call.abort ?? call.signal, req.stream, headers), raw: req.raw, method: req.method });
   };
 
   return definePlugin({
