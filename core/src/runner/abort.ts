@@ -5,7 +5,15 @@
  * signal is made the first time code asks for it.
  */
 
-/** An abort listener: a function or an object with `handleEvent`, as on an EventTarget. */
+/**
+ * An abort listener: a function or an object with `handleEvent`, as on an EventTarget.
+ *
+ * @example
+ * ```ts
+ * const onAbort: AbortListener = () => upstream.destroy();
+ * req.abort.addEventListener('abort', onAbort);
+ * ```
+ */
 export type AbortListener = Parameters<AbortSignal['addEventListener']>[1];
 
 /**
