@@ -44,3 +44,13 @@ describe('LiveRequests', () => {
     expect([...live]).toEqual([]);
   });
 });
+
+describe('LiveRequests and a request signal that was made', () => {
+  it('names the request by its signal too (a route that passed req.signal to gateway.call)', () => {
+    const live = new LiveRequests();
+    const abort = new RequestAbort();
+    live.follow(response(true), abort);
+    expect(live.serves(abort.signal)).toBe(true);
+    expect(live.serves(new AbortController().signal)).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
  * and a call a route makes with its request's abort is known to be that request's.
  */
 import type { ServerResponse } from 'node:http';
-import type { AbortLike, RequestAbort } from '../runner/abort.js';
+import { requestAbortOf, type AbortLike, type RequestAbort } from '../runner/abort.js';
 
 const ABORT = Symbol('switchyard.abort');
 type Followed = ServerResponse & { [ABORT]?: RequestAbort };
@@ -40,9 +40,9 @@ export class LiveRequests {
     res.on('close', this.#closed); // a response closes once
   }
 
-  /** Whether `abort` is the abort of a request being served. */
+  /** Whether `abort` is the abort of a request being served (or that abort's `signal`). */
   serves(abort: AbortLike | undefined): boolean {
-    return abort !== undefined && this.#served.has(abort as RequestAbort);
+    return abort !== undefined && this.#served.has(requestAbortOf(abort) as RequestAbort);
   }
 
   /** The aborts of the requests being served. */

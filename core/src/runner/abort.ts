@@ -35,6 +35,9 @@ export interface AbortLike {
   removeEventListener(type: 'abort', listener: AbortListener): void;
 }
 
+/** The RequestAbort each made signal belongs to: code that got `req.signal` still names its request. */
+const owners = new WeakMap<AbortSignal, RequestAbort>();
+
 /**
  * The abort state of one request: a flag, a reason and its listeners, with the AbortSignal
  * made only when read (`signal`).
@@ -65,6 +68,7 @@ export class RequestAbort implements AbortLike {
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
+      owners.set(this.#controller.signal, this);
       if (this.#aborted) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
@@ -104,6 +108,18 @@ export class RequestAbort implements AbortLike {
     const i = list.indexOf(listener);
     if (i !== -1) list.splice(i, 1);
   }
+}
+
+/**
+ * The RequestAbort behind an abort: the one whose `signal` it is, else the abort itself.
+ *
+ * @example
+ * ```ts
+ * requestAbortOf(req.signal) === req.abort; // true
+ * ```
+ */
+export function requestAbortOf(abort: AbortLike): AbortLike {
+  return abort instanceof RequestAbort ? abort : (owners.get(abort as AbortSignal) ?? abort);
 }
 
 /**
