@@ -177,7 +177,7 @@ export function startTelemetry(opts: ResolvedOtelOptions, diagnostics: Diagnosti
   const provider = registeredProvider();
   const meterProvider = metricsEnabled(opts) ? (metrics.getMeterProvider() as Flushable) : undefined;
   return {
-    out: resource ? new DirectOut(batch!, { resource, instrumentationScope: { name: scope, version } }) : new TracerOut(trace.getTracer(scope, version), ids),
+    out: direct ? new DirectOut(batch!, { resource: resource!, instrumentationScope: { name: scope, version } }) : new TracerOut(trace.getTracer(scope, version), ids),
     ownSdk: true,
     ...(meterProvider ? { meter: metrics.getMeter(scope, version) } : {}),
     flush: async () => {
