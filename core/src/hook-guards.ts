@@ -10,7 +10,8 @@ import { GatewayError, PluginError } from './errors.js';
 import { hookKind, type GatewayHooks, type HookName } from './hooks.js';
 import type { Diagnostics } from './diagnostics.js';
 
-type AnyFn = (...args: unknown[]) => unknown;
+type AnyFn = (a?: unknown, b?: unknown, c?: unknown) => unknown;
+// hooks take at most three arguments (hooks.ts): fixed parameters, no rest array per call
 interface TapInfo {
   name: string;
   // plugins get `tap` and `tapPromise` only (hook-view.ts): no callback-style taps
@@ -27,10 +28,10 @@ function guardDecision(hook: HookName, bail: boolean, tap: TapInfo): AnyFn {
   const { fn, name } = tap;
   const fix = (value: unknown) => (bail && value === null ? undefined : value);
   if (tap.type === 'promise') {
-    return (...args) => {
+    return (a, b, c) => {
       let result: unknown;
       try {
-        result = fn(...args);
+        result = fn(a, b, c);
       } catch (err) {
         throw attribute(name, hook, err);
       }
@@ -40,9 +41,9 @@ function guardDecision(hook: HookName, bail: boolean, tap: TapInfo): AnyFn {
       });
     };
   }
-  return (...args) => {
+  return (a, b, c) => {
     try {
-      return fix(fn(...args));
+      return fix(fn(a, b, c));
     } catch (err) {
       throw attribute(name, hook, err);
     }
@@ -53,9 +54,9 @@ function guardObserver(hook: HookName, tap: TapInfo, diag: Diagnostics): AnyFn {
   const { fn, name } = tap;
   const report = (err: unknown) => diag.error(`observer ${name} failed in hook ${hook}`, err);
   if (tap.type === 'promise') {
-    return (...args) => {
+    return (a, b, c) => {
       try {
-        const result = fn(...args);
+        const result = fn(a, b, c);
         return result instanceof Promise ? result.then(undefined, report) : Promise.resolve();
       } catch (err) {
         report(err);
@@ -63,9 +64,9 @@ function guardObserver(hook: HookName, tap: TapInfo, diag: Diagnostics): AnyFn {
       }
     };
   }
-  return (...args) => {
+  return (a, b, c) => {
     try {
-      fn(...args);
+      fn(a, b, c);
     } catch (err) {
       report(err);
     }

@@ -247,6 +247,40 @@ describe('observers (cost, record, log)', () => {
     await gateway.close();
   });
 
+  it('a record that hangs past server.recordTimeoutMs: the answer goes out anyway, a warning says so, the record still completes', async () => {
+    let release!: () => void;
+    const commit = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const diagnostics = memoryDiagnostics();
+    const gateway = await createGateway(
+      {
+        server: { recordTimeoutMs: 100 },
+        plugins: [
+          fixedProvider(),
+          definePlugin({
+            name: 'hung-record',
+            apply: (g) =>
+              g.hooks.record.tapPromise('hung-record', async () => {
+                await commit;
+                order.push('recorded');
+              }),
+          }),
+        ],
+      },
+      { diagnostics },
+    );
+    const t0 = Date.now();
+    await gateway.call({ body: hi() });
+    const waited = Date.now() - t0;
+    order.push('returned');
+    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(diagnostics.messages.some((e) => e.level === 'warn' && /recording a call took over 100 ms/.test(e.message))).toBe(true);
+    release();
+    await gateway.flush();
+    expect(order).toEqual(['returned', 'recorded']);
+    await gateway.close();
+  });
+
   it('isolates a throwing observer: the call succeeds, the failure is reported, siblings still run', async () => {
     let siblingRan = false;
     const { gateway, diagnostics } = await gatewayWith(
@@ -371,5 +405,13 @@ describe('the tap-only view', () => {
     expect(view!.promise).toBeUndefined();
     expect(view!.intercept).toBeUndefined();
     expect(view!.call).toBeUndefined();
+  });
+});
+
+describe('the hook table', () => {
+  it('no hook takes more than three arguments (the guards pass three, without a rest array)', async () => {
+    const { createHooks } = await import('../src/hooks.js');
+    const hooks = createHooks() as unknown as Record<string, { _args: string[] }>;
+    for (const [name, hook] of Object.entries(hooks)) expect(hook._args.length, name).toBeLessThanOrEqual(3);
   });
 });

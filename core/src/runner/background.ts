@@ -1,10 +1,11 @@
 /**
  * Tracks work that runs after responses are sent (observers, store writes) so that
- * `flush()` and shutdown can wait for it.
+ * `flush()` and shutdown can wait for it. A count, not a set of promises: tracking costs one
+ * `then` per piece of work.
  */
 
 /**
- * A set of pending promises.
+ * Pending work, counted.
  *
  * @example
  * ```ts
@@ -14,25 +15,37 @@
  * ```
  */
 export class Background {
-  readonly #pending = new Set<Promise<unknown>>();
+  #size = 0;
+  #idle: (() => void)[] = [];
+  readonly #settled = (): void => {
+    if (--this.#size > 0) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const wake of idle) wake();
+  };
 
   /** Tracks `work` until it settles; rejections are passed to `onError`. */
   add(work: Promise<unknown>, onError?: (err: unknown) => void): void {
-    const tracked = work.then(
-      () => undefined,
-      (err: unknown) => onError?.(err),
+    this.#size++;
+    work.then(
+      this.#settled,
+      onError
+        ? (err: unknown) => {
+            this.#settled();
+            onError(err);
+          }
+        : this.#settled,
     );
-    this.#pending.add(tracked);
-    void tracked.finally(() => this.#pending.delete(tracked));
   }
 
   /** Number of pieces of work still pending. */
   get size(): number {
-    return this.#pending.size;
+    return this.#size;
   }
 
   /** Resolves when everything added so far, and anything it added, has settled. */
-  async flush(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  flush(): Promise<void> {
+    if (this.#size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 }

@@ -9,6 +9,7 @@ import type { GatewayError } from '../errors.js';
 import { tapped, type GatewayHooks } from '../hooks.js';
 import type { CallContext, CallEvent, CallOutcome, CallRequest, CallResponse } from '../types/index.js';
 import type { Background } from './background.js';
+import { BoundedWaits } from './bounded-waits.js';
 import { now } from './context.js';
 
 /**
@@ -50,18 +51,22 @@ export interface FinishOptions {
 export function createFinish(hooks: GatewayHooks, background: Background, options: FinishOptions = {}): FinishCall {
   const timeoutMs = options.recordTimeoutMs ?? 5_000;
   let slow = 0;
-  const bounded = (work: Promise<void>): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        // a store that hangs must not hang every response: go on, the write is still tracked
-        if (slow++ % 100 === 0) options.diagnostics?.warn(`recording a call took over ${timeoutMs} ms; answering without waiting (${slow} so far)`);
-        resolve();
-      }, timeoutMs);
-      void work.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  const waits = new BoundedWaits(timeoutMs, () => {
+    // a store that hangs must not hang every response: go on, the write is still tracked
+    if (slow++ % 100 === 0) options.diagnostics?.warn(`recording a call took over ${timeoutMs} ms; answering without waiting (${slow} so far)`);
+  });
+
+  // the durable part: `cost` prices the call, then `record` writes it
+  const settle = async (event: CallEvent, costUsed: boolean, recordUsed: boolean): Promise<void> => {
+    if (costUsed) await hooks.cost.promise({ ctx: event.ctx, usage: event.ctx.usage!, model: event.ctx.model ?? '', deployment: event.ctx.deployment });
+    if (recordUsed) await hooks.record.promise(event);
+  };
+  // `log` runs once the answer is written (a failed settle skips it, as it did the answer's wait)
+  const logAfter = async (event: CallEvent, settled: Promise<void> | undefined): Promise<void> => {
+    if (settled) await settled;
+    await nextTurn();
+    await hooks.log.promise(event);
+  };
 
   return (ctx, request, outcome, status, response, error, payload) => {
     ctx.endedAt ??= now();
@@ -70,15 +75,19 @@ export function createFinish(hooks: GatewayHooks, background: Background, option
     const costUsed = tapped(hooks.cost) && ctx.usage !== undefined;
     if (!logUsed && !costUsed && !recordUsed) return undefined;
     const event: CallEvent = { ctx, request, response, error, outcome, status, ...(payload ? { payload } : {}) };
-    const settled = (async () => {
-      if (costUsed) await hooks.cost.promise({ ctx, usage: ctx.usage!, model: ctx.model ?? '', deployment: ctx.deployment });
-      if (recordUsed) await hooks.record.promise(event);
-    })();
-    background.add(settled);
-    if (logUsed) background.add(settled.then(afterSend).then(() => hooks.log.promise(event)));
-    if (!recordUsed) return costUsed ? settled : undefined;
-    return timeoutMs === 0 ? undefined : bounded(settled);
+    const settled = costUsed || recordUsed ? settle(event, costUsed, recordUsed) : undefined;
+    background.add(logUsed ? logAfter(event, settled) : settled!);
+    if (!recordUsed) return settled;
+    return timeoutMs === 0 ? undefined : waits.wait(settled!);
   };
 }
 
-const afterSend = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** One `setImmediate` for every call that settles in this turn of the event loop. */
+let turn: Promise<void> | undefined;
+const nextTurn = (): Promise<void> =>
+  (turn ??= new Promise<void>((resolve) =>
+    setImmediate(() => {
+      turn = undefined;
+      resolve();
+    }),
+  ));
