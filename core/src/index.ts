@@ -34,6 +34,7 @@ export type { AbortLike, AbortListener } from './runner/abort.js';
 export type { RouteDefinition, RouteRequest, RouteResponse, RouteMethod, ServedRoute } from './http/routes-api.js';
 export { bearerToken } from './http/auth.js';
 export { sseResponse, sseFrame } from './http/sse.js';
+export type { FrameEncoder } from './http/text-stream.js';
 export { KNOWN_APIS } from './http/known-paths.js';
 export { validate } from './validation/issues.js';
 export { VERSION } from './version.js';

@@ -6,15 +6,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeTextStream } from '../src/http/text-stream.js';
+import { writeTextStream, type FrameEncoder } from '../src/http/text-stream.js';
 
 let server: http.Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-async function serve(frames: () => AsyncIterable<string>): Promise<number> {
+async function serve<T = string>(frames: () => AsyncIterable<T>, encoder?: FrameEncoder<T>): Promise<number> {
   server = http.createServer((_req, res) => {
     res.setHeader('content-type', 'text/event-stream');
-    void writeTextStream(res, frames(), false);
+    void writeTextStream(res, frames(), false, encoder);
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -91,6 +91,37 @@ describe('writeTextStream', () => {
       yield 'data: one\n\n';
       throw new Error('upstream broke');
     });
+    await expect(fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).rejects.toThrow();
+  });
+
+  const json: FrameEncoder<{ n: number }> = {
+    frame: (v) => `data: ${JSON.stringify(v)}\n\n`,
+    end: 'data: [DONE]\n\n',
+    error: (err) => `data: {"error":${JSON.stringify((err as Error).message)}}\n\n`,
+  };
+
+  it('items with an encoder: each item framed in order, then the end text', async () => {
+    const port = await serve(async function* () {
+      for (let n = 0; n < 3; n++) yield { n };
+    }, json);
+    const text = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    expect(text).toBe('data: {"n":0}\n\ndata: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
+  });
+
+  it('items that throw with an encoder: the error frame is the last, the response ends cleanly, no end text', async () => {
+    const port = await serve(async function* () {
+      yield { n: 1 };
+      throw new Error('upstream broke');
+    }, json);
+    const text = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    expect(text).toBe('data: {"n":1}\n\ndata: {"error":"upstream broke"}\n\n');
+  });
+
+  it('items that throw with an encoder that has no error text: the response is cut', async () => {
+    const port = await serve(async function* () {
+      yield { n: 1 };
+      throw new Error('upstream broke');
+    }, { frame: json.frame });
     await expect(fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())).rejects.toThrow();
   });
 });

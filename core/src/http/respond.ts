@@ -64,7 +64,7 @@ export function writeRouteResponse(res: ServerResponse, r: RouteResponse, method
     res.end();
   } else if (body instanceof TextStream) {
     if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    void writeTextStream(res, body.frames, head);
+    void writeTextStream(res, body.frames, head, body.encoder);
   } else if (body instanceof Readable) {
     if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/octet-stream');
     if (head) {

@@ -5,7 +5,7 @@
 export { upstreamFetch, upstreamBuffered, upstreamFailure, readJson, readText, parseJson, headerValue } from './http.js';
 export type { BufferedResponse, UpstreamRequest } from './http.js';
 export type { UpstreamResponse } from '@switchyard/core';
-export { sseEvents } from './sse.js';
+export { sseEvents, sseEventBatches } from './sse.js';
 export type { EventSourceMessage } from './sse.js';
 export { openAIChat, openAIEmbeddings, openAIPassthrough } from './openai/call.js';
 export { openAIError } from './openai/errors.js';

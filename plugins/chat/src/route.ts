@@ -2,17 +2,19 @@
  * `POST /v1/chat/completions`: the body through the call runner as the `chat` operation,
  * the answer as JSON or server-sent events.
  */
-import { publicErrorBody, sseResponse, toGatewayError, type CallContext, type ChatChunk, type PluginApi, type RouteDefinition } from '@switchyard/core';
+import { publicErrorBody, sseResponse, toGatewayError, type CallContext, type ChatChunk, type FrameEncoder, type PluginApi, type RouteDefinition } from '@switchyard/core';
 import { chatCodec } from '@switchyard/chat-wire';
 
-async function* chatFrames(chunks: AsyncIterable<ChatChunk>, ctx: CallContext): AsyncGenerator<string> {
-  try {
-    for await (const chunk of chunks) yield `data: ${JSON.stringify(chunk)}\n\n`;
-    yield 'data: [DONE]\n\n';
-  } catch (err) {
+const chunkFrame = (chunk: ChatChunk): string => `data: ${JSON.stringify(chunk)}\n\n`;
+
+/** Chunks become frames as they are written (no generator of frames per stream), then `[DONE]`. */
+function chatFrames(ctx: CallContext): FrameEncoder<ChatChunk> {
+  return {
+    frame: chunkFrame,
+    end: 'data: [DONE]\n\n',
     // headers are sent: the error travels as a frame the OpenAI SDK raises as APIError
-    yield `data: ${JSON.stringify(publicErrorBody(toGatewayError(err), ctx.requestId))}\n\n`;
-  }
+    error: (err) => `data: ${JSON.stringify(publicErrorBody(toGatewayError(err), ctx.requestId))}\n\n`,
+  };
 }
 
 /**
@@ -35,7 +37,7 @@ export function chatRoute(api: PluginApi): RouteDefinition {
         principal: req.principal,
         signal: req.abort,
       });
-      if (out.type === 'stream') return sseResponse(chatFrames(out.chunks, out.ctx), out.ctx.responseHeaders);
+      if (out.type === 'stream') return sseResponse(out.chunks, out.ctx.responseHeaders, chatFrames(out.ctx));
       return { status: 200, headers: out.ctx.responseHeaders, body: out.body };
     },
   };
