@@ -13,7 +13,7 @@ import { measureTarget } from './measure.js';
 import { FULL, QUICK, type Plan } from './plan.js';
 import { startProcess, type Proc } from './procs.js';
 import { derive, goals, table, type Goal, type Row } from './report.js';
-import { TARGET_NAMES, UPSTREAM_READY, type Endpoint, type TargetName } from './targets.js';
+import { chatBody, HEADERS, TARGET_NAMES, UPSTREAM_READY, type Endpoint, type TargetName } from './targets.js';
 
 /** Options of a run. */
 export interface BenchOptions {
@@ -139,6 +139,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
     plugins = await productionPlugins(ROOT, tmp);
     log(`production plugins: ${plugins.map((p) => `${p.name} ${p.included ? 'included' : `left out, ${p.reason}`}`).join('; ')}`);
 
+    // a second floor, kept running, measured right around each gateway row's saturation
+    let floorReference: (() => Promise<number>) | undefined;
+    if (wanted.includes('floor') && wanted.some((t) => t !== 'floor' && t !== 'direct')) {
+      const ref = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle, up.bulk], /^\{"port":(\d+)\}/m, { cwd: ROOT });
+      procs.push(ref.proc);
+      const job = { url: `${origin(ref.match[1])}${CHAT}`, headers: { ...HEADERS }, body: chatBody('bench', false) };
+      await gen.http({ ...job, connections: plan.warmup.connections, duration: plan.warmup.seconds });
+      floorReference = async () => (await gen.http({ ...job, connections: plan.saturation.connections, duration: plan.saturation.seconds })).rps;
+    }
+
     for (const target of wanted) {
       const label = LABELS[target];
       log(`${label}`);
@@ -164,7 +174,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
       };
       try {
         const ep = await start();
-        const result = await measureTarget(gen, ep, plan, log, target === 'direct' ? undefined : restart);
+        const result = await measureTarget(gen, ep, plan, log, target === 'direct' ? undefined : restart, target === 'direct' || target === 'floor' ? undefined : floorReference);
         rows.push({
           target,
           label: target === 'production' || target === 'nowait' || target === 'workers2' ? `${label} (${plugins.filter((p) => p.included).length}/${plugins.length} plugins)` : label,

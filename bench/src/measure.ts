@@ -11,6 +11,12 @@ import { chatBody, HEADERS, largeChatBody, type Endpoint } from './targets.js';
 /** Everything measured on one target. */
 export interface TargetResult {
   saturation: HttpResult;
+  /**
+   * The floor's saturation requests/s measured right before and right after this row's (a
+   * second floor process kept running for it): the VM's speed drifts over the minutes between
+   * rows, and a ratio against the floor measured around the row cancels that drift.
+   */
+  floorAround?: { before: number; after: number };
   /** CPU time of the server process per saturation request, µs (undefined for direct). */
   cpuUs?: number;
   /** The large-body scenario: 32 KB request, 4 KB answer, whole and streamed in 400 chunks. */
@@ -89,6 +95,8 @@ export async function measureTarget(
   log: (line: string) => void,
   /** Stops the server and starts a fresh one (for the fresh open-streams phase). */
   restart?: () => Promise<Endpoint>,
+  /** Runs the floor's saturation scenario on the reference floor: its requests/s. */
+  floorReference?: () => Promise<number>,
 ): Promise<TargetResult> {
   const fast = ep.route('fast');
   const paced = ep.route('paced');
@@ -103,10 +111,13 @@ export async function measureTarget(
   const warmMb = ep.pid ? memoryOf(ep.pid).rssMb : 0;
 
   log(`  saturation: ${plan.saturation.connections} connections, ${plan.saturation.seconds}s`);
+  const floorBefore = await floorReference?.();
   const [saturation, satCpu] = await withCpu(ep.pid, async () =>
     checkHttp('saturation', await gen.http({ url, connections: plan.saturation.connections, duration: plan.saturation.seconds, headers, body })),
   );
-  log(`    ${saturation.rps} req/s, p50 ${saturation.latency.p50} ms, p99 ${saturation.latency.p99} ms${cpuNote(satCpu)}`);
+  const floorAfter = await floorReference?.();
+  const floorAround = floorBefore !== undefined && floorAfter !== undefined ? { before: floorBefore, after: floorAfter } : undefined;
+  log(`    ${saturation.rps} req/s, p50 ${saturation.latency.p50} ms, p99 ${saturation.latency.p99} ms${cpuNote(satCpu)}${floorAround ? ` (floor around it: ${floorAround.before} · ${floorAround.after} req/s)` : ''}`);
   log(`  serial: 1 connection, ${plan.serial.seconds}s`);
   const serial = checkHttp('serial', await gen.http({ url, connections: 1, duration: plan.serial.seconds, headers, body }));
   log(`    p50 ${serial.latency.p50} ms, p99 ${serial.latency.p99} ms`);
@@ -126,7 +137,7 @@ export async function measureTarget(
   log(`  large body: 32 KB in, 4 KB out (whole, then 400 chunks), ${plan.large.connections} connections, ${plan.large.seconds}s each`);
   const largeResult = { whole: await large(false), streamed: await large(true) };
 
-  const result: TargetResult = { saturation, cpuUs: satCpu, large: largeResult, serial, ttfc };
+  const result: TargetResult = { saturation, ...(floorAround ? { floorAround } : {}), cpuUs: satCpu, large: largeResult, serial, ttfc };
   if (!ep.pid) return result;
 
   log(`  soak: 2 × ${plan.soak.half} requests`);

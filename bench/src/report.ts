@@ -13,7 +13,10 @@ export interface Row {
   result?: TargetResult;
   derived?: {
     rps: number;
+    /** Requests/s over the floor row's (measured minutes earlier). */
     rpsVsFloor: number;
+    /** Requests/s over the mean of the reference floor measured right before and after (NaN when not measured). */
+    rpsVsFloorAround: number;
     /** Large-body requests/s over the floor's, whole and streamed. */
     largeVsFloor: { whole: number; streamed: number };
     addedC1: { p50: number; p99: number };
@@ -50,6 +53,7 @@ export function derive(rows: Row[]): void {
     row.derived = {
       rps: res.saturation.rps,
       rpsVsFloor: floor ? r3(res.saturation.rps / floor.saturation.rps) : NaN,
+      rpsVsFloorAround: res.floorAround ? r3((2 * res.saturation.rps) / (res.floorAround.before + res.floorAround.after)) : NaN,
       largeVsFloor: {
         whole: res.large && floor?.large ? r3(res.large.whole.rps / floor.large.whole.rps) : NaN,
         streamed: res.large && floor?.large ? r3(res.large.streamed.rps / floor.large.streamed.rps) : NaN,
@@ -85,6 +89,7 @@ export function table(rows: readonly Row[], openCount: number): string {
     'target',
     'req/s @64',
     '× floor',
+    '× floor around it',
     'CPU µs/req',
     'large body req/s (× floor): whole · 400 chunks',
     'added p50 / p99 @1 (ms)',
@@ -110,6 +115,7 @@ export function table(rows: readonly Row[], openCount: number): string {
         row.label,
         String(d.rps),
         f(d.rpsVsFloor),
+        f(d.rpsVsFloorAround),
         row.result!.cpuUs === undefined ? '—' : String(row.result!.cpuUs),
         large(row.result!, d),
         direct ? `(${f(row.result!.serial.latency.p50)} / ${f(row.result!.serial.latency.p99)})` : `${f(d.addedC1.p50)} / ${f(d.addedC1.p99)}`,
@@ -137,9 +143,14 @@ export function goals(rows: readonly Row[], openCount: number): Goal[] {
   const min = rows.find((r) => r.target === 'minimal');
   const prod = rows.find((r) => r.target === 'production');
   const ratio = (name: string, row: Row | undefined, least: number) => {
-    // a goal is checked only when its inputs were measured (floor for ratios, direct for latency)
+    // a goal is checked only when its inputs were measured (floor for ratios, direct for latency);
+    // the ratio against the floor measured around the row is judged when there is one, since
+    // the floor row ran minutes earlier on a VM whose speed drifts; both are shown
     if (row?.derived && !Number.isNaN(row.derived.rpsVsFloor)) {
-      out.push({ goal: `${name} ≥ ${least * 100}% of floor req/s`, measured: `${f(row.derived.rpsVsFloor * 100, 0)}%`, pass: row.derived.rpsVsFloor >= least });
+      const { rpsVsFloor: vsRow, rpsVsFloorAround: around } = row.derived;
+      const judged = Number.isNaN(around) ? vsRow : around;
+      const measured = Number.isNaN(around) ? `${f(vsRow * 100, 0)}%` : `${f(around * 100, 0)}% against the floor around it (${f(vsRow * 100, 0)}% against the floor row)`;
+      out.push({ goal: `${name} ≥ ${least * 100}% of floor req/s`, measured, pass: judged >= least });
     }
   };
   const atMost = (goal: string, value: number | undefined, max: number) => {

@@ -54,6 +54,13 @@ describe('npm run bench', () => {
     for (const row of record.rows.slice(1)) expect(row.result!.cpuUs).toBeGreaterThan(0);
     const floor = record.rows[1]!;
     expect(floor.derived!.rpsVsFloor).toBe(1);
+    // the gateway row's saturation is bracketed by the reference floor; direct and floor are not
+    const minimal = record.rows[2]!;
+    expect(minimal.result!.floorAround!.before).toBeGreaterThan(0);
+    expect(minimal.result!.floorAround!.after).toBeGreaterThan(0);
+    expect(minimal.derived!.rpsVsFloorAround).toBeCloseTo((2 * minimal.derived!.rps) / (minimal.result!.floorAround!.before + minimal.result!.floorAround!.after), 2);
+    expect(record.rows[0]!.result!.floorAround).toBeUndefined();
+    expect(floor.result!.floorAround).toBeUndefined();
     for (const row of record.rows.slice(1)) {
       const { memory, open } = row.result!;
       expect(memory!.peakMb).toBeGreaterThan(10);
@@ -68,9 +75,9 @@ describe('npm run bench', () => {
     expect(record.rows[0]!.result!.memory).toBeUndefined();
 
     const tableLines = record.table.split('\n');
-    expect(tableLines[0]).toMatch(/^\| target \| req\/s @64 \| × floor \| CPU µs\/req \| large body req\/s \(× floor\): whole · 400 chunks \|/);
+    expect(tableLines[0]).toMatch(/^\| target \| req\/s @64 \| × floor \| × floor around it \| CPU µs\/req \| large body req\/s \(× floor\): whole · 400 chunks \|/);
     expect(tableLines).toHaveLength(2 + record.rows.length);
-    expect(tableLines[3]).toMatch(/^\| floor: bare Node proxy \| \d+ \| 1\.00 \| \d+ \| \d+ \(1\.00\) · \d+ \(1\.00\) \|/);
+    expect(tableLines[3]).toMatch(/^\| floor: bare Node proxy \| \d+ \| 1\.00 \| — \| \d+ \| \d+ \(1\.00\) · \d+ \(1\.00\) \|/);
 
     expect(record.goals.map((g) => g.goal)).toEqual([
       'minimal ≥ 90% of floor req/s',

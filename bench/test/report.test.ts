@@ -40,7 +40,20 @@ describe('bench report', () => {
     ];
     derive(rows);
     const lines = table(rows, 1000).split('\n');
-    expect(lines[3]).toMatch(/^\| minimal \| 600 \| 0\.60 \| — \| — \| — \/ — \| — \/ — \| — \/ — \|/);
+    expect(lines[3]).toMatch(/^\| minimal \| 600 \| 0\.60 \| — \| — \| — \| — \/ — \| — \/ — \| — \/ — \|/);
     expect(goals(rows, 1000).map((g) => g.goal)).toEqual(['minimal ≥ 90% of floor req/s', 'production ≥ 60% of floor req/s']);
+  });
+
+  it('a row with the floor measured around it: its ratio is shown and judged, the floor row ratio beside it', () => {
+    const minimal = { ...result(800, 3, 5), floorAround: { before: 900, after: 700 } } as TargetResult;
+    const rows: Row[] = [
+      { target: 'floor', label: 'floor', status: 'ok', result: result(1000, 2.5, 4) },
+      { target: 'minimal', label: 'minimal', status: 'ok', result: minimal },
+    ];
+    derive(rows);
+    expect(rows[1]!.derived).toMatchObject({ rpsVsFloor: 0.8, rpsVsFloorAround: 1 });
+    expect(rows[0]!.derived!.rpsVsFloorAround).toBeNaN();
+    expect(table(rows, 1000).split('\n')[3]).toMatch(/^\| minimal \| 800 \| 0\.80 \| 1\.00 \|/);
+    expect(goals(rows, 1000)[0]).toEqual({ goal: 'minimal ≥ 90% of floor req/s', measured: '100% against the floor around it (80% against the floor row)', pass: true });
   });
 });
