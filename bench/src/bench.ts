@@ -139,12 +139,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
     plugins = await productionPlugins(ROOT, tmp);
     log(`production plugins: ${plugins.map((p) => `${p.name} ${p.included ? 'included' : `left out, ${p.reason}`}`).join('; ')}`);
 
+    const startFloor = async (): Promise<{ proc: Proc; origin: string }> => {
+      const started = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle, up.bulk], /^\{"port":(\d+)\}/m, { cwd: ROOT });
+      return { proc: started.proc, origin: origin(started.match[1]) };
+    };
     // a second floor, kept running, measured right around each gateway row's saturation
     let floorReference: (() => Promise<number>) | undefined;
     if (wanted.includes('floor') && wanted.some((t) => t !== 'floor' && t !== 'direct')) {
-      const ref = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle, up.bulk], /^\{"port":(\d+)\}/m, { cwd: ROOT });
+      const ref = await startFloor();
       procs.push(ref.proc);
-      const job = { url: `${origin(ref.match[1])}${CHAT}`, headers: { ...HEADERS }, body: chatBody('bench', false) };
+      const job = { url: `${ref.origin}${CHAT}`, headers: { ...HEADERS }, body: chatBody('bench', false) };
       await gen.http({ ...job, connections: plan.warmup.connections, duration: plan.warmup.seconds });
       floorReference = async () => (await gen.http({ ...job, connections: plan.saturation.connections, duration: plan.saturation.seconds })).rps;
     }
@@ -156,9 +160,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRecord> {
       const start = async (): Promise<Endpoint> => {
         if (target === 'direct') return { route: (kind) => ({ origin: up[kind], path: CHAT, model: 'bench' }) };
         if (target === 'floor') {
-          const started = await startProcess([...script(benchDist, 'bench/src/floor'), up.fast, up.paced, up.idle, up.bulk], /^\{"port":(\d+)\}/m, { cwd: ROOT });
+          const started = await startFloor();
           proc = started.proc;
-          const floor = origin(started.match[1]);
+          const floor = started.origin;
           return { route: (kind) => ({ origin: floor, path: kind === 'fast' ? CHAT : `/${kind}${CHAT}`, model: 'bench' }), pid: proc.pid };
         }
         const prod = target !== 'minimal';

@@ -40,17 +40,22 @@ export class TextStream<T = string> {
   ) {}
 }
 
+/** Frames that are text already: written as they are, no end text, an error cuts the response. */
+const AS_TEXT: FrameEncoder<unknown> = { frame: (item) => item as string };
+
 /**
- * Writes each frame as it comes, waiting for `drain` when the socket's buffer is full; ends
- * the response after the last frame, destroys it if the frames throw, and calls `return()` on
- * the iterator when the client closes first (which ends the upstream work). Never rejects.
+ * Writes each frame as it comes (each item through `encoder` when given), waiting for `drain`
+ * when the socket's buffer is full; ends the response after the last frame (with the
+ * encoder's end text), ends it with the encoder's error text or destroys it if the frames
+ * throw, and calls `return()` on the iterator when the client closes first (which ends the
+ * upstream work). Never rejects.
  *
  * @example
  * ```ts
- * void writeTextStream(res, body.frames, method === 'HEAD');
+ * void writeTextStream(res, body.frames, method === 'HEAD', body.encoder);
  * ```
  */
-export async function writeTextStream<T = string>(res: ServerResponse, frames: AsyncIterable<T>, head: boolean, encoder?: FrameEncoder<T>): Promise<void> {
+export async function writeTextStream<T = string>(res: ServerResponse, frames: AsyncIterable<T>, head: boolean, encoder: FrameEncoder<T> = AS_TEXT): Promise<void> {
   const it = frames[Symbol.asyncIterator]();
   let closed = false;
   let wake: (() => void) | undefined;
@@ -70,33 +75,25 @@ export async function writeTextStream<T = string>(res: ServerResponse, frames: A
     }
     for (;;) {
       let r: IteratorResult<T>;
-      let text: string;
-      if (encoder) {
-        try {
-          r = await it.next();
-        } catch (err) {
-          if (!encoder.error) throw err;
-          // headers are sent: the error travels as a last frame
-          if (!closed) res.end(encoder.error(err));
-          return;
-        }
-        if (r.done || closed) {
-          if (!closed) res.end(encoder.end);
-          return;
-        }
-        text = encoder.frame(r.value);
-      } else {
+      try {
         r = await it.next();
-        if (r.done || closed) break;
-        text = r.value as string;
+      } catch (err) {
+        if (!encoder.error) throw err;
+        // headers are sent: the error travels as a last frame
+        if (!closed) res.end(encoder.error(err));
+        return;
       }
-      if (!res.write(text)) {
+      if (closed) return;
+      if (r.done) {
+        res.end(encoder.end);
+        return;
+      }
+      if (!res.write(encoder.frame(r.value))) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
-        if (closed) break;
+        if (closed) return;
       }
     }
-    if (!closed) res.end();
   } catch {
     res.destroy(); // the client sees the response cut, never a clean end
   } finally {

@@ -2,18 +2,16 @@
  * `POST /v1/chat/completions`: the body through the call runner as the `chat` operation,
  * the answer as JSON or server-sent events.
  */
-import { publicErrorBody, sseResponse, toGatewayError, type CallContext, type ChatChunk, type FrameEncoder, type PluginApi, type RouteDefinition } from '@switchyard/core';
+import { publicErrorBody, sseFrame, sseResponse, toGatewayError, type CallContext, type ChatChunk, type FrameEncoder, type PluginApi, type RouteDefinition } from '@switchyard/core';
 import { chatCodec } from '@switchyard/chat-wire';
-
-const chunkFrame = (chunk: ChatChunk): string => `data: ${JSON.stringify(chunk)}\n\n`;
 
 /** Chunks become frames as they are written (no generator of frames per stream), then `[DONE]`. */
 function chatFrames(ctx: CallContext): FrameEncoder<ChatChunk> {
   return {
-    frame: chunkFrame,
+    frame: sseFrame,
     end: 'data: [DONE]\n\n',
     // headers are sent: the error travels as a frame the OpenAI SDK raises as APIError
-    error: (err) => `data: ${JSON.stringify(publicErrorBody(toGatewayError(err), ctx.requestId))}\n\n`,
+    error: (err) => sseFrame(publicErrorBody(toGatewayError(err), ctx.requestId)),
   };
 }
 
